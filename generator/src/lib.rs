@@ -138,7 +138,7 @@ impl Problem {
 pub struct SpecError {
     /// The spec's name, as given in [`Config::spec_name`].
     pub spec_name: String,
-    /// The problems, in document order.
+    /// The problems, grouped by check.
     pub problems: Vec<Problem>,
 }
 

@@ -41,18 +41,14 @@ pub(crate) fn load(spec_name: &str, text: &str) -> Result<Document, Vec<Problem>
                     line: inner.line(),
                     column: inner.column(),
                 },
-                format!(
-                    "at `{}`: {}",
-                    e.path(),
-                    strip_position(&inner.to_string())
-                ),
+                format!("at `{}`: {}", e.path(), strip_position(&inner.to_string())),
             )]
         })?
     } else {
         let de = serde_norway::Deserializer::from_str(text);
         serde_path_to_error::deserialize::<_, OpenAPI>(de).map_err(|e| {
-            let context = format!("at `{}`", e.path());
-            vec![yaml_problem(&context, e.inner())]
+            // serde_norway's message already starts with the field path.
+            vec![yaml_problem("not a valid OpenAPI document", e.inner())]
         })?
     };
     Ok(Document { spec, tree })
@@ -90,7 +86,9 @@ fn check_version(tree: &Value) -> Result<(), Vec<Problem>> {
         Some(Value::String(version)) => format!(
             "`openapi: {version}` is not supported: this generator (like progenitor) handles OpenAPI 3.0.x only"
         ),
-        Some(other) => format!("`openapi` must be a version string such as \"3.0.3\", found `{other}`"),
+        Some(other) => {
+            format!("`openapi` must be a version string such as \"3.0.3\", found `{other}`")
+        }
         None if tree.get("swagger").is_some() => {
             "this is a Swagger 2.0 document: convert it to OpenAPI 3.0.x".to_string()
         }

@@ -4,8 +4,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use openapiv3::{OpenAPI, PathItem, Paths, ReferenceOr};
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 use crate::{Config, Location, Problem};
 
@@ -99,9 +99,7 @@ fn isolate_failing_operations(config: &Config, spec: &OpenAPI) -> Vec<Problem> {
             };
             *slot = Some(operation.clone());
             let mut paths = Paths::default();
-            paths
-                .paths
-                .insert(route.clone(), ReferenceOr::Item(single));
+            paths.paths.insert(route.clone(), ReferenceOr::Item(single));
             let alone = OpenAPI {
                 paths,
                 ..spec.clone()

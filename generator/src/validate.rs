@@ -152,16 +152,19 @@ fn check_ref(
         } else {
             "is not of the form `#/components/<section>/<name>`"
         };
-        problems.push(Problem::new(location, format!("`$ref: {reference}` {what}")));
+        problems.push(Problem::new(
+            location,
+            format!("`$ref: {reference}` {what}"),
+        ));
         return;
     }
-    if let Some(section) = kind.section() {
-        if segments[1] != section {
-            problems.push(Problem::new(
-                location,
-                format!("`$ref: {reference}` must point into `#/components/{section}/` here"),
-            ));
-        }
+    if let Some(section) = kind.section()
+        && segments[1] != section
+    {
+        problems.push(Problem::new(
+            location,
+            format!("`$ref: {reference}` must point into `#/components/{section}/` here"),
+        ));
     }
 }
 
@@ -206,8 +209,9 @@ fn check_operations(spec: &OpenAPI, problems: &mut Vec<Problem>) {
         };
         for (method, operation) in item.iter() {
             let label = operation_label(operation.operation_id.as_deref(), method, route);
-            let mut report =
-                |message: String| problems.push(Problem::new(Location::Operation(label.clone()), message));
+            let mut report = |message: String| {
+                problems.push(Problem::new(Location::Operation(label.clone()), message))
+            };
             match operation.operation_id.as_deref() {
                 None | Some("") => report(
                     "has no `operationId`; every operation needs one (it names the generated method)"
@@ -263,10 +267,9 @@ fn check_parameters(route: &str, parameters: &[&Parameter], report: &mut impl Fn
                     ));
                 }
             }
-            Parameter::Cookie { .. } => report(format!(
-                "cookie parameter `{}` is not supported",
-                data.name
-            )),
+            Parameter::Cookie { .. } => {
+                report(format!("cookie parameter `{}` is not supported", data.name))
+            }
             Parameter::Query { .. } | Parameter::Header { .. } => {}
         }
     }
@@ -343,8 +346,16 @@ fn check_responses(
 ) {
     let mut success = Vec::new();
     let mut errors = Vec::new();
-    let default = operation.responses.default.as_ref().map(|r| ("default".to_string(), r));
-    let listed = operation.responses.responses.iter().map(|(status, r)| (status.to_string(), r));
+    let default = operation
+        .responses
+        .default
+        .as_ref()
+        .map(|r| ("default".to_string(), r));
+    let listed = operation
+        .responses
+        .responses
+        .iter()
+        .map(|(status, r)| (status.to_string(), r));
     for (status, response) in listed.chain(default) {
         let Some(response) = resolve(response, components, |c, n| c.responses.get(n)) else {
             continue;
@@ -581,9 +592,17 @@ fn collect_titles<'a>(
 ) {
     match node {
         Value::Object(map) => {
-            let is_schema = ["type", "properties", "enum", "allOf", "anyOf", "oneOf", "items"]
-                .iter()
-                .any(|k| map.contains_key(*k));
+            let is_schema = [
+                "type",
+                "properties",
+                "enum",
+                "allOf",
+                "anyOf",
+                "oneOf",
+                "items",
+            ]
+            .iter()
+            .any(|k| map.contains_key(*k));
             if let (true, Some(Value::String(title))) = (is_schema, map.get("title")) {
                 found.push((path.clone(), title.clone(), node));
             }

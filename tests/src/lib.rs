@@ -1,0 +1,16 @@
+//! The workspace's tests, in one test binary: drift of the generated code,
+//! snapshots of the API surface and of the generator's output and errors,
+//! requests on the wire, and decoding of GitHub's example responses.
+
+#[cfg(test)]
+mod common;
+#[cfg(test)]
+mod decoding;
+#[cfg(test)]
+mod drift;
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod surface;
+#[cfg(test)]
+mod wire;

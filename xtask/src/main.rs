@@ -66,8 +66,8 @@ fn workspace_root() -> PathBuf {
 
 fn regen(root: &Path, check: bool, diff: bool) -> Result<(), String> {
     let spec_path = root.join(SPEC);
-    let spec = fs::read_to_string(&spec_path)
-        .map_err(|e| format!("error: cannot read {SPEC}: {e}"))?;
+    let spec =
+        fs::read_to_string(&spec_path).map_err(|e| format!("error: cannot read {SPEC}: {e}"))?;
     let code = generate(&Config::github_packages(SPEC), &spec)
         .map_err(|e| format!("{e}\nerror: {GENERATED} was left as it was"))?;
     let target = root.join(GENERATED);
@@ -95,7 +95,8 @@ fn regen(root: &Path, check: bool, diff: bool) -> Result<(), String> {
         }
         return Err(message);
     }
-    write_atomically(&target, &code).map_err(|e| format!("error: cannot write {GENERATED}: {e}"))?;
+    write_atomically(&target, &code)
+        .map_err(|e| format!("error: cannot write {GENERATED}: {e}"))?;
     println!("wrote {GENERATED}");
     Ok(())
 }

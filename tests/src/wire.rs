@@ -1,0 +1,315 @@
+//! What each of the 27 operations puts on the wire: the generated client is
+//! pointed at a bare TCP server on 127.0.0.1 that records every request as
+//! received (raw percent-encoded path, query, headers) and answers with a
+//! minimal valid body.
+
+use std::sync::{Arc, Mutex};
+
+use github_packages::Client;
+use github_packages::types::{PackageType, PackageVersionState, PackageVisibility};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Headers worth showing: everything but those that vary per run or per
+/// connection (`host` carries the port).
+const SHOWN_HEADERS: &[&str] = &[
+    "accept",
+    "authorization",
+    "content-length",
+    "content-type",
+    "user-agent",
+    "x-github-api-version",
+    "api-version",
+];
+
+const PACKAGE: &str = r#"{"id":1,"name":"repo/image","package_type":"container","url":"https://api.github.com/orgs/acme/packages/container/repo%2Fimage","html_url":"https://github.com/orgs/acme/packages/container/package/repo%2Fimage","version_count":1,"visibility":"private","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05Z"}"#;
+const VERSION: &str = r#"{"id":42,"name":"sha256:0123","url":"https://api.github.com/orgs/acme/packages/container/repo%2Fimage/versions/42","package_html_url":"https://github.com/orgs/acme/packages/container/package/repo%2Fimage","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05Z"}"#;
+
+/// A one-request-per-connection HTTP/1.1 server that records request heads.
+struct RecordingServer {
+    base_url: String,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl RecordingServer {
+    async fn start() -> RecordingServer {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&requests);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let log = Arc::clone(&log);
+                tokio::spawn(async move { serve(stream, log).await });
+            }
+        });
+        RecordingServer { base_url, requests }
+    }
+
+    /// The requests recorded since the last call.
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut self.requests.lock().unwrap())
+    }
+}
+
+async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<String>>>) {
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let head_end = loop {
+        let read = stream.read(&mut buffer).await.expect("read request");
+        assert!(read > 0, "connection closed before the request head ended");
+        received.extend_from_slice(&buffer[..read]);
+        if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
+    };
+    let head = String::from_utf8(received[..head_end].to_vec()).expect("ASCII head");
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap().to_string();
+    let mut headers: Vec<String> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_string()))
+        .filter(|(name, _)| SHOWN_HEADERS.contains(&name.as_str()))
+        .map(|(name, value)| format!("  {name}: {value}"))
+        .collect();
+    headers.sort();
+    let method = request_line.split(' ').next().unwrap_or_default();
+    let target = request_line.split(' ').nth(1).unwrap_or_default();
+    let path = target.split('?').next().unwrap_or_default();
+    log.lock()
+        .unwrap()
+        .push(format!("{request_line}\n{}", headers.join("\n")));
+
+    let body = match method {
+        "GET"
+            if path.ends_with("/versions")
+                || path.ends_with("/packages")
+                || path.ends_with("/conflicts") =>
+        {
+            "[]"
+        }
+        "GET" if path.contains("/versions/") => VERSION,
+        "GET" => PACKAGE,
+        _ => "",
+    };
+    let status = if body.is_empty() {
+        "204 No Content"
+    } else {
+        "200 OK"
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(response.as_bytes())
+        .await
+        .expect("write response");
+    stream.shutdown().await.ok();
+}
+
+fn client_for(base_url: &str) -> Client {
+    Client::new(base_url, Default::default())
+}
+
+#[tokio::test]
+async fn every_operation_on_the_wire() {
+    let server = RecordingServer::start().await;
+    let client = client_for(&server.base_url);
+    let container = PackageType::Container;
+    let name = "repo/image";
+    let mut transcript = Vec::new();
+    let mut record = |operation: &str, requests: Vec<String>| {
+        assert_eq!(
+            requests.len(),
+            1,
+            "{operation} sent {} requests",
+            requests.len()
+        );
+        transcript.push(format!("{operation}\n{}", requests[0]));
+    };
+
+    macro_rules! call {
+        ($operation:ident $(. $setter:ident($value:expr))*) => {{
+            client
+                .$operation()
+                $(.$setter($value))*
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{} failed: {e}", stringify!($operation)));
+            record(stringify!($operation), server.take());
+        }};
+    }
+
+    // Organization
+    call!(list_docker_migration_conflicting_packages_for_organization.org("acme"));
+    call!(
+        list_packages_for_organization
+            .org("acme")
+            .package_type(container.clone())
+            .visibility(PackageVisibility::Internal)
+            .page(2)
+            .per_page(100)
+    );
+    call!(
+        get_package_for_organization
+            .org("acme")
+            .package_type(container.clone())
+            .package_name(name)
+    );
+    call!(
+        delete_package_for_org
+            .org("acme")
+            .package_type(container.clone())
+            .package_name(name)
+    );
+    call!(
+        restore_package_for_org
+            .org("acme")
+            .package_type(container.clone())
+            .package_name(name)
+            .token("restore-token")
+    );
+    call!(
+        get_all_package_versions_for_package_owned_by_org
+            .org("acme")
+            .package_type(container.clone())
+            .package_name(name)
+            .state(PackageVersionState::Deleted)
+            .page(3)
+            .per_page(50)
+    );
+    call!(
+        get_package_version_for_organization
+            .org("acme")
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+    call!(
+        delete_package_version_for_org
+            .org("acme")
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+    call!(
+        restore_package_version_for_org
+            .org("acme")
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+    // Authenticated user
+    call!(list_docker_migration_conflicting_packages_for_authenticated_user);
+    call!(
+        list_packages_for_authenticated_user
+            .package_type(PackageType::Npm)
+            .visibility(PackageVisibility::Public)
+    );
+    call!(
+        get_package_for_authenticated_user
+            .package_type(container.clone())
+            .package_name(name)
+    );
+    call!(
+        delete_package_for_authenticated_user
+            .package_type(container.clone())
+            .package_name(name)
+    );
+    call!(
+        restore_package_for_authenticated_user
+            .package_type(container.clone())
+            .package_name(name)
+    );
+    call!(
+        get_all_package_versions_for_package_owned_by_authenticated_user
+            .package_type(container.clone())
+            .package_name(name)
+            .state(PackageVersionState::Active)
+    );
+    call!(
+        get_package_version_for_authenticated_user
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+    call!(
+        delete_package_version_for_authenticated_user
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+    call!(
+        restore_package_version_for_authenticated_user
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+    // Another user
+    call!(list_docker_migration_conflicting_packages_for_user.username("octocat"));
+    call!(
+        list_packages_for_user
+            .username("octocat")
+            .package_type(PackageType::Maven)
+            .page(1)
+    );
+    call!(
+        get_package_for_user
+            .username("octocat")
+            .package_type(container.clone())
+            .package_name(name)
+    );
+    call!(
+        delete_package_for_user
+            .username("octocat")
+            .package_type(container.clone())
+            .package_name(name)
+    );
+    call!(
+        restore_package_for_user
+            .username("octocat")
+            .package_type(container.clone())
+            .package_name(name)
+            .token("restore-token")
+    );
+    call!(
+        get_all_package_versions_for_package_owned_by_user
+            .username("octocat")
+            .package_type(container.clone())
+            .package_name(name)
+            .per_page(100)
+    );
+    call!(
+        get_package_version_for_user
+            .username("octocat")
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+    call!(
+        delete_package_version_for_user
+            .username("octocat")
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+    call!(
+        restore_package_version_for_user
+            .username("octocat")
+            .package_type(container.clone())
+            .package_name(name)
+            .package_version_id(42)
+    );
+
+    assert_eq!(transcript.len(), 27, "all 27 operations were called");
+    let transcript = transcript.join("\n\n");
+    assert!(
+        transcript.contains("/repo%2Fimage"),
+        "`repo/image` must travel as one segment, `repo%2Fimage`"
+    );
+    assert!(!transcript.contains("/repo/image"));
+    insta::assert_snapshot!("wire_requests", transcript);
+}
