@@ -160,3 +160,29 @@ fn first_line(text: &str) -> String {
         None => line.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_one_line_message() {
+        let outcome = quietly(|| -> u8 { panic!("boom: {:#?}", vec!["a", "b"]) });
+        let message = outcome.expect_err("the panic is caught");
+        assert!(message.starts_with("boom: ["), "{message}");
+        assert!(message.contains("render.rs"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+    }
+
+    #[test]
+    fn no_panic_passes_the_value_through() {
+        assert_eq!(quietly(|| 7), Ok(7));
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let long = "x".repeat(1000);
+        let line = first_line(&format!("{long}\nsecond"));
+        assert!(line.len() < 300 && line.ends_with("..."));
+    }
+}

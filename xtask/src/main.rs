@@ -116,3 +116,51 @@ fn write_atomically(target: &Path, contents: &str) -> std::io::Result<()> {
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD_SPEC: &str = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        '204': { description: pong }\n";
+
+    /// A scratch workspace with a spec and a generated file.
+    fn scratch(name: &str, spec: &str, generated: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-test-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("spec")).unwrap();
+        fs::create_dir_all(root.join("generated/src")).unwrap();
+        fs::write(root.join(SPEC), spec).unwrap();
+        fs::write(root.join(GENERATED), generated).unwrap();
+        root
+    }
+
+    #[test]
+    fn a_failed_regen_leaves_the_previous_file_untouched() {
+        let root = scratch("failed", "openapi: 3.0.3\npaths: [", "previous contents\n");
+        let error = regen(&root, false, false).expect_err("a broken spec fails");
+        assert!(error.contains("spec/packages.yaml: line"), "{error}");
+        assert!(error.contains("was left as it was"), "{error}");
+        assert_eq!(
+            fs::read_to_string(root.join(GENERATED)).unwrap(),
+            "previous contents\n"
+        );
+        assert!(!root.join("generated/src/generated.rs.tmp").exists());
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn check_names_the_stale_file_and_the_fix_and_writes_nothing() {
+        let root = scratch("stale", GOOD_SPEC, "stale\n");
+        let error = regen(&root, true, false).expect_err("stale file fails the check");
+        assert!(error.contains(GENERATED), "{error}");
+        assert!(error.contains("run `cargo xtask regen`"), "{error}");
+        let with_diff = regen(&root, true, true).expect_err("still stale");
+        assert!(with_diff.contains("-stale"), "{with_diff}");
+        assert!(with_diff.contains("+// @generated"), "{with_diff}");
+        assert_eq!(fs::read_to_string(root.join(GENERATED)).unwrap(), "stale\n");
+
+        regen(&root, false, false).expect("regen writes the file");
+        regen(&root, true, false).expect("and then the check passes");
+        fs::remove_dir_all(root).unwrap();
+    }
+}
