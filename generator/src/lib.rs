@@ -174,3 +174,35 @@ pub fn generate(config: &Config, spec_text: &str) -> Result<String, SpecError> {
     validate::validate(&document).map_err(fail)?;
     render::render(config, &document.spec).map_err(fail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Odd inputs are refused with an error, never a panic.
+    #[test]
+    fn odd_inputs_are_errors() {
+        let odd = [
+            "",
+            "[]",
+            "hello",
+            "openapi: 3.0.3",
+            "openapi: 3",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: null",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: x\n      responses: {'200': {$ref: '#'}}",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x/{}:\n    get:\n      operationId: x\n      responses: {'204': {description: d}}",
+            "{\"openapi\": \"3.0.3\"",
+        ];
+        for (index, text) in odd.iter().enumerate() {
+            let name = if text.starts_with('{') {
+                "odd.json"
+            } else {
+                "odd.yaml"
+            };
+            let error = generate(&Config::new(name), text)
+                .expect_err(&format!("odd input #{index} must be refused"));
+            assert!(!error.problems.is_empty());
+            assert!(error.to_string().starts_with(name), "{error}");
+        }
+    }
+}
