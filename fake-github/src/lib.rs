@@ -1,0 +1,335 @@
+//! A stateful fake of GitHub's Packages REST API, for tests and benchmarks.
+//!
+//! [`FakeGitHub`] serves all 27 operations of `spec/packages.yaml` over
+//! HTTP/1.1 on `127.0.0.1` (a free port), keeps packages and versions in
+//! memory, and behaves like GitHub where clients can tell the difference:
+//!
+//! - **Paths** are matched while still percent-encoded, then each segment is
+//!   decoded once: a package named `repo/image` must be sent as
+//!   `repo%2Fimage`. An unknown `package_type` is a 400 `BasicError`.
+//! - **Authentication**: `Authorization: Bearer <token>` (or `token <token>`).
+//!   No header is a 401 "Requires authentication", an unknown token a 401
+//!   "Bad credentials". [`FakeGitHub::TOKEN`] has `read:packages`,
+//!   `write:packages` and `delete:packages`. Deleting needs
+//!   `delete:packages`, restoring `write:packages`, everything
+//!   `read:packages` (or `write:packages`, which implies it); otherwise 403.
+//!   Authenticated responses carry `x-oauth-scopes`; every response carries
+//!   `x-accepted-oauth-scopes`.
+//! - **Rate-limit headers** on every response (`x-ratelimit-limit` 5000,
+//!   `-remaining`, `-used`, `-reset`, `-resource: core`), counted per token
+//!   (anonymous requests share a 60-request window). A window starts over
+//!   instead of running out, so only [`FaultKind::PrimaryRateLimit`] makes
+//!   `remaining` 0.
+//! - **Lists** take `page` (default 1) and `per_page` (default 30, larger
+//!   values clamped to 100) and send GitHub's `Link` header (`prev`, `next`,
+//!   `last`, `first`; absolute URLs keeping the other query parameters as
+//!   sent). Package lists need `package_type`, filter by `visibility`, and
+//!   answer 400 when `page * per_page > 10000`. Version lists filter by
+//!   `state` (`active` by default), are ordered newest first, and page on
+//!   past 10,000 results (the spec documents no 400 for them).
+//! - **Deleting** a version marks it deleted (listed with `state=deleted`,
+//!   still readable by id, with `deleted_at`); deleting it again is a 404.
+//!   The last active version of a package cannot be deleted (400), nor can
+//!   a public package's version downloaded more than 5,000 times, nor such
+//!   a package. A deleted package is a 404 everywhere until restored.
+//!   Restoring something that is not deleted is a harmless 204.
+//! - **Docker-migration conflicts** lists are empty unless
+//!   [`FakeGitHub::set_docker_conflict`] marks packages.
+//! - **Faults** ([`FakeGitHub::inject`]) make matching requests fail in the
+//!   ways clients must survive: 5xx, 429, secondary and primary rate limits,
+//!   truncated bodies, delays, connection resets, and failures after the
+//!   request was carried out.
+//! - **Recording**: every request is logged ([`FakeGitHub::requests`])
+//!   before any fault applies, path and query exactly as sent.
+//!
+//! Seeded data is deterministic: ids count up from 1000 (packages) and
+//! 1000000 (versions), and timestamps default to 2024-01-01T00:00:00Z.
+//!
+//! # Example
+//!
+//! ```
+//! use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let github = FakeGitHub::start().await;
+//! let acme = Owner::org("acme");
+//! github.add_package(&acme, "container", "repo/image", "private");
+//! let ids = github.add_versions(&acme, "container", "repo/image", 3);
+//!
+//! // The first request for a version list fails once with a 502.
+//! github.inject(Fault::new(FaultKind::Status(502)).on(Matcher::PathContains("/versions".into())));
+//!
+//! let client = reqwest::Client::new();
+//! let url = format!(
+//!     "{}/orgs/acme/packages/container/repo%2Fimage/versions?per_page=2",
+//!     github.base_url()
+//! );
+//! let get = || client.get(&url).bearer_auth(FakeGitHub::TOKEN).send();
+//! assert_eq!(get().await.unwrap().status(), 502);
+//!
+//! let page = get().await.unwrap();
+//! assert_eq!(page.status(), 200);
+//! let link = page.headers()["link"].to_str().unwrap().to_string();
+//! assert!(link.ends_with("/versions?per_page=2&page=2>; rel=\"last\""));
+//! let versions: Vec<serde_json::Value> = page.json().await.unwrap();
+//! // Newest first: the last one added is listed first.
+//! assert_eq!(versions[0]["id"], ids[2]);
+//! assert_eq!(versions[0]["name"], "1.0.2");
+//!
+//! let recorded = github.requests();
+//! assert_eq!(recorded.len(), 2);
+//! assert_eq!(recorded[1].raw_path, "/orgs/acme/packages/container/repo%2Fimage/versions");
+//! # }
+//! ```
+//!
+//! Tests that are not async (e.g. ones that run a CLI binary) use
+//! [`FakeGitHub::start_in_background`], which runs the server on its own
+//! thread.
+#![warn(missing_docs)]
+
+mod api;
+mod fault;
+mod json;
+mod pagination;
+mod recording;
+mod route;
+mod server;
+mod store;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use fault::{Fault, FaultKind, Matcher};
+pub use recording::RecordedRequest;
+pub use store::{Owner, StoredVersion, VersionSpec};
+
+use server::{SharedStore, lock};
+use store::Store;
+
+/// A running fake GitHub server, and the handle to seed and inspect it.
+///
+/// Cheap to clone; the server stops when the last clone is dropped.
+#[derive(Clone)]
+pub struct FakeGitHub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: SharedStore,
+    base_url: String,
+    /// Dropping it stops the accept loop and every connection.
+    shutdown: Option<watch::Sender<()>>,
+    /// The server thread of [`FakeGitHub::start_in_background`].
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        drop(self.shutdown.take());
+        if let Some(thread) = self.thread.take() {
+            // Returns promptly: the thread's runtime ends once signalled.
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn bind() -> (TcpListener, String) {
+    let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .expect("fake-github: cannot bind 127.0.0.1:0");
+    let address = listener
+        .local_addr()
+        .expect("fake-github: bound socket has an address");
+    (listener, format!("http://{address}"))
+}
+
+impl FakeGitHub {
+    /// A token with the scopes `read:packages`, `write:packages` and
+    /// `delete:packages`, known to every fake.
+    pub const TOKEN: &'static str = "test-token";
+
+    /// Starts a server on the current tokio runtime (which must have IO and
+    /// time enabled, as `#[tokio::test]` does).
+    pub async fn start() -> FakeGitHub {
+        let (listener, base_url) = bind().await;
+        let store = Arc::new(Mutex::new(Store::new(base_url.clone(), Self::TOKEN)));
+        let (shutdown, stopped) = watch::channel(());
+        tokio::spawn(server::serve(listener, store.clone(), stopped));
+        FakeGitHub {
+            inner: Arc::new(Inner {
+                store,
+                base_url,
+                shutdown: Some(shutdown),
+                thread: None,
+            }),
+        }
+    }
+
+    /// Starts a server on its own thread and runtime, for tests that are
+    /// not async. It runs until the last clone of the handle is dropped
+    /// (dropping it waits for the server to stop) or the process exits.
+    pub fn start_in_background() -> FakeGitHub {
+        let (shutdown, stopped) = watch::channel(());
+        let (ready_sender, ready) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("fake-github".to_string())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("fake-github: cannot build a tokio runtime");
+                runtime.block_on(async move {
+                    let (listener, base_url) = bind().await;
+                    let store = Arc::new(Mutex::new(Store::new(base_url.clone(), Self::TOKEN)));
+                    if ready_sender.send((store.clone(), base_url)).is_ok() {
+                        server::serve(listener, store, stopped).await;
+                    }
+                });
+            })
+            .expect("fake-github: cannot spawn the server thread");
+        let (store, base_url) = ready
+            .recv()
+            .expect("fake-github: the server thread failed to start");
+        FakeGitHub {
+            inner: Arc::new(Inner {
+                store,
+                base_url,
+                shutdown: Some(shutdown),
+                thread: Some(thread),
+            }),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.inner.base_url.clone()
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        lock(&self.inner.store)
+    }
+
+    /// Makes `token` valid with these scopes (replacing any earlier ones).
+    pub fn add_token(&self, token: &str, scopes: &[&str]) {
+        self.store().add_token(token, scopes);
+    }
+
+    /// Sets whose packages `/user/...` serves (default `octocat`): the user
+    /// `login`, the same packages `/users/{login}/...` serves.
+    pub fn set_authenticated_user(&self, login: &str) {
+        self.store().authenticated_user = login.to_string();
+    }
+
+    /// Adds a package without versions and returns its id.
+    ///
+    /// # Panics
+    ///
+    /// If `package_type` is not one of `npm`, `maven`, `rubygems`, `docker`,
+    /// `nuget`, `container`, `visibility` is not `public`, `private` or
+    /// `internal`, or a live package of that name exists. (A deleted one
+    /// is replaced and can no longer be restored, as on GitHub.)
+    pub fn add_package(
+        &self,
+        owner: &Owner,
+        package_type: &str,
+        name: &str,
+        visibility: &str,
+    ) -> i64 {
+        self.store()
+            .add_package(owner, package_type, name, visibility)
+    }
+
+    /// Adds a version to a package and returns its id.
+    ///
+    /// # Panics
+    ///
+    /// If the package was never added.
+    pub fn add_version(
+        &self,
+        owner: &Owner,
+        package_type: &str,
+        package: &str,
+        spec: VersionSpec,
+    ) -> i64 {
+        self.store().add_version(owner, package_type, package, spec)
+    }
+
+    /// Adds `count` versions named `1.0.N`, numbered on from the versions
+    /// the package already has (`1.0.0` first for a new package), each one
+    /// minute newer than the one before and than any existing version (the
+    /// first at 2024-01-01T00:00:00Z for a new package). Returns the ids in
+    /// creation order, oldest first; the lists show them the other way round.
+    ///
+    /// # Panics
+    ///
+    /// If the package was never added.
+    pub fn add_versions(
+        &self,
+        owner: &Owner,
+        package_type: &str,
+        package: &str,
+        count: usize,
+    ) -> Vec<i64> {
+        self.store()
+            .add_versions(owner, package_type, package, count)
+    }
+
+    /// All versions of a package, deleted ones included, newest first as
+    /// GitHub lists them; empty if there is no such package.
+    pub fn versions(&self, owner: &Owner, package_type: &str, package: &str) -> Vec<StoredVersion> {
+        self.store().stored_versions(owner, package_type, package)
+    }
+
+    /// Whether the package exists and is not deleted.
+    pub fn package_exists(&self, owner: &Owner, package_type: &str, name: &str) -> bool {
+        self.store().package_exists(owner, package_type, name)
+    }
+
+    /// Lists the package in its owner's Docker-migration conflicts.
+    ///
+    /// # Panics
+    ///
+    /// If the package was never added.
+    pub fn set_docker_conflict(&self, owner: &Owner, package_type: &str, name: &str) {
+        self.store().set_docker_conflict(owner, package_type, name);
+    }
+
+    /// Queues a fault; see [`Fault`] for how requests use faults up.
+    pub fn inject(&self, fault: Fault) {
+        self.store().inject(fault);
+    }
+
+    /// How many uses of injected faults are left.
+    pub fn pending_faults(&self) -> usize {
+        self.store().faults.iter().map(|fault| fault.times).sum()
+    }
+
+    /// Drops every pending fault.
+    pub fn clear_faults(&self) {
+        self.store().faults.clear();
+    }
+
+    /// Delays every response by `latency` (zero by default).
+    pub fn set_latency(&self, latency: Duration) {
+        self.store().latency = latency;
+    }
+
+    /// Every request received so far, in order of arrival.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.store().requests.clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.store().requests.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests;
