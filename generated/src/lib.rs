@@ -1,9 +1,50 @@
 //! Typed client for the GitHub Packages REST API.
 //!
 //! The operations and types are generated from `spec/packages.yaml` by
-//! `cargo xtask regen` (see the `generated` module's header); the small
-//! hand-written layer beside them sets the headers GitHub expects and makes
-//! enums forward-compatible.
+//! `cargo xtask regen` (see the `generated` module's header). The
+//! hand-written layer beside them makes the client fit for production:
+//!
+//! - construction from code or the environment ([`Client::builder`],
+//!   [`Client::from_env`]), with the headers GitHub expects and the token
+//!   kept out of `Debug` output, error messages and logs;
+//! - one API for the three owners of packages ([`Owner`]): organizations,
+//!   users and the authenticated user;
+//! - listings as streams that follow GitHub's `Link` header, fetching pages
+//!   concurrently once the last page is known ([`Client::packages`],
+//!   [`Client::versions`]);
+//! - retries with backoff that honour GitHub's rate limits, and never repeat
+//!   a `DELETE` or `POST` whose outcome is unknown ([`RetryPolicy`]);
+//! - one error type, [`Error`], that says what to do next.
+//!
+//! # Using the client
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt;
+//! use github_packages::{Client, Owner};
+//! use github_packages::types::PackageType;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), github_packages::Error> {
+//! // GITHUB_TOKEN (or GH_TOKEN), and GITHUB_API_URL for GitHub Enterprise Server.
+//! let client = Client::from_env()?;
+//! let owner = Owner::org("octo-org");
+//!
+//! // Pages are fetched as the stream is read: memory stays flat.
+//! let mut versions = client.versions(&owner, PackageType::Container, "hello-world");
+//! while let Some(version) = versions.try_next().await? {
+//!     println!("{} {} {:?}", version.id, version.name, version.created_at);
+//! }
+//!
+//! if let Some(limit) = client.rate_limit() {
+//!     println!("{} of {} requests left", limit.remaining, limit.limit);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The generated builders stay available for everything else, e.g.
+//! `client.get_package_for_organization().org("octo-org")…send().await`;
+//! their error, [`GeneratedError`], converts into [`Error`] with `?`.
 #![warn(missing_docs)]
 
 #[rustfmt::skip]
@@ -17,10 +58,26 @@
 )]
 mod generated;
 
+mod auth;
+mod config;
+mod error;
+mod listing;
+mod owner;
+mod pagination;
+mod path;
+mod rate_limit;
+mod retry;
+
 pub mod open_enums;
 pub mod runtime;
 
-pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, builder};
+pub use config::{ClientBuilder, DEFAULT_BASE_URL};
+pub use error::{Error, ErrorKind, GeneratedError};
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder};
+pub use listing::{PackageList, VersionList};
+pub use owner::Owner;
+pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
 
 /// Request and response types of the API.
 pub mod types {

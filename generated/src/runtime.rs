@@ -1,17 +1,120 @@
 //! Per-request behaviour of the generated `Client`: the headers GitHub
-//! expects on every request.
+//! expects on every request, retries, and rate-limit bookkeeping.
+//!
+//! The generated `Client` carries a [`Runtime`] (its `inner` value) and
+//! calls the [`ClientHooks`] below around every operation.
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::Client;
+use crate::rate_limit::RateLimit;
+use crate::retry::RetryPolicy;
 
 /// The REST API version this crate was generated for.
 pub const API_VERSION: &str = "2022-11-28";
 
-/// State the generated `Client` carries for the hand-written layer.
-#[derive(Clone, Debug, Default)]
-pub struct Runtime {}
+/// The `User-Agent` sent unless another is configured.
+pub const DEFAULT_USER_AGENT: &str = concat!("github-packages/", env!("CARGO_PKG_VERSION"));
+
+/// Listing defaults: GitHub's largest page, and pages fetched at once when
+/// the first page's `Link` header names the last one.
+pub(crate) const DEFAULT_PER_PAGE: u8 = 100;
+pub(crate) const DEFAULT_PAGE_CONCURRENCY: usize = 4;
+
+/// State the generated `Client` carries for the hand-written layer: the retry
+/// policy, listing defaults and the last rate-limit state seen. Cheap to
+/// clone; clones share the rate-limit state.
+///
+/// Prefer [`Client::builder`]. `Client::new(url, Runtime::default())` also
+/// works: making a `Runtime` installs the TLS crypto provider (feature
+/// `rustls`) that the generated constructor's reqwest client needs.
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    shared: Arc<Shared>,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        crate::config::install_crypto_provider();
+        Runtime {
+            shared: Arc::default(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Shared {
+    user_agent: HeaderValue,
+    retry: RetryPolicy,
+    per_page: u8,
+    page_concurrency: usize,
+    rate_limit: Mutex<Option<RateLimit>>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
+            retry: RetryPolicy::default(),
+            per_page: DEFAULT_PER_PAGE,
+            page_concurrency: DEFAULT_PAGE_CONCURRENCY,
+            rate_limit: Mutex::new(None),
+        }
+    }
+}
+
+impl Runtime {
+    pub(crate) fn new(
+        user_agent: HeaderValue,
+        retry: RetryPolicy,
+        per_page: u8,
+        page_concurrency: usize,
+    ) -> Self {
+        crate::config::install_crypto_provider();
+        Runtime {
+            shared: Arc::new(Shared {
+                user_agent,
+                retry,
+                per_page,
+                page_concurrency,
+                rate_limit: Mutex::new(None),
+            }),
+        }
+    }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+
+    pub(crate) fn per_page(&self) -> u8 {
+        self.shared.per_page
+    }
+
+    pub(crate) fn page_concurrency(&self) -> usize {
+        self.shared.page_concurrency
+    }
+
+    pub(crate) fn rate_limit(&self) -> Option<RateLimit> {
+        self.shared
+            .rate_limit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(crate) fn record_rate_limit(&self, headers: &HeaderMap) {
+        if let Some(limit) = RateLimit::from_headers(headers) {
+            *self
+                .shared
+                .rate_limit
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(limit);
+        }
+    }
+}
 
 impl ClientHooks<Runtime> for Client {
     async fn pre<E>(
@@ -29,7 +132,24 @@ impl ClientHooks<Runtime> for Client {
         );
         // Each generated request sets `Accept: application/json`; GitHub
         // recommends its own media type.
-        headers.insert(ACCEPT, HeaderValue::from_static("application/vnd.github+json"));
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static("application/vnd.github+json"),
+        );
+        // Set here rather than as a reqwest default header so that a client
+        // made with the generated `Client::new` sends one too: GitHub rejects
+        // requests without a `User-Agent`.
+        headers.insert(USER_AGENT, self.inner.shared.user_agent.clone());
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner
+            .execute(&self.client, request, info.operation_id)
+            .await
     }
 }

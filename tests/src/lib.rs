@@ -3,6 +3,8 @@
 //! requests on the wire, and decoding of GitHub's example responses.
 
 #[cfg(test)]
+mod client_runtime;
+#[cfg(test)]
 mod common;
 #[cfg(test)]
 mod decoding;

@@ -1,0 +1,512 @@
+//! The command line: what `ghpkg --help` shows.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use github_packages::types::{PackageType, PackageVersionState, PackageVisibility};
+
+use crate::duration::parse_age;
+use crate::owner::OwnerRef;
+use crate::policy::{RetentionPolicy, TagPattern};
+
+/// List, prune and restore GitHub Packages versions.
+///
+/// Authenticates with --token-file PATH, else GITHUB_TOKEN, else GH_TOKEN.
+/// Deletions are recorded in a journal, so `ghpkg restore --journal FILE`
+/// can bring them back (GitHub keeps deleted versions for 30 days).
+#[derive(Debug, Parser)]
+#[command(
+    name = "ghpkg",
+    version,
+    after_help = "Example: a dry run, then the real thing, then undo it:\n  \
+                  ghpkg prune --org acme --type container --name app --untagged --keep-latest 10\n  \
+                  ghpkg prune --org acme --type container --name app --untagged --keep-latest 10 --execute\n  \
+                  ghpkg restore --journal PATH-PRINTED-BY-PRUNE"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Read the API token from this file (else GITHUB_TOKEN, then GH_TOKEN).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
+    pub token_file: Option<PathBuf>,
+    /// API root (else GITHUB_API_URL, else https://api.github.com).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL"
+    )]
+    pub base_url: Option<String>,
+    /// Print one JSON document instead of a table.
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub json: bool,
+    /// Longest wait for a rate limit to reset before giving up, e.g. 2m or 1h.
+    #[arg(long, global = true, help_heading = "Global options", value_name = "DURATION", value_parser = parse_age, default_value = "2m")]
+    pub max_wait: chrono::TimeDelta,
+    /// Say more about what is happening, on stderr (never the token).
+    #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the packages of one type an owner has.
+    Packages {
+        #[command(flatten)]
+        owner: OwnerArgs,
+        /// The packages' ecosystem.
+        #[arg(long = "type", value_enum, value_name = "TYPE")]
+        package_type: TypeArg,
+        /// Only packages with this visibility.
+        #[arg(long, value_enum)]
+        visibility: Option<VisibilityArg>,
+    },
+    /// List the versions of a package.
+    Versions {
+        #[command(flatten)]
+        owner: OwnerArgs,
+        #[command(flatten)]
+        package: PackageArgs,
+        /// Active versions (default) or deleted ones, which can be restored.
+        #[arg(long, value_enum, default_value = "active")]
+        state: StateArg,
+    },
+    /// Show one package, or one of its versions with --version.
+    Show {
+        #[command(flatten)]
+        owner: OwnerArgs,
+        #[command(flatten)]
+        package: PackageArgs,
+        /// A version id (see `ghpkg versions`).
+        #[arg(long = "version", value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+        version_id: Option<i64>,
+    },
+    /// Delete a package, or one of its versions with --version; journaled.
+    Delete {
+        #[command(flatten)]
+        owner: OwnerArgs,
+        #[command(flatten)]
+        package: PackageArgs,
+        /// A version id (see `ghpkg versions`); without it the whole package.
+        #[arg(long = "version", value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+        version_id: Option<i64>,
+        /// Journal file to append to (default: a new file under the data directory).
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+    },
+    /// Restore a deleted package or version, or everything a journal deleted.
+    Restore {
+        #[command(flatten)]
+        owner: OptionalOwnerArgs,
+        /// The package's type (with an owner and --name).
+        #[arg(long = "type", value_enum, value_name = "TYPE")]
+        package_type: Option<TypeArg>,
+        /// The package's name (with an owner and --type).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// A version id; without it the whole package.
+        #[arg(long = "version", value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+        version_id: Option<i64>,
+        /// Restore every version this journal records as deleted.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["org", "user", "me", "package_type", "name", "version_id"])]
+        journal: Option<PathBuf>,
+    },
+    /// List packages that hit a conflict in the Docker-to-Container migration.
+    Conflicts {
+        #[command(flatten)]
+        owner: OwnerArgs,
+    },
+    /// Delete the versions a retention policy selects (dry run unless --execute).
+    Prune(PruneArgs),
+}
+
+/// `--org ORG | --user NAME | --me`
+#[derive(Clone, Debug, Args)]
+#[group(id = "owner", required = true, multiple = false)]
+pub struct OwnerArgs {
+    /// An organization's packages.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// A user's packages.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// The authenticated user's packages.
+    #[arg(long)]
+    pub me: bool,
+}
+
+impl OwnerArgs {
+    pub fn owner(&self) -> OwnerRef {
+        owner_from(self.org.as_deref(), self.user.as_deref()).unwrap_or(OwnerRef::Me)
+    }
+}
+
+/// The owner flags where they may be left out (`restore --journal`).
+#[derive(Clone, Debug, Args)]
+#[group(id = "owner", required = false, multiple = false)]
+pub struct OptionalOwnerArgs {
+    /// An organization's package.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// A user's package.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// The authenticated user's package.
+    #[arg(long)]
+    pub me: bool,
+}
+
+impl OptionalOwnerArgs {
+    pub fn owner(&self) -> Option<OwnerRef> {
+        owner_from(self.org.as_deref(), self.user.as_deref()).or(self.me.then_some(OwnerRef::Me))
+    }
+}
+
+fn owner_from(org: Option<&str>, user: Option<&str>) -> Option<OwnerRef> {
+    match (org, user) {
+        (Some(org), _) => Some(OwnerRef::Org(org.to_string())),
+        (None, Some(user)) => Some(OwnerRef::User(user.to_string())),
+        (None, None) => None,
+    }
+}
+
+/// `--type TYPE --name NAME`
+#[derive(Clone, Debug, Args)]
+pub struct PackageArgs {
+    /// The package's ecosystem.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub package_type: TypeArg,
+    /// The package's name; images published from a repository may be `repo/image`.
+    #[arg(long, value_name = "NAME", value_parser = non_empty)]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    #[command(flatten)]
+    pub owner: OwnerArgs,
+    #[command(flatten)]
+    pub package: PackageArgs,
+    /// Keep the N newest of the versions the tag filters select.
+    #[arg(long, value_name = "N", help_heading = "Retention policy")]
+    pub keep_latest: Option<usize>,
+    /// Only delete versions older than this, e.g. 30d, 12h, 2w, 1d12h.
+    #[arg(long, value_name = "DURATION", value_parser = parse_age, help_heading = "Retention policy")]
+    pub older_than: Option<chrono::TimeDelta>,
+    /// Only delete versions with a tag matching this glob (repeatable).
+    #[arg(long = "tag", value_name = "GLOB", value_parser = TagPattern::parse, help_heading = "Retention policy")]
+    pub tags: Vec<TagPattern>,
+    /// Never delete versions with a tag matching this glob (repeatable).
+    #[arg(long = "exclude-tag", value_name = "GLOB", value_parser = TagPattern::parse, help_heading = "Retention policy")]
+    pub exclude_tags: Vec<TagPattern>,
+    /// Only delete versions without any tag.
+    #[arg(long, conflicts_with = "tags", help_heading = "Retention policy")]
+    pub untagged: bool,
+    /// Never delete versions with a tag matching this glob, whatever else matches (repeatable).
+    #[arg(long = "keep-tag", value_name = "GLOB", value_parser = TagPattern::parse, help_heading = "Retention policy")]
+    pub keep_tags: Vec<TagPattern>,
+    /// Delete for real; without it prune only prints what it would delete.
+    #[arg(long)]
+    pub execute: bool,
+    /// Deletions in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub concurrency: u16,
+    /// Journal file to append to (default: a new file under the data directory).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+}
+
+impl PruneArgs {
+    pub fn policy(&self) -> RetentionPolicy {
+        RetentionPolicy {
+            keep_latest: self.keep_latest,
+            older_than: self.older_than,
+            tags: self.tags.clone(),
+            exclude_tags: self.exclude_tags.clone(),
+            keep_tags: self.keep_tags.clone(),
+            untagged: self.untagged,
+        }
+    }
+}
+
+fn non_empty(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("must not be empty".to_string())
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+/// Package ecosystems, as GitHub names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TypeArg {
+    Npm,
+    Maven,
+    Rubygems,
+    Docker,
+    Nuget,
+    Container,
+}
+
+impl TypeArg {
+    pub fn package_type(self) -> PackageType {
+        match self {
+            TypeArg::Npm => PackageType::Npm,
+            TypeArg::Maven => PackageType::Maven,
+            TypeArg::Rubygems => PackageType::Rubygems,
+            TypeArg::Docker => PackageType::Docker,
+            TypeArg::Nuget => PackageType::Nuget,
+            TypeArg::Container => PackageType::Container,
+        }
+    }
+
+    pub fn from_package_type(package_type: &PackageType) -> Option<TypeArg> {
+        TypeArg::value_variants()
+            .iter()
+            .copied()
+            .find(|arg| &arg.package_type() == package_type)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VisibilityArg {
+    Public,
+    Private,
+    Internal,
+}
+
+impl VisibilityArg {
+    pub fn visibility(self) -> PackageVisibility {
+        match self {
+            VisibilityArg::Public => PackageVisibility::Public,
+            VisibilityArg::Private => PackageVisibility::Private,
+            VisibilityArg::Internal => PackageVisibility::Internal,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StateArg {
+    Active,
+    Deleted,
+}
+
+impl StateArg {
+    pub fn state(self) -> PackageVersionState {
+        match self {
+            StateArg::Active => PackageVersionState::Active,
+            StateArg::Deleted => PackageVersionState::Deleted,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("ghpkg").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn prune_reads_a_full_policy() {
+        let cli = parse(&[
+            "prune",
+            "--org",
+            "acme",
+            "--type",
+            "container",
+            "--name",
+            "app",
+            "--keep-latest",
+            "3",
+            "--older-than",
+            "30d",
+            "--tag",
+            "pr-*",
+            "--tag",
+            "v*",
+            "--exclude-tag",
+            "v1.*",
+            "--keep-tag",
+            "latest",
+            "--execute",
+            "--concurrency",
+            "8",
+            "--journal",
+            "j.jsonl",
+            "--json",
+        ])
+        .unwrap();
+        assert!(cli.global.json);
+        let Command::Prune(prune) = cli.command else {
+            panic!("not prune")
+        };
+        assert_eq!(prune.owner.owner(), OwnerRef::Org("acme".into()));
+        assert_eq!(prune.package.package_type, TypeArg::Container);
+        let policy = prune.policy();
+        assert_eq!(policy.keep_latest, Some(3));
+        assert_eq!(policy.older_than, Some(chrono::TimeDelta::days(30)));
+        assert_eq!(
+            policy.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+            ["pr-*", "v*"]
+        );
+        assert_eq!(policy.exclude_tags.len(), 1);
+        assert_eq!(policy.keep_tags.len(), 1);
+        assert!(prune.execute);
+        assert_eq!(prune.concurrency, 8);
+    }
+
+    #[test]
+    fn prune_defaults_to_a_dry_run_with_four_deletions_at_once() {
+        let cli = parse(&[
+            "prune",
+            "--me",
+            "--type",
+            "npm",
+            "--name",
+            "x",
+            "--untagged",
+        ])
+        .unwrap();
+        let Command::Prune(prune) = cli.command else {
+            panic!("not prune")
+        };
+        assert!(!prune.execute);
+        assert_eq!(prune.concurrency, 4);
+        assert_eq!(prune.owner.owner(), OwnerRef::Me);
+    }
+
+    #[test]
+    fn exactly_one_owner_is_required() {
+        let missing = parse(&["versions", "--type", "npm", "--name", "x"]).unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::MissingRequiredArgument);
+        let two = parse(&[
+            "versions", "--org", "a", "--user", "b", "--type", "npm", "--name", "x",
+        ])
+        .unwrap_err();
+        assert_eq!(two.kind(), ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        let cases: &[&[&str]] = &[
+            &["packages", "--org", "a", "--type", "pip"],
+            &[
+                "prune",
+                "--org",
+                "a",
+                "--type",
+                "npm",
+                "--name",
+                "x",
+                "--older-than",
+                "30",
+            ],
+            &[
+                "prune", "--org", "a", "--type", "npm", "--name", "x", "--tag", "[abc",
+            ],
+            &[
+                "prune",
+                "--org",
+                "a",
+                "--type",
+                "npm",
+                "--name",
+                "x",
+                "--keep-latest",
+                "-1",
+            ],
+            &[
+                "prune",
+                "--org",
+                "a",
+                "--type",
+                "npm",
+                "--name",
+                "x",
+                "--concurrency",
+                "0",
+            ],
+            &[
+                "prune",
+                "--org",
+                "a",
+                "--type",
+                "npm",
+                "--name",
+                "x",
+                "--untagged",
+                "--tag",
+                "v*",
+            ],
+            &[
+                "versions", "--org", "a", "--type", "npm", "--name", "x", "--state", "gone",
+            ],
+            &["show", "--org", "a", "--type", "npm", "--name", ""],
+            &["restore", "--journal", "j", "--org", "a"],
+        ];
+        for args in cases {
+            assert!(parse(args).is_err(), "{args:?} parsed");
+        }
+    }
+
+    #[test]
+    fn restore_takes_a_journal_alone_or_a_package() {
+        let cli = parse(&["restore", "--journal", "j.jsonl"]).unwrap();
+        let Command::Restore { journal, owner, .. } = cli.command else {
+            panic!("not restore")
+        };
+        assert_eq!(journal, Some(PathBuf::from("j.jsonl")));
+        assert_eq!(owner.owner(), None);
+        let cli = parse(&[
+            "restore",
+            "--user",
+            "u",
+            "--type",
+            "npm",
+            "--name",
+            "x",
+            "--version",
+            "7",
+        ])
+        .unwrap();
+        let Command::Restore {
+            owner, version_id, ..
+        } = cli.command
+        else {
+            panic!("not restore")
+        };
+        assert_eq!(owner.owner(), Some(OwnerRef::User("u".into())));
+        assert_eq!(version_id, Some(7));
+    }
+
+    #[test]
+    fn types_map_to_the_client_enum() {
+        for arg in TypeArg::value_variants() {
+            assert_eq!(TypeArg::from_package_type(&arg.package_type()), Some(*arg));
+            assert_eq!(
+                arg.to_possible_value().unwrap().get_name(),
+                arg.package_type().as_str()
+            );
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! GitHub's refusals, turned into explanations a person can act on.
+//!
+//! Classification looks only at the HTTP status and GitHub's message, so it
+//! is a pure function with unit tests; the API adapter supplies both.
+
+use chrono::{DateTime, Utc};
+
+/// What went wrong with one request, as far as `ghpkg` cares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// GitHub does not delete the last version of a package.
+    LastVersion,
+    /// A public version (or package) with more than 5,000 downloads.
+    TooManyDownloads,
+    /// The token lacks a scope, usually `delete:packages`.
+    MissingScope,
+    /// Not found; for images, possibly because the name needs `repo/image`.
+    NotFound,
+    /// The token was rejected.
+    Unauthorized,
+    /// Forbidden for another reason (e.g. not an admin of the package).
+    Forbidden,
+    /// The rate limit ran out and the client layer's wait budget with it.
+    RateLimited { reset: Option<DateTime<Utc>> },
+    /// The request may or may not have reached GitHub: timeout, reset
+    /// connection, cut-off answer, or a server error. A deletion with this
+    /// outcome has to be checked by reading the version again.
+    Uncertain,
+    /// Anything else GitHub refused.
+    Other,
+}
+
+/// One failed request: what kind, and GitHub's own words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub status: Option<u16>,
+    pub message: String,
+}
+
+/// What the failed request was about, for the hints in explanations.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject<'a> {
+    /// `--org acme`, `--user u` or `--me`.
+    pub owner_flags: &'a str,
+    pub package_type: &'a str,
+    pub package: &'a str,
+    /// Whether the request was about one version (else the whole package).
+    pub version: bool,
+}
+
+impl Failure {
+    /// Classifies an answer from GitHub by status and message.
+    pub fn from_response(status: u16, message: &str) -> Failure {
+        let lower = message.to_ascii_lowercase();
+        let kind = if lower.contains("last") && lower.contains("version") {
+            FailureKind::LastVersion
+        } else if lower.contains("5000") || lower.contains("5,000") || lower.contains("downloads") {
+            FailureKind::TooManyDownloads
+        } else if lower.contains("scope") {
+            FailureKind::MissingScope
+        } else {
+            match status {
+                401 => FailureKind::Unauthorized,
+                403 => FailureKind::Forbidden,
+                404 => FailureKind::NotFound,
+                500..=599 => FailureKind::Uncertain,
+                _ => FailureKind::Other,
+            }
+        };
+        Failure {
+            kind,
+            status: Some(status),
+            message: message.trim().to_string(),
+        }
+    }
+
+    /// A failure without an answer from GitHub.
+    pub fn transport(message: &str) -> Failure {
+        Failure {
+            kind: FailureKind::Uncertain,
+            status: None,
+            message: message.to_string(),
+        }
+    }
+
+    /// Whether a deletion that failed like this may still have happened.
+    pub fn outcome_unknown(&self) -> bool {
+        self.kind == FailureKind::Uncertain
+    }
+
+    /// Whether every further request would fail the same way right now.
+    pub fn stops_the_run(&self) -> bool {
+        matches!(
+            self.kind,
+            FailureKind::RateLimited { .. } | FailureKind::Unauthorized
+        )
+    }
+
+    /// A one-line explanation with what to do about it.
+    pub fn explain(&self, subject: Subject<'_>) -> String {
+        let what = if subject.version {
+            "version"
+        } else {
+            "package"
+        };
+        let said = self.said();
+        match &self.kind {
+            FailureKind::LastVersion => format!(
+                "GitHub does not delete the last version of a package: delete the package instead \
+                 (ghpkg delete {} --type {} --name {}){said}",
+                subject.owner_flags, subject.package_type, subject.package
+            ),
+            FailureKind::TooManyDownloads => format!(
+                "GitHub does not delete a public {what} with more than 5,000 downloads; only GitHub Support can{said}"
+            ),
+            FailureKind::MissingScope => format!(
+                "the token lacks a scope this needs: deleting needs read:packages and delete:packages, \
+                 restoring write:packages (and repo for repository-scoped registries){said}"
+            ),
+            FailureKind::NotFound => {
+                let hint = if matches!(subject.package_type, "container" | "docker")
+                    && !subject.package.contains('/')
+                {
+                    format!(
+                        "; an image published from a repository may be named REPO/{}, try --name REPO/{}",
+                        subject.package, subject.package
+                    )
+                } else {
+                    String::new()
+                };
+                format!(
+                    "not found: no {} package '{}' for this owner that the token can see{hint}{said}",
+                    subject.package_type, subject.package
+                )
+            }
+            FailureKind::Unauthorized => {
+                format!(
+                    "the token was rejected: check --token-file, GITHUB_TOKEN or GH_TOKEN{said}"
+                )
+            }
+            FailureKind::Forbidden => format!(
+                "forbidden: deleting and restoring need admin rights on the package and the right token scopes{said}"
+            ),
+            FailureKind::RateLimited { reset } => match reset {
+                Some(reset) => format!(
+                    "rate limit exhausted until {} UTC: re-run the same command then to continue{said}",
+                    reset.format("%H:%M:%S")
+                ),
+                None => format!(
+                    "rate limit exhausted: wait a while, then re-run the same command{said}"
+                ),
+            },
+            FailureKind::Uncertain => match self.status {
+                Some(status) => format!("GitHub answered {status}, a server-side failure{said}"),
+                None => self.message.clone(),
+            },
+            FailureKind::Other => match self.status {
+                Some(status) => format!("GitHub refused ({status}){said}"),
+                None => self.message.clone(),
+            },
+        }
+    }
+
+    /// GitHub's message, as a suffix.
+    fn said(&self) -> String {
+        match (self.status, self.message.is_empty()) {
+            (Some(_), false) => format!(" (GitHub: \"{}\")", self.message.replace('\n', " ")),
+            _ => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VERSION: Subject<'static> = Subject {
+        owner_flags: "--org acme",
+        package_type: "container",
+        package: "app",
+        version: true,
+    };
+
+    #[test]
+    fn last_version_says_to_delete_the_package() {
+        let failure = Failure::from_response(
+            400,
+            "You cannot delete the last tagged version of a package. You must delete the package instead.",
+        );
+        assert_eq!(failure.kind, FailureKind::LastVersion);
+        let text = failure.explain(VERSION);
+        assert!(
+            text.starts_with(
+                "GitHub does not delete the last version of a package: delete the package instead \
+                 (ghpkg delete --org acme --type container --name app)"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn popular_public_versions_are_explained() {
+        let failure = Failure::from_response(
+            400,
+            "Publicly visible package versions with more than 5000 downloads cannot be deleted.",
+        );
+        assert_eq!(failure.kind, FailureKind::TooManyDownloads);
+        assert!(
+            failure
+                .explain(VERSION)
+                .contains("more than 5,000 downloads")
+        );
+    }
+
+    #[test]
+    fn missing_scope_names_the_scopes() {
+        let failure =
+            Failure::from_response(403, "You need at least delete:packages scope to do this.");
+        assert_eq!(failure.kind, FailureKind::MissingScope);
+        assert!(failure.explain(VERSION).contains("delete:packages"));
+    }
+
+    #[test]
+    fn not_found_image_suggests_the_repo_image_form() {
+        let failure = Failure::from_response(404, "Package not found.");
+        assert_eq!(failure.kind, FailureKind::NotFound);
+        assert!(failure.explain(VERSION).contains("try --name REPO/app"));
+        let npm = Subject {
+            package_type: "npm",
+            ..VERSION
+        };
+        assert!(!failure.explain(npm).contains("REPO/"));
+        let already = Subject {
+            package: "repo/app",
+            ..VERSION
+        };
+        assert!(!failure.explain(already).contains("try --name"));
+    }
+
+    #[test]
+    fn server_errors_and_transport_failures_leave_the_outcome_unknown() {
+        assert!(Failure::from_response(502, "Bad Gateway").outcome_unknown());
+        assert!(Failure::transport("connection reset").outcome_unknown());
+        assert!(!Failure::from_response(404, "Not Found").outcome_unknown());
+        assert!(!Failure::from_response(422, "Unprocessable").outcome_unknown());
+    }
+
+    #[test]
+    fn only_rate_limits_and_bad_tokens_stop_a_run() {
+        let limited = Failure {
+            kind: FailureKind::RateLimited {
+                reset: Some("2025-06-01T12:30:00Z".parse().unwrap()),
+            },
+            status: Some(403),
+            message: "API rate limit exceeded".to_string(),
+        };
+        assert!(limited.stops_the_run());
+        assert!(limited.explain(VERSION).contains("until 12:30:00 UTC"));
+        assert!(Failure::from_response(401, "Bad credentials").stops_the_run());
+        assert!(!Failure::from_response(403, "Must have admin rights").stops_the_run());
+    }
+
+    #[test]
+    fn explanations_are_one_line() {
+        let failure = Failure::from_response(400, "line one\nline two");
+        assert!(!failure.explain(VERSION).contains('\n'));
+    }
+}

@@ -1,0 +1,243 @@
+//! Output for people (aligned tables) and for scripts (one JSON document).
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use github_packages::types::{Package, PackageVersion};
+use serde::Serialize;
+
+use crate::owner::OwnerRef;
+
+/// A table with a header row; columns are padded to their widest cell.
+#[derive(Debug, Default)]
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        debug_assert_eq!(cells.len(), self.headers.len());
+        self.rows.push(cells);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table as text: two spaces between columns, no trailing spaces.
+    pub fn render(&self) -> String {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let mut text = String::new();
+        for row in std::iter::once(&self.headers).chain(&self.rows) {
+            let mut line = String::new();
+            for (index, (cell, width)) in row.iter().zip(&widths).enumerate() {
+                if index > 0 {
+                    line.push_str("  ");
+                }
+                line.push_str(cell);
+                if index + 1 < row.len() {
+                    line.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
+                }
+            }
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// Writes `value` as one pretty-printed JSON document on stdout.
+pub fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, value)?;
+    writeln!(stdout)
+}
+
+/// Writes text on stdout, ignoring a closed pipe (`ghpkg versions | head`).
+pub fn print_text(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+/// Tags joined for a table cell; `-` for none.
+pub fn tags_cell(tags: &[String]) -> String {
+    if tags.is_empty() {
+        "-".to_string()
+    } else {
+        tags.join(",")
+    }
+}
+
+/// An owner in JSON output: `{"kind": "org", "login": "acme"}`.
+#[derive(Debug, Serialize)]
+pub struct OwnerView {
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
+}
+
+impl From<&OwnerRef> for OwnerView {
+    fn from(owner: &OwnerRef) -> Self {
+        OwnerView {
+            kind: owner.kind(),
+            login: owner.login().map(str::to_string),
+        }
+    }
+}
+
+/// A package in JSON output.
+#[derive(Debug, Serialize)]
+pub struct PackageView {
+    pub id: i64,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub package_type: String,
+    pub visibility: String,
+    pub version_count: i64,
+    pub repository: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub html_url: String,
+}
+
+impl From<&Package> for PackageView {
+    fn from(package: &Package) -> Self {
+        PackageView {
+            id: package.id,
+            name: package.name.clone(),
+            package_type: package.package_type.to_string(),
+            visibility: package.visibility.to_string(),
+            version_count: package.version_count,
+            repository: package
+                .repository
+                .as_ref()
+                .map(|repo| repo.full_name.clone()),
+            created_at: package.created_at,
+            updated_at: package.updated_at,
+            html_url: package.html_url.clone(),
+        }
+    }
+}
+
+/// A version in JSON output.
+#[derive(Debug, Serialize)]
+pub struct VersionView {
+    pub id: i64,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub html_url: Option<String>,
+}
+
+impl From<&PackageVersion> for VersionView {
+    fn from(version: &PackageVersion) -> Self {
+        VersionView {
+            id: version.id,
+            name: version.name.clone(),
+            tags: tags_of(version),
+            created_at: version.created_at,
+            updated_at: version.updated_at,
+            deleted_at: version.deleted_at,
+            html_url: version.html_url.clone(),
+        }
+    }
+}
+
+/// A version's tags: the Container registry's `tags` and the Docker
+/// registry's `tag`, without repeats.
+pub fn tags_of(version: &PackageVersion) -> Vec<String> {
+    let Some(metadata) = &version.metadata else {
+        return Vec::new();
+    };
+    let container = metadata.container.iter().flat_map(|c| c.tags.iter());
+    let docker = metadata.docker.iter().flat_map(|d| d.tag.iter());
+    let mut tags: Vec<String> = Vec::new();
+    for tag in container.chain(docker) {
+        if !tags.contains(tag) {
+            tags.push(tag.clone());
+        }
+    }
+    tags
+}
+
+/// A timestamp for tables: `2025-06-01 12:00`.
+pub fn time_cell(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_align_on_the_widest_cell() {
+        let mut table = Table::new(&["ID", "NAME", "TAGS"]);
+        table.row(vec!["1".into(), "sha256:abcdef".into(), "latest".into()]);
+        table.row(vec!["1234".into(), "v1".into(), "-".into()]);
+        assert_eq!(
+            table.render(),
+            "ID    NAME           TAGS\n1     sha256:abcdef  latest\n1234  v1             -\n"
+        );
+    }
+
+    #[test]
+    fn width_counts_characters_not_bytes() {
+        let mut table = Table::new(&["A", "B"]);
+        table.row(vec!["héllo".into(), "x".into()]);
+        table.row(vec!["hi".into(), "".into()]);
+        assert_eq!(table.render(), "A      B\nhéllo  x\nhi\n");
+    }
+
+    #[test]
+    fn tags_come_from_container_and_docker_metadata() {
+        let version: PackageVersion = serde_json::from_value(serde_json::json!({
+            "id": 1, "name": "sha256:1", "url": "u", "package_html_url": "p",
+            "created_at": "2025-06-01T00:00:00Z", "updated_at": "2025-06-01T00:00:00Z",
+            "metadata": {
+                "package_type": "container",
+                "container": {"tags": ["latest", "v1"]},
+                "docker": {"tag": ["v1", "old"]}
+            }
+        }))
+        .unwrap();
+        assert_eq!(tags_of(&version), ["latest", "v1", "old"]);
+        let view = serde_json::to_value(VersionView::from(&version)).unwrap();
+        let mut keys: Vec<_> = view.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "created_at",
+                "deleted_at",
+                "html_url",
+                "id",
+                "name",
+                "tags",
+                "updated_at"
+            ]
+        );
+    }
+
+    #[test]
+    fn tags_cell_marks_untagged() {
+        assert_eq!(tags_cell(&[]), "-");
+        assert_eq!(tags_cell(&["a".into(), "b".into()]), "a,b");
+    }
+}

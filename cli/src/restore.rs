@@ -1,0 +1,323 @@
+//! `ghpkg restore`: bring back one package or version, or everything a
+//! journal records as deleted. Restoring what is already back is reported as
+//! `already-active`, so running it twice is harmless.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use futures_util::StreamExt;
+use github_packages::types::{PackageType, PackageVersionState};
+use indicatif::ProgressBar;
+use serde::Serialize;
+
+use crate::cli::TypeArg;
+use crate::deletion::Target;
+use crate::explain::FailureKind;
+use crate::journal::{self, JournalRecord, Outcome};
+use crate::output::{self, OwnerView, Table, tags_cell};
+use crate::owner::OwnerRef;
+use crate::{Context, Exit};
+
+/// Restores in flight at once.
+const CONCURRENCY: usize = 4;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Restored {
+    Yes,
+    AlreadyActive,
+    Failed(String),
+}
+
+impl Restored {
+    fn label(&self) -> &'static str {
+        match self {
+            Restored::Yes => "restored",
+            Restored::AlreadyActive => "already-active",
+            Restored::Failed(_) => "failed",
+        }
+    }
+}
+
+/// One thing to restore.
+struct Item {
+    target: Target,
+    version_id: Option<i64>,
+    name: Option<String>,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ResultRow<'a> {
+    owner: OwnerView,
+    #[serde(rename = "type")]
+    package_type: &'a str,
+    package: &'a str,
+    version_id: Option<i64>,
+    name: Option<&'a str>,
+    tags: &'a [String],
+    /// `restored`, `already-active` or `failed`.
+    result: &'static str,
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize, Default)]
+struct Summary {
+    restored: usize,
+    already_active: usize,
+    failed: usize,
+}
+
+#[derive(Serialize)]
+struct RestoreView<'a> {
+    journal: Option<String>,
+    results: Vec<ResultRow<'a>>,
+    summary: Summary,
+}
+
+/// `ghpkg restore OWNER --type T --name N [--version ID]`
+pub async fn one(
+    context: &Context,
+    owner: OwnerRef,
+    package_type: TypeArg,
+    name: &str,
+    version_id: Option<i64>,
+) -> Result<(), Exit> {
+    let item = Item {
+        target: Target::new(owner, package_type.package_type(), name),
+        version_id,
+        name: None,
+        tags: Vec::new(),
+    };
+    let result = restore(context, &item, None).await;
+    report(context, None, &[item], &[result])
+}
+
+/// `ghpkg restore --journal FILE`
+pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
+    let (records, warnings) = journal::read(path).map_err(Exit::usage)?;
+    for warning in warnings {
+        context.ui.warn(warning);
+    }
+    // Whole packages first: their versions can only come back with them.
+    let mut items: Vec<Item> = journal::latest(&records)
+        .into_iter()
+        .filter(|record| record.outcome != Outcome::Failed)
+        .map(item_of)
+        .collect::<Result<_, _>>()
+        .map_err(|error| Exit::usage(format!("{}: {error}", path.display())))?;
+    items.sort_by_key(|item| item.version_id.is_some());
+    context.ui.note(format!(
+        "{} deletions to undo in {}",
+        items.len(),
+        path.display()
+    ));
+
+    // Which versions are active already, one listing per package.
+    let mut active: HashMap<(String, String, String), Option<HashSet<i64>>> = HashMap::new();
+    for item in items.iter().filter(|item| item.version_id.is_some()) {
+        let key = package_key(&item.target);
+        if active.contains_key(&key) {
+            continue;
+        }
+        let target = &item.target;
+        let listed = context
+            .api
+            .versions(
+                &target.owner,
+                &target.package_type,
+                &target.package,
+                PackageVersionState::Active,
+                &ProgressBar::hidden(),
+            )
+            .await;
+        let ids = match listed {
+            Ok(versions) => Some(versions.iter().map(|v| v.id).collect()),
+            Err(failure) if failure.kind == FailureKind::NotFound => Some(HashSet::new()),
+            Err(failure) => {
+                context.ui.note(format!(
+                    "could not list the active versions of {}: {}",
+                    target.package,
+                    failure.explain(target.subject(false))
+                ));
+                None
+            }
+        };
+        active.insert(key, ids);
+    }
+
+    let bar = context.ui.bar("restoring", items.len() as u64);
+    let mut results: Vec<(usize, Restored)> = Vec::with_capacity(items.len());
+    // Packages one by one, then their versions concurrently.
+    let split = items
+        .iter()
+        .position(|item| item.version_id.is_some())
+        .unwrap_or(items.len());
+    for (index, item) in items[..split].iter().enumerate() {
+        results.push((index, restore(context, item, None).await));
+        bar.inc(1);
+    }
+    let versions = futures_util::stream::iter(items.iter().enumerate().skip(split))
+        .map(|(index, item)| {
+            let known = active.get(&package_key(&item.target)).cloned().flatten();
+            let bar = &bar;
+            async move {
+                let already = match (&known, item.version_id) {
+                    (Some(ids), Some(id)) => Some(ids.contains(&id)),
+                    _ => None,
+                };
+                let result = restore(context, item, already).await;
+                bar.inc(1);
+                (index, result)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await;
+    results.extend(versions);
+    results.sort_by_key(|(index, _)| *index);
+    context.ui.finish();
+    let results: Vec<Restored> = results.into_iter().map(|(_, result)| result).collect();
+    report(context, Some(path), &items, &results)
+}
+
+fn item_of(record: JournalRecord) -> Result<Item, String> {
+    let owner = record.owner_ref()?;
+    let package_type: PackageType = record.package_type.as_str().into();
+    if TypeArg::from_package_type(&package_type).is_none() {
+        return Err(format!("unknown package type '{}'", record.package_type));
+    }
+    Ok(Item {
+        target: Target::new(owner, package_type, &record.package),
+        version_id: record.version_id,
+        name: record.name,
+        tags: record.tags,
+    })
+}
+
+fn package_key(target: &Target) -> (String, String, String) {
+    (
+        target.owner.as_flags().to_ascii_lowercase(),
+        target.package_type.to_string(),
+        target.package.clone(),
+    )
+}
+
+/// Restores one item. `already_active` is what a listing said, if known.
+async fn restore(context: &Context, item: &Item, already_active: Option<bool>) -> Restored {
+    let target = &item.target;
+    let (owner, package_type, package) =
+        (&target.owner, &target.package_type, target.package.as_str());
+    if already_active == Some(true) {
+        return Restored::AlreadyActive;
+    }
+    context.ui.note(match item.version_id {
+        Some(id) => format!("restoring version {id} of {package}"),
+        None => format!("restoring package {package}"),
+    });
+    let result = match item.version_id {
+        Some(id) => {
+            context
+                .api
+                .restore_version(owner, package_type, package, id)
+                .await
+        }
+        None => {
+            context
+                .api
+                .restore_package(owner, package_type, package)
+                .await
+        }
+    };
+    let Err(failure) = result else {
+        return Restored::Yes;
+    };
+    // GitHub refuses to restore what is not deleted; find out if that is why.
+    let active = match item.version_id {
+        Some(id) => context
+            .api
+            .version(owner, package_type, package, id)
+            .await
+            .is_ok_and(|version| version.deleted_at.is_none()),
+        None => context
+            .api
+            .package(owner, package_type, package)
+            .await
+            .is_ok(),
+    };
+    if active {
+        Restored::AlreadyActive
+    } else {
+        Restored::Failed(failure.explain(target.subject(item.version_id.is_some())))
+    }
+}
+
+fn report(
+    context: &Context,
+    journal: Option<&Path>,
+    items: &[Item],
+    results: &[Restored],
+) -> Result<(), Exit> {
+    let mut summary = Summary::default();
+    for result in results {
+        match result {
+            Restored::Yes => summary.restored += 1,
+            Restored::AlreadyActive => summary.already_active += 1,
+            Restored::Failed(_) => summary.failed += 1,
+        }
+    }
+    let failed = summary.failed;
+    if context.json {
+        let view = RestoreView {
+            journal: journal.map(|p| p.display().to_string()),
+            results: items
+                .iter()
+                .zip(results)
+                .map(|(item, result)| ResultRow {
+                    owner: OwnerView::from(&item.target.owner),
+                    package_type: item.target.package_type.as_str(),
+                    package: &item.target.package,
+                    version_id: item.version_id,
+                    name: item.name.as_deref(),
+                    tags: &item.tags,
+                    result: result.label(),
+                    error: match result {
+                        Restored::Failed(why) => Some(why),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            summary,
+        };
+        output::print_json(&view).map_err(|error| Exit::failed(error.to_string()))?;
+    } else {
+        let mut table = Table::new(&["RESULT", "TYPE", "PACKAGE", "ID", "NAME", "TAGS", "WHY"]);
+        for (item, result) in items.iter().zip(results) {
+            table.row(vec![
+                result.label().to_string(),
+                item.target.package_type.to_string(),
+                item.target.package.clone(),
+                item.version_id.map_or("-".to_string(), |id| id.to_string()),
+                item.name.clone().unwrap_or_else(|| "-".to_string()),
+                tags_cell(&item.tags),
+                match result {
+                    Restored::Failed(why) => why.clone(),
+                    _ => String::new(),
+                },
+            ]);
+        }
+        let mut text = if table.is_empty() {
+            "nothing to restore: the journal records no deletion\n".to_string()
+        } else {
+            table.render()
+        };
+        text.push_str(&format!(
+            "restored {}, already active {}, failed {}\n",
+            summary.restored, summary.already_active, summary.failed
+        ));
+        output::print_text(&text);
+    }
+    if failed > 0 {
+        return Err(Exit::reported(1));
+    }
+    Ok(())
+}

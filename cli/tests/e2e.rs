@@ -1,0 +1,843 @@
+//! End-to-end: the real `ghpkg` binary against the fake GitHub on 127.0.0.1.
+//!
+//! Command lines are written as strings and split on whitespace; paths
+//! (which may hold spaces) are passed separately.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{TimeDelta, Utc};
+use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
+use serde_json::Value;
+
+/// A fake server, a scratch directory, and a way to run `ghpkg` against them.
+struct Fixture {
+    github: FakeGitHub,
+    dir: PathBuf,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
+            panic!(
+                "stdout is not one JSON document ({error}):\n{}",
+                self.stdout
+            )
+        })
+    }
+
+    fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-e2e-{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Fixture {
+            github: FakeGitHub::start_in_background(),
+            dir,
+        }
+    }
+
+    /// `ghpkg LINE EXTRA…` with a clean environment: the fake's token and
+    /// URL, and a data directory inside the scratch directory.
+    fn command(&self, line: &str, extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ghpkg"));
+        command
+            .args(line.split_whitespace())
+            .args(extra)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.dir)
+            .env("XDG_DATA_HOME", self.dir.join("data"))
+            .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
+            .env("GITHUB_API_URL", self.github.base_url());
+        command
+    }
+
+    fn run(&self, line: &str) -> Run {
+        run_command(self.command(line, &[]))
+    }
+
+    fn run_with(&self, line: &str, extra: &[&str]) -> Run {
+        run_command(self.command(line, extra))
+    }
+
+    fn journal(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+
+    /// Ids of the versions the server holds as deleted, and as active.
+    fn server_state(&self, owner: &Owner, kind: &str, package: &str) -> (Ids, Ids) {
+        let versions = self.github.versions(owner, kind, package);
+        let deleted = versions.iter().filter(|v| v.deleted).map(|v| v.id);
+        let active = versions.iter().filter(|v| !v.deleted).map(|v| v.id);
+        (deleted.collect(), active.collect())
+    }
+
+    fn requests(&self, method: &str) -> usize {
+        let requests = self.github.requests();
+        requests.iter().filter(|r| r.method == method).count()
+    }
+}
+
+type Ids = BTreeSet<i64>;
+
+fn run_command(mut command: Command) -> Run {
+    let output = command.output().expect("ghpkg runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The container package `acme/app` with seven versions of known ages and
+/// tags; returns the ids by short name, `v1` oldest to `v7` newest.
+fn seed_app(github: &FakeGitHub) -> BTreeMap<&'static str, i64> {
+    let acme = Owner::org("acme");
+    github.add_package(&acme, "container", "app", "private");
+    let now = Utc::now();
+    let seeds: [(&str, i64, &[&str]); 7] = [
+        ("v1", 100, &["v1.0.0"]),
+        ("v2", 90, &[]),
+        ("v3", 60, &["pr-12"]),
+        ("v4", 40, &[]),
+        ("v5", 20, &["pr-15", "sha-abc"]),
+        ("v6", 10, &["v1.1.0", "latest"]),
+        ("v7", 1, &[]),
+    ];
+    let mut ids = BTreeMap::new();
+    for (short, days, tags) in seeds {
+        let spec = VersionSpec::new(format!("sha256:{short}"))
+            .tags(tags)
+            .created_at(now - TimeDelta::days(days));
+        ids.insert(short, github.add_version(&acme, "container", "app", spec));
+    }
+    ids
+}
+
+/// Ids of the versions named by `shorts` (`"v1 v3"`).
+fn ids(seeded: &BTreeMap<&str, i64>, shorts: &str) -> Ids {
+    shorts
+        .split_whitespace()
+        .map(|short| seeded[short])
+        .collect()
+}
+
+/// Ids whose `result` in `prune --json` output is `result`.
+fn with_result(document: &Value, result: &str) -> Ids {
+    let versions = document["versions"].as_array().unwrap();
+    let matching = versions.iter().filter(|v| v["result"] == result);
+    matching.map(|v| v["id"].as_i64().unwrap()).collect()
+}
+
+/// The last journal line about each version: id -> outcome. Checks that
+/// every line has the documented fields.
+fn journal_outcomes(path: &str) -> BTreeMap<i64, String> {
+    let fields = "time owner_kind owner type package version_id name tags outcome";
+    let mut last = BTreeMap::new();
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        for field in fields.split_whitespace() {
+            assert!(record.get(field).is_some(), "no {field}: {line}");
+        }
+        let id = record["version_id"].as_i64().unwrap();
+        last.insert(id, record["outcome"].as_str().unwrap().to_string());
+    }
+    last
+}
+
+fn with_outcome(outcomes: &BTreeMap<i64, String>, outcome: &str) -> Ids {
+    let matching = outcomes.iter().filter(|(_, o)| *o == outcome);
+    matching.map(|(id, _)| *id).collect()
+}
+
+const PRUNE_APP: &str = "prune --org acme --type container --name app";
+
+#[test]
+fn help_lists_the_commands() {
+    let fixture = Fixture::new("help");
+    let run = fixture.run("--help");
+    run.assert_code(0);
+    for command in "packages versions show delete restore conflicts prune".split(' ') {
+        assert!(
+            run.stdout.contains(command),
+            "no {command}:\n{}",
+            run.stdout
+        );
+    }
+    let prune = fixture.run("prune --help");
+    let flags =
+        "--keep-latest --older-than --tag --exclude-tag --untagged --keep-tag --execute --journal";
+    for flag in flags.split(' ') {
+        assert!(prune.stdout.contains(flag), "prune --help lacks {flag}");
+    }
+    assert!(fixture.github.requests().is_empty());
+}
+
+#[test]
+fn prune_dry_run_selects_exactly_what_each_policy_says() {
+    let fixture = Fixture::new("dry-run");
+    let seeded = seed_app(&fixture.github);
+    // (policy, versions it selects)
+    let cases = [
+        ("--keep-latest 3", "v1 v2 v3 v4"),
+        ("--older-than 30d", "v1 v2 v3 v4"),
+        ("--older-than 720h", "v1 v2 v3 v4"),
+        ("--tag pr-*", "v3 v5"),
+        ("--tag pr-* --tag v1.0.*", "v1 v3 v5"),
+        ("--tag pr-* --exclude-tag sha-*", "v3"),
+        ("--untagged", "v2 v4 v7"),
+        ("--untagged --keep-latest 1", "v2 v4"),
+        (
+            "--older-than 5d --keep-tag v* --keep-tag latest",
+            "v2 v3 v4 v5",
+        ),
+        (
+            "--keep-latest 1 --older-than 50d --tag pr-* --tag v* --exclude-tag sha-* --keep-tag latest",
+            "v1",
+        ),
+        // Everything selected: the newest stays, as GitHub keeps the last version.
+        ("--older-than 0s", "v1 v2 v3 v4 v5 v6"),
+    ];
+    for (policy, expected) in cases {
+        let run = fixture.run(&format!("{PRUNE_APP} {policy} --json"));
+        run.assert_code(0);
+        let document = run.json();
+        let expected = ids(&seeded, expected);
+        assert_eq!(document["mode"], "dry-run");
+        let selected = with_result(&document, "would-delete");
+        assert_eq!(selected, expected, "policy {policy}");
+        let kept = with_result(&document, "kept");
+        assert_eq!(kept.len() + selected.len(), 7, "policy {policy}");
+        assert_eq!(document["summary"]["would_delete"], expected.len());
+        assert_eq!(document["journal"], Value::Null);
+        for version in document["versions"].as_array().unwrap() {
+            assert_ne!(version["reason"], "", "no reason: {version}");
+        }
+    }
+
+    // People get a table with the reasons, and a summary.
+    let run = fixture.run(&format!("{PRUNE_APP} --older-than 30d --keep-tag v*"));
+    run.assert_code(0);
+    let out = &run.stdout;
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("RESULT"), "{out}");
+    let would = lines.iter().filter(|l| l.starts_with("would-delete"));
+    assert_eq!(would.count(), 3, "{out}");
+    assert!(out.contains("created 90d ago, older than 30d"), "{out}");
+    assert!(
+        out.contains("tag 'v1.0.0' matches --keep-tag 'v*'"),
+        "{out}"
+    );
+    let summary = "dry run: would delete 3, keep 4; nothing was deleted (add --execute to delete)";
+    assert!(out.contains(summary), "{out}");
+    // Columns line up: each row's ID starts where the header's does.
+    let id_column = lines[0].find("ID").unwrap();
+    for line in &lines[1..8] {
+        assert_ne!(line.as_bytes()[id_column], b' ', "{line}");
+        assert_eq!(line.as_bytes()[id_column - 1], b' ', "{line}");
+    }
+    assert!(
+        run.stderr.is_empty(),
+        "no progress bar off a terminal: {}",
+        run.stderr
+    );
+
+    assert_eq!(fixture.requests("DELETE"), 0, "a dry run deletes nothing");
+    let (deleted, _) = fixture.server_state(&Owner::org("acme"), "container", "app");
+    assert!(deleted.is_empty());
+}
+
+#[test]
+fn execute_deletes_exactly_the_selection_then_restore_brings_it_back() {
+    let fixture = Fixture::new("execute");
+    let seeded = seed_app(&fixture.github);
+    let acme = Owner::org("acme");
+    let journal = fixture.journal("prune.jsonl");
+    let prune = format!("{PRUNE_APP} --older-than 30d --keep-tag v* --execute");
+    let expected = ids(&seeded, "v2 v3 v4");
+
+    let run = fixture.run_with(&prune, &["--journal", &journal]);
+    run.assert_code(0);
+    let out = &run.stdout;
+    assert!(
+        out.contains("deleted 3, kept 4, failed 0, skipped 0"),
+        "{out}"
+    );
+    let undo = format!("journal: {journal} (undo with: ghpkg restore --journal {journal})");
+    assert!(out.contains(&undo), "{out}");
+    let (deleted, active) = fixture.server_state(&acme, "container", "app");
+    assert_eq!(deleted, expected);
+    assert_eq!(active, ids(&seeded, "v1 v5 v6 v7"));
+    assert_eq!(fixture.requests("DELETE"), 3);
+    let outcomes = journal_outcomes(&journal);
+    assert_eq!(with_outcome(&outcomes, "deleted"), expected);
+    assert_eq!(outcomes.len(), 3);
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let v3 = records
+        .iter()
+        .find(|r| r["version_id"] == seeded["v3"] && r["outcome"] == "deleted")
+        .unwrap();
+    assert_eq!(v3["owner_kind"], "org");
+    assert_eq!(v3["owner"], "acme");
+    assert_eq!(v3["type"], "container");
+    assert_eq!(v3["package"], "app");
+    assert_eq!(v3["name"], "sha256:v3");
+    assert_eq!(v3["tags"], serde_json::json!(["pr-12"]));
+
+    // The same prune again finds nothing more to do.
+    fixture.github.clear_requests();
+    let again = fixture.run_with(&prune, &["--journal", &journal, "--json"]);
+    again.assert_code(0);
+    let document = again.json();
+    assert_eq!(document["summary"]["deleted"], 0);
+    assert_eq!(document["summary"]["kept"], 4);
+    assert_eq!(fixture.requests("DELETE"), 0);
+
+    // Restore brings back every version the journal records as deleted.
+    let restore = fixture.run_with("restore --journal", &[&journal]);
+    restore.assert_code(0);
+    let out = &restore.stdout;
+    assert!(
+        out.contains("restored 3, already active 0, failed 0"),
+        "{out}"
+    );
+    let (deleted, _) = fixture.server_state(&acme, "container", "app");
+    assert!(deleted.is_empty(), "still deleted: {deleted:?}");
+
+    // Twice is harmless: nothing to do, nothing sent but the listing.
+    fixture.github.clear_requests();
+    let twice = fixture.run_with("restore --json --journal", &[&journal]);
+    twice.assert_code(0);
+    let document = twice.json();
+    assert_eq!(document["summary"]["restored"], 0);
+    assert_eq!(document["summary"]["already_active"], 3);
+    for result in document["results"].as_array().unwrap() {
+        assert_eq!(result["result"], "already-active");
+    }
+    assert_eq!(fixture.requests("POST"), 0);
+    let (deleted, _) = fixture.server_state(&acme, "container", "app");
+    assert!(deleted.is_empty());
+}
+
+#[test]
+fn failures_mid_prune_leave_a_journal_that_matches_the_server_and_a_rerun_finishes() {
+    let fixture = Fixture::new("faults");
+    let acme = Owner::org("acme");
+    fixture.github.add_package(&acme, "npm", "lib", "private");
+    let all = fixture.github.add_versions(&acme, "npm", "lib", 12);
+    let keep: Ids = all[10..].iter().copied().collect();
+    let journal = fixture.journal("faults.jsonl");
+    // One DELETE each, in order: carried out but answered 502 (outcome
+    // unknown, found deleted on checking); reset before any answer and a
+    // 500 (both not carried out); then the rate limit runs out for an hour,
+    // longer than the client waits, which stops the run.
+    let faults = [
+        FaultKind::AfterAction(Box::new(FaultKind::Status(502))),
+        FaultKind::ConnectionReset,
+        FaultKind::Status(500),
+        FaultKind::PrimaryRateLimit {
+            reset_in_secs: 3600,
+        },
+    ];
+    for kind in faults {
+        let fault = Fault::new(kind).on(Matcher::Method("DELETE".into()));
+        fixture.github.inject(fault);
+    }
+    let prune = "prune --org acme --type npm --name lib --keep-latest 2 --execute --json";
+    let first = fixture.run_with(prune, &["--concurrency", "1", "--journal", &journal]);
+    first.assert_code(1);
+    assert_eq!(fixture.github.pending_faults(), 0);
+    let document = first.json();
+    let summary = &document["summary"];
+    assert_eq!(summary["deleted"], 1, "{summary}");
+    assert_eq!(summary["failed"], 3, "{summary}");
+    assert_eq!(summary["skipped"], 6, "{summary}");
+    assert_eq!(summary["unknown"], 0, "{summary}");
+    assert_eq!(summary["kept"], 2, "{summary}");
+    let versions = document["versions"].as_array().unwrap();
+    let errors: Vec<&str> = versions
+        .iter()
+        .filter_map(|v| v["error"].as_str())
+        .collect();
+    let any = |text: &str| errors.iter().any(|e| e.contains(text));
+    assert!(any("GitHub answered 500"), "{errors:?}");
+    assert!(
+        any("the connection broke before GitHub answered"),
+        "{errors:?}"
+    );
+    assert!(any("checked afterwards: it is still there"), "{errors:?}");
+    assert!(any("rate limit exhausted until"), "{errors:?}");
+    assert!(any("not attempted: rate limit exhausted"), "{errors:?}");
+
+    // The journal says exactly what the server did.
+    let (deleted, active) = fixture.server_state(&acme, "npm", "lib");
+    let outcomes = journal_outcomes(&journal);
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(with_outcome(&outcomes, "deleted"), deleted);
+    assert!(with_outcome(&outcomes, "failed").is_subset(&active));
+    assert!(with_outcome(&outcomes, "unknown").is_empty());
+    assert_eq!(outcomes.len(), 4, "only attempted versions are journaled");
+
+    // The same command again continues where the first stopped.
+    let second = fixture.run_with(prune, &["--journal", &journal]);
+    second.assert_code(0);
+    assert_eq!(second.json()["summary"]["deleted"], 9);
+    let (deleted, active) = fixture.server_state(&acme, "npm", "lib");
+    assert_eq!(active, keep);
+    assert_eq!(deleted.len(), 10);
+    assert_eq!(
+        with_outcome(&journal_outcomes(&journal), "deleted"),
+        deleted
+    );
+
+    // And a third finds nothing left to do.
+    fixture.github.clear_requests();
+    let third = fixture.run_with(prune, &["--journal", &journal]);
+    third.assert_code(0);
+    assert_eq!(third.json()["summary"]["deleted"], 0);
+    assert_eq!(fixture.requests("DELETE"), 0);
+}
+
+#[test]
+fn refusals_are_explained_per_version_without_stopping_the_run() {
+    let fixture = Fixture::new("refusals");
+    let acme = Owner::org("acme");
+    let old = Utc::now() - TimeDelta::days(60);
+    let add =
+        |package: &str, spec: VersionSpec| fixture.github.add_version(&acme, "npm", package, spec);
+
+    // A public version with more than 5,000 downloads.
+    fixture
+        .github
+        .add_package(&acme, "npm", "popular", "public");
+    let popular = add(
+        "popular",
+        VersionSpec::new("1.0.0")
+            .created_at(old)
+            .download_count(9_000),
+    );
+    let ordinary = add("popular", VersionSpec::new("1.0.1").created_at(old));
+    add("popular", VersionSpec::new("2.0.0").created_at(Utc::now()));
+    let journal = fixture.journal("popular.jsonl");
+    let prune = "prune --org acme --type npm --name popular --older-than 30d --execute";
+    let run = fixture.run_with(prune, &["--journal", &journal]);
+    run.assert_code(1);
+    let out = &run.stdout;
+    let row = out
+        .lines()
+        .find(|l| l.contains(&popular.to_string()))
+        .unwrap();
+    assert!(row.starts_with("failed"), "{row}");
+    assert!(row.contains("more than 5,000 downloads"), "{row}");
+    assert!(
+        out.contains("deleted 1, kept 1, failed 1, skipped 0"),
+        "{out}"
+    );
+    let (deleted, _) = fixture.server_state(&acme, "npm", "popular");
+    assert_eq!(deleted, BTreeSet::from([ordinary]));
+
+    // The last version of a package.
+    fixture
+        .github
+        .add_package(&acme, "npm", "single", "private");
+    let only = fixture.github.add_versions(&acme, "npm", "single", 1)[0];
+    let journal = fixture.journal("single.jsonl");
+    let delete = format!("delete --org acme --type npm --name single --version {only}");
+    let run = fixture.run_with(&delete, &["--journal", &journal]);
+    run.assert_code(1);
+    let explanation = "GitHub does not delete the last version of a package: \
+                       delete the package instead (ghpkg delete --org acme --type npm --name single)";
+    assert!(run.stdout.contains(explanation), "{}", run.stdout);
+    assert_eq!(journal_outcomes(&journal)[&only], "failed");
+
+    // A token without delete:packages: every version says so, none stops the run.
+    fixture
+        .github
+        .add_package(&acme, "npm", "scoped", "private");
+    fixture.github.add_versions(&acme, "npm", "scoped", 4);
+    fixture
+        .github
+        .add_token("read-only-token", &["read:packages"]);
+    fixture.github.clear_requests();
+    let journal = fixture.journal("scoped.jsonl");
+    let prune = "prune --org acme --type npm --name scoped --keep-latest 1 --execute --json";
+    let mut command = fixture.command(prune, &["--journal", &journal]);
+    command.env("GITHUB_TOKEN", "read-only-token");
+    let run = run_command(command);
+    run.assert_code(1);
+    let document = run.json();
+    assert_eq!(document["summary"]["failed"], 3);
+    assert_eq!(fixture.requests("DELETE"), 3, "each version was tried");
+    for version in document["versions"].as_array().unwrap() {
+        if version["result"] == "failed" {
+            let error = version["error"].as_str().unwrap();
+            assert!(error.contains("delete:packages"), "{error}");
+        }
+    }
+
+    // An image published from a repository is named `repo/image`.
+    fixture
+        .github
+        .add_package(&acme, "container", "repo/image", "private");
+    fixture
+        .github
+        .add_versions(&acme, "container", "repo/image", 2);
+    let run = fixture.run("versions --org acme --type container --name image");
+    run.assert_code(1);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("try --name REPO/image"),
+        "{}",
+        run.stderr
+    );
+    let run = fixture.run("versions --org acme --type container --name repo/image --json");
+    run.assert_code(0);
+    assert_eq!(run.json()["versions"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_one_line_and_sends_nothing() {
+    let fixture = Fixture::new("bad-input");
+    seed_app(&fixture.github);
+    fixture.github.clear_requests();
+    let npm = "--org acme --type npm --name x";
+    // (command line, what the one line says)
+    let cases = [
+        (
+            "packages --org acme --type pip".to_string(),
+            "invalid value 'pip' for '--type <TYPE>'",
+        ),
+        (
+            format!("versions {npm} --state gone"),
+            "invalid value 'gone'",
+        ),
+        (format!("prune {npm} --older-than 30"), "without a unit"),
+        (format!("prune {npm} --older-than 3y"), "unknown unit 'y'"),
+        (
+            format!("prune {npm} --tag [abc"),
+            "unclosed character class",
+        ),
+        (
+            format!("prune {npm} --keep-tag {{a"),
+            "unclosed alternate group",
+        ),
+        (
+            format!("prune {npm} --keep-latest many"),
+            "invalid value 'many'",
+        ),
+        (
+            format!("prune {npm} --untagged --concurrency 0"),
+            "--concurrency",
+        ),
+        (
+            format!("prune {npm} --untagged --max-wait soon"),
+            "--max-wait",
+        ),
+        (format!("prune {npm}"), "prune needs a policy"),
+        (format!("prune {npm} --keep-tag v*"), "prune needs a policy"),
+        ("versions --type npm --name x".to_string(), "missing"),
+        (
+            "versions --org a --me --type npm --name x".to_string(),
+            "cannot be used with",
+        ),
+        (
+            "restore --org acme".to_string(),
+            "restore needs --journal FILE",
+        ),
+        (
+            "versions --user octocat --type npm --name x --state deleted".to_string(),
+            "--state deleted needs --org or --me",
+        ),
+        (format!("versions {npm} --base-url ftp://x"), "not an http"),
+        (
+            format!("versions {npm} --token-file /nonexistent/t"),
+            "cannot read token file",
+        ),
+        ("frobnicate".to_string(), "unrecognized subcommand"),
+    ];
+    for (line, expected) in &cases {
+        let run = fixture.run(line);
+        let err = &run.stderr;
+        assert_eq!(run.code, 2, "{line}: {err}");
+        assert_eq!(err.lines().count(), 1, "{line}: not one line:\n{err}");
+        assert!(err.starts_with("error: "), "{line}: {err}");
+        assert!(err.contains(expected), "{line}: {err}");
+        assert!(run.stdout.is_empty(), "{line}: {}", run.stdout);
+    }
+
+    // No token anywhere.
+    let mut command = fixture.command("versions --org acme --type container --name app", &[]);
+    command.env_remove("GITHUB_TOKEN");
+    let run = run_command(command);
+    assert_eq!(run.code, 2);
+    let expected = "error: no token: pass --token-file PATH or set GITHUB_TOKEN or GH_TOKEN\n";
+    assert_eq!(run.stderr, expected);
+
+    assert!(
+        fixture.github.requests().is_empty(),
+        "bad input sent requests"
+    );
+}
+
+#[test]
+fn the_token_is_never_printed() {
+    let fixture = Fixture::new("token");
+    let seeded = seed_app(&fixture.github);
+    let secret = "ghp_DoNotPrintThisSecret0123456789";
+    let scopes = ["read:packages", "write:packages", "delete:packages"];
+    fixture.github.add_token(secret, &scopes);
+    let token_file = fixture.dir.join("token");
+    std::fs::write(&token_file, format!("{secret}\n")).unwrap();
+    let token_file = token_file.display().to_string();
+    let journal = fixture.journal("token.jsonl");
+    let fault = Fault::new(FaultKind::Status(502)).on(Matcher::Method("DELETE".into()));
+    fixture.github.inject(fault);
+    // (command line, whether it takes the journal)
+    let commands = [
+        (
+            "versions -v --org acme --type container --name app".to_string(),
+            false,
+        ),
+        (format!("{PRUNE_APP} --untagged -v --execute"), true),
+        ("restore -vv".to_string(), true),
+        (
+            "show -v --org acme --type container --name missing".to_string(),
+            false,
+        ),
+    ];
+    for (line, journaled) in &commands {
+        let journal_args = ["--journal", journal.as_str()];
+        let extra: &[&str] = if *journaled { &journal_args } else { &[] };
+        let mut with_file = fixture.command(line, extra);
+        let mut with_env = fixture.command(line, extra);
+        with_file
+            .env_remove("GITHUB_TOKEN")
+            .args(["--token-file", &token_file]);
+        with_env.env("GITHUB_TOKEN", secret);
+        for command in [with_file, with_env] {
+            let run = run_command(command);
+            assert!(
+                !run.stdout.contains(secret),
+                "{line} printed the token:\n{}",
+                run.stdout
+            );
+            assert!(
+                !run.stderr.contains(secret),
+                "{line} printed the token:\n{}",
+                run.stderr
+            );
+            assert!(!run.stderr.is_empty(), "{line}: -v says something");
+        }
+    }
+    // A rejected token is explained without being shown.
+    let wrong = "ghp_WrongTokenAlsoSecret";
+    let mut command = fixture.command("versions -v --org acme --type container --name app", &[]);
+    command.env("GITHUB_TOKEN", wrong);
+    let run = run_command(command);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("the token was rejected"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(wrong), "{}", run.stderr);
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.contains(&seeded["v2"].to_string()));
+    assert!(!text.contains(secret));
+}
+
+#[test]
+fn listing_and_single_item_commands() {
+    let fixture = Fixture::new("listing");
+    let seeded = seed_app(&fixture.github);
+    let acme = Owner::org("acme");
+    fixture
+        .github
+        .add_package(&acme, "container", "tool", "public");
+    fixture.github.add_versions(&acme, "container", "tool", 2);
+    fixture.github.add_package(&acme, "npm", "lib", "public");
+
+    // packages: a table, and JSON with stable names.
+    let run = fixture.run("packages --org acme --type container");
+    run.assert_code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let header = "NAME  VISIBILITY  VERSIONS  REPOSITORY  UPDATED";
+    assert!(lines[0].starts_with(header), "{}", run.stdout);
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    let run = fixture.run("packages --org acme --type container --visibility public --json");
+    run.assert_code(0);
+    let document = run.json();
+    let owner = serde_json::json!({"kind": "org", "login": "acme"});
+    assert_eq!(document["owner"], owner);
+    let packages = document["packages"].as_array().unwrap();
+    assert_eq!(packages.len(), 1);
+    assert_eq!(packages[0]["name"], "tool");
+    assert_eq!(packages[0]["visibility"], "public");
+    assert_eq!(packages[0]["version_count"], 2);
+
+    // versions: newest first, tags shown.
+    let run = fixture.run("versions --org acme --type container --name app --json");
+    run.assert_code(0);
+    let versions = run.json()["versions"].as_array().unwrap().clone();
+    assert_eq!(versions.len(), 7);
+    assert_eq!(versions[0]["id"], seeded["v7"]);
+    assert_eq!(versions[1]["tags"], serde_json::json!(["v1.1.0", "latest"]));
+
+    // show: a package, then a version.
+    let run = fixture.run("show --org acme --type container --name app");
+    run.assert_code(0);
+    assert!(run.stdout.contains("versions    7"), "{}", run.stdout);
+    let v6 = seeded["v6"];
+    let run = fixture.run(&format!(
+        "show --org acme --type container --name app --version {v6}"
+    ));
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("tags     v1.1.0,latest"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("state    active"), "{}", run.stdout);
+
+    // delete one version (journaled), see it among the deleted, restore it.
+    let journal = fixture.journal("delete.jsonl");
+    let delete = format!("delete --org acme --type container --name app --version {v6}");
+    let run = fixture.run_with(&delete, &["--journal", &journal]);
+    run.assert_code(0);
+    let said = format!("deleted version {v6} (sha256:v6)");
+    assert!(run.stdout.starts_with(&said), "{}", run.stdout);
+    assert_eq!(journal_outcomes(&journal)[&v6], "deleted");
+    let run = fixture.run("versions --org acme --type container --name app --state deleted --json");
+    run.assert_code(0);
+    let deleted = run.json()["versions"].as_array().unwrap().clone();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(deleted[0]["id"], v6);
+    assert!(deleted[0]["deleted_at"].is_string());
+    let run = fixture.run(&format!(
+        "restore --org acme --type container --name app --version {v6}"
+    ));
+    run.assert_code(0);
+    assert!(run.stdout.contains("restored 1"), "{}", run.stdout);
+    let (deleted, _) = fixture.server_state(&acme, "container", "app");
+    assert!(deleted.is_empty());
+
+    // The whole package, journaled by default under the data directory.
+    let run = fixture.run("delete --org acme --type npm --name lib --json");
+    run.assert_code(0);
+    let document = run.json();
+    assert_eq!(document["outcome"], "deleted");
+    let journal = document["journal"].as_str().unwrap().to_string();
+    let data_dir = fixture.dir.join("data/ghpkg/journal").display().to_string();
+    assert!(journal.starts_with(&data_dir), "{journal}");
+    assert!(!fixture.github.package_exists(&acme, "npm", "lib"));
+    fixture
+        .run_with("restore --journal", &[&journal])
+        .assert_code(0);
+    assert!(fixture.github.package_exists(&acme, "npm", "lib"));
+
+    // Docker migration conflicts, and the authenticated user's packages.
+    fixture
+        .github
+        .set_docker_conflict(&acme, "container", "tool");
+    let run = fixture.run("conflicts --org acme --json");
+    run.assert_code(0);
+    assert_eq!(run.json()["packages"][0]["name"], "tool");
+    let octocat = Owner::user("octocat");
+    fixture.github.set_authenticated_user("octocat");
+    fixture
+        .github
+        .add_package(&octocat, "npm", "mine", "private");
+    let run = fixture.run("packages --me --type npm --json");
+    run.assert_code(0);
+    assert_eq!(run.json()["packages"][0]["name"], "mine");
+    assert_eq!(run.json()["owner"], serde_json::json!({"kind": "me"}));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let fixture = Fixture::new("interrupt");
+    let acme = Owner::org("acme");
+    fixture.github.add_package(&acme, "npm", "lib", "private");
+    fixture.github.add_versions(&acme, "npm", "lib", 6);
+    // The first DELETE is held at the server, so Ctrl-C arrives while it is
+    // in flight.
+    let hold = FaultKind::Delay(Duration::from_secs(3));
+    fixture
+        .github
+        .inject(Fault::new(hold).on(Matcher::Method("DELETE".into())));
+    let journal = fixture.journal("interrupt.jsonl");
+    let prune = "prune --org acme --type npm --name lib --keep-latest 1 --execute";
+    let extra = ["--concurrency", "1", "--journal", &journal];
+    let mut command = fixture.command(prune, &extra);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fixture.requests("DELETE") == 0 {
+        assert!(Instant::now() < deadline, "no DELETE reached the server");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");
+    let said = "interrupted: 4 deletions not attempted; run the same command again to continue";
+    assert!(stderr.contains(said), "{stderr}");
+    assert!(
+        stdout.contains("deleted 1, kept 1, failed 0, skipped 4"),
+        "{stdout}"
+    );
+    assert_eq!(
+        fixture.requests("DELETE"),
+        1,
+        "no deletion started after Ctrl-C"
+    );
+    let (deleted, _) = fixture.server_state(&acme, "npm", "lib");
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(
+        with_outcome(&journal_outcomes(&journal), "deleted"),
+        deleted
+    );
+
+    let again = fixture.run_with(prune, &["--journal", &journal]);
+    again.assert_code(0);
+    let out = &again.stdout;
+    assert!(
+        out.contains("deleted 4, kept 1, failed 0, skipped 0"),
+        "{out}"
+    );
+    let (deleted, active) = fixture.server_state(&acme, "npm", "lib");
+    assert_eq!((deleted.len(), active.len()), (5, 1));
+    assert_eq!(
+        with_outcome(&journal_outcomes(&journal), "deleted"),
+        deleted
+    );
+}

@@ -1,0 +1,162 @@
+//! GitHub's rate-limit headers, and how a response says "slow down".
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// The rate-limit state GitHub reported on a response
+/// (`x-ratelimit-limit`, `-remaining`, `-used`, `-reset`, `-resource`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub limit: u64,
+    /// Requests left in the current window.
+    pub remaining: u64,
+    /// Requests made in the current window, when GitHub says.
+    pub used: Option<u64>,
+    /// When the window resets.
+    pub reset: DateTime<Utc>,
+    /// The rate-limit bucket, e.g. `core`, when GitHub says.
+    pub resource: Option<String>,
+}
+
+impl RateLimit {
+    /// Reads the state from response headers; `None` unless `limit`,
+    /// `remaining` and `reset` are all present and numeric.
+    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let limit = header_u64(headers, "x-ratelimit-limit")?;
+        let remaining = header_u64(headers, "x-ratelimit-remaining")?;
+        let reset = header_u64(headers, "x-ratelimit-reset")?;
+        let reset = Utc.timestamp_opt(i64::try_from(reset).ok()?, 0).single()?;
+        Some(RateLimit {
+            limit,
+            remaining,
+            used: header_u64(headers, "x-ratelimit-used"),
+            reset,
+            resource: header_str(headers, "x-ratelimit-resource").map(str::to_string),
+        })
+    }
+
+    /// How long until the window resets (zero if it already has).
+    pub fn reset_in(&self) -> Duration {
+        (self.reset - Utc::now()).to_std().unwrap_or(Duration::ZERO)
+    }
+}
+
+/// Why GitHub refused a request for rate reasons, and how long it asks
+/// the client to wait.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Throttle {
+    /// The primary (hourly) limit is used up: wait until the reset, when
+    /// GitHub says when that is.
+    Primary { until_reset: Option<Duration> },
+    /// A secondary limit, possibly with a `retry-after`.
+    Secondary { retry_after: Option<Duration> },
+}
+
+/// Classifies a response as a rate-limit refusal. `body` is consulted only
+/// for a 403 without rate-limit headers: GitHub then says so in the message.
+pub(crate) fn throttle(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<Throttle> {
+    if status != StatusCode::FORBIDDEN && status != StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    if let Some(retry_after) = retry_after(headers) {
+        return Some(Throttle::Secondary {
+            retry_after: Some(retry_after),
+        });
+    }
+    if header_u64(headers, "x-ratelimit-remaining") == Some(0) {
+        let until_reset = RateLimit::from_headers(headers).map(|limit| limit.reset_in());
+        return Some(Throttle::Primary { until_reset });
+    }
+    let says_rate_limit = body
+        .windows(b"rate limit".len())
+        .any(|window| window.eq_ignore_ascii_case(b"rate limit"));
+    if status == StatusCode::TOO_MANY_REQUESTS || says_rate_limit {
+        return Some(Throttle::Secondary { retry_after: None });
+    }
+    None
+}
+
+/// `retry-after` in seconds (GitHub never sends the HTTP-date form).
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    header_u64(headers, RETRY_AFTER.as_str()).map(Duration::from_secs)
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name)?.to_str().ok().map(str::trim)
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+    header_str(headers, name)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn reads_rate_limit_headers() {
+        let map = headers(&[
+            ("x-ratelimit-limit", "5000"),
+            ("x-ratelimit-remaining", "4999"),
+            ("x-ratelimit-used", "1"),
+            ("x-ratelimit-reset", "1700000000"),
+            ("x-ratelimit-resource", "core"),
+        ]);
+        let limit = RateLimit::from_headers(&map).unwrap();
+        assert_eq!(
+            (limit.limit, limit.remaining, limit.used),
+            (5000, 4999, Some(1))
+        );
+        assert_eq!(limit.reset.timestamp(), 1_700_000_000);
+        assert_eq!(limit.resource.as_deref(), Some("core"));
+    }
+
+    #[test]
+    fn classifies_refusals() {
+        let none = HeaderMap::new();
+        assert_eq!(
+            throttle(StatusCode::FORBIDDEN, &none, b"{\"message\":\"no\"}"),
+            None
+        );
+        assert_eq!(
+            throttle(
+                StatusCode::FORBIDDEN,
+                &none,
+                b"You have exceeded a secondary Rate Limit"
+            ),
+            Some(Throttle::Secondary { retry_after: None })
+        );
+        assert_eq!(
+            throttle(
+                StatusCode::FORBIDDEN,
+                &headers(&[("retry-after", "7")]),
+                b""
+            ),
+            Some(Throttle::Secondary {
+                retry_after: Some(Duration::from_secs(7))
+            })
+        );
+        assert!(matches!(
+            throttle(
+                StatusCode::FORBIDDEN,
+                &headers(&[("x-ratelimit-remaining", "0")]),
+                b""
+            ),
+            Some(Throttle::Primary { .. })
+        ));
+        assert_eq!(throttle(StatusCode::NOT_FOUND, &none, b"rate limit"), None);
+    }
+}

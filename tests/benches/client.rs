@@ -1,0 +1,175 @@
+//! The client against the fake GitHub on loopback: listing 10,000 versions
+//! (sequential `Link` following vs the concurrent stream, at 0 ms and at
+//! 20 ms of added latency) and 1,000 single-version GETs (this client vs a
+//! plain reqwest + serde_json loop). Run with
+//! `cargo bench -p github-packages-tests`; prints figures, asserts nothing
+//! but correctness.
+
+use std::time::{Duration, Instant};
+
+use fake_github::{FakeGitHub, Owner as Seed};
+use futures_util::TryStreamExt;
+use github_packages::runtime::{API_VERSION, DEFAULT_USER_AGENT};
+use github_packages::types::{PackageType, PackageVersion};
+use github_packages::{Client, Owner};
+
+const VERSIONS: usize = 10_000;
+const GETS: usize = 1_000;
+const BATCH: usize = 50;
+const ROUNDS: usize = 9;
+const PACKAGE: &str = "big";
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(run());
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}
+
+async fn run() {
+    let github = FakeGitHub::start().await;
+    let acme = Seed::org("acme");
+    github.add_package(&acme, "container", PACKAGE, "private");
+    let ids = github.add_versions(&acme, "container", PACKAGE, VERSIONS);
+    let client = Client::builder()
+        .token(FakeGitHub::TOKEN)
+        .base_url(github.base_url())
+        .build()
+        .expect("client");
+    let owner = Owner::org("acme");
+
+    println!(
+        "github-packages client benchmark: fake GitHub on 127.0.0.1, {} CPU cores",
+        std::thread::available_parallelism().map_or(0, |cores| cores.get())
+    );
+    println!();
+    println!("Full listing of {VERSIONS} versions (100 pages of 100), median of runs:");
+    for (latency, runs) in [(Duration::ZERO, 1)] {
+        github.set_latency(latency);
+        let mut timings = [Vec::new(), Vec::new()];
+        for _ in 0..runs {
+            for (slot, concurrency) in [(0, 1), (1, 4)] {
+                let started = Instant::now();
+                let count = client
+                    .versions(&owner, PackageType::Container, PACKAGE)
+                    .concurrency(concurrency)
+                    .try_fold(0usize, |count, _| async move { Ok(count + 1) })
+                    .await
+                    .expect("listing");
+                timings[slot].push(started.elapsed());
+                assert_eq!(count, VERSIONS);
+            }
+        }
+        let [sequential, concurrent] = timings.map(median);
+        println!(
+            "  latency {:>2} ms: sequential Link-following {:>8.1} ms, concurrent stream (4 in flight) {:>8.1} ms, ratio {:.2}x",
+            latency.as_millis(),
+            ms(sequential),
+            ms(concurrent),
+            sequential.as_secs_f64() / concurrent.as_secs_f64()
+        );
+    }
+    github.set_latency(Duration::ZERO);
+
+    println!();
+    println!(
+        "{GETS} single-version GETs, one at a time, interleaved in batches of {BATCH}; median of {ROUNDS} rounds:"
+    );
+    let plain = reqwest::Client::new();
+    let authorization = format!("Bearer {}", FakeGitHub::TOKEN);
+    let targets: Vec<i64> = ids.iter().copied().take(GETS).collect();
+    // Each round times the three loops over the same 1,000 versions,
+    // alternating batches so that load from elsewhere on the machine hits
+    // all three alike.
+    let mut rounds = [Vec::new(), Vec::new(), Vec::new()];
+    let mut ratios = [Vec::new(), Vec::new()];
+    for round in 0..=ROUNDS {
+        let mut totals = [Duration::ZERO; 3];
+        for batch in targets.chunks(BATCH) {
+            let started = Instant::now();
+            for &id in batch {
+                let version = client
+                    .version(&owner, PackageType::Container, PACKAGE, id)
+                    .await
+                    .expect("version");
+                assert_eq!(version.id, id);
+            }
+            totals[0] += started.elapsed();
+
+            let started = Instant::now();
+            for &id in batch {
+                let version = client
+                    .get_package_version_for_organization()
+                    .org("acme")
+                    .package_type(PackageType::Container)
+                    .package_name(PACKAGE)
+                    .package_version_id(id)
+                    .send()
+                    .await
+                    .expect("version")
+                    .into_inner();
+                assert_eq!(version.id, id);
+            }
+            totals[1] += started.elapsed();
+
+            let started = Instant::now();
+            for &id in batch {
+                let url = format!(
+                    "{}/orgs/acme/packages/container/{PACKAGE}/versions/{id}",
+                    github.base_url()
+                );
+                let response = plain
+                    .get(url)
+                    .header("authorization", &authorization)
+                    .header("user-agent", DEFAULT_USER_AGENT)
+                    .header("accept", "application/vnd.github+json")
+                    .header("x-github-api-version", API_VERSION)
+                    .send()
+                    .await
+                    .expect("send");
+                assert!(response.status().is_success());
+                let body = response.bytes().await.expect("body");
+                let version: PackageVersion = serde_json::from_slice(&body).expect("decode");
+                assert_eq!(version.id, id);
+            }
+            totals[2] += started.elapsed();
+        }
+        // Round 0 warms up connections and caches.
+        if round > 0 {
+            for (slot, total) in totals.iter().enumerate() {
+                rounds[slot].push(*total / GETS as u32);
+            }
+            for slot in 0..2 {
+                ratios[slot].push(totals[slot].as_secs_f64() / totals[2].as_secs_f64());
+            }
+        }
+    }
+    let [hand_written, generated, plain_loop] = rounds.map(median);
+    let [hand_written_ratio, generated_ratio] = ratios.map(|mut ratios| {
+        ratios.sort_by(f64::total_cmp);
+        ratios[ratios.len() / 2]
+    });
+    let micros = |duration: Duration| duration.as_secs_f64() * 1e6;
+    println!(
+        "  client.version() (hand-written layer)  {:>7.1} µs/request, ratio to plain {hand_written_ratio:.3}",
+        micros(hand_written),
+    );
+    println!(
+        "  generated builder .send()              {:>7.1} µs/request, ratio to plain {generated_ratio:.3}",
+        micros(generated),
+    );
+    println!(
+        "  plain reqwest + serde_json loop        {:>7.1} µs/request",
+        micros(plain_loop)
+    );
+}

@@ -1,0 +1,264 @@
+//! Construction and auth: the builder, the environment, the headers every
+//! request carries, and the token kept out of everything printable.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use fake_github::{FakeGitHub, Fault, FaultKind, Owner as Seed};
+use futures_util::TryStreamExt;
+use github_packages::runtime::DEFAULT_USER_AGENT;
+use github_packages::types::PackageType;
+use github_packages::{Client, ClientBuilder, DEFAULT_BASE_URL, ErrorKind, Owner};
+
+use super::{builder, client};
+
+fn seed_left_pad(github: &FakeGitHub, versions: usize) {
+    let acme = Seed::org("acme");
+    github.add_package(&acme, "npm", "left-pad", "public");
+    github.add_versions(&acme, "npm", "left-pad", versions);
+}
+
+#[tokio::test]
+async fn every_request_carries_the_headers_github_expects() {
+    let github = FakeGitHub::start().await;
+    seed_left_pad(&github, 3);
+    let client = client(&github);
+    let acme = Owner::org("acme");
+    client
+        .package(&acme, PackageType::Npm, "left-pad")
+        .await
+        .unwrap();
+    // Two pages: the second is fetched by following the `Link` header.
+    let versions: Vec<_> = client
+        .versions(&acme, PackageType::Npm, "left-pad")
+        .per_page(2)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 3);
+
+    let requests = github.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(DEFAULT_USER_AGENT.starts_with("github-packages/"));
+    for request in &requests {
+        let context = format!("{} {}", request.method, request.raw_path);
+        assert_eq!(
+            request.header("user-agent"),
+            Some(DEFAULT_USER_AGENT),
+            "{context}"
+        );
+        assert_eq!(
+            request.header("accept"),
+            Some("application/vnd.github+json"),
+            "{context}"
+        );
+        assert_eq!(
+            request.header("x-github-api-version"),
+            Some("2022-11-28"),
+            "{context}"
+        );
+        assert_eq!(
+            request.header("authorization"),
+            Some("Bearer test-token"),
+            "{context}"
+        );
+        assert_eq!(request.header("api-version"), None, "{context}");
+    }
+}
+
+#[tokio::test]
+async fn the_user_agent_can_be_replaced() {
+    let github = FakeGitHub::start().await;
+    seed_left_pad(&github, 1);
+    let client = builder(&github).user_agent("prune-bot/2.1").build().unwrap();
+    client
+        .package(&Owner::org("acme"), PackageType::Npm, "left-pad")
+        .await
+        .unwrap();
+    assert_eq!(github.requests()[0].header("user-agent"), Some("prune-bot/2.1"));
+}
+
+#[tokio::test]
+async fn the_environment_configures_the_client() {
+    let github = FakeGitHub::start().await;
+    seed_left_pad(&github, 1);
+    let vars = |pairs: &[(&str, String)]| {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.clone()))
+            .collect();
+        ClientBuilder::from_vars(move |name| map.get(name).cloned())
+    };
+    let acme = Owner::org("acme");
+
+    // GITHUB_TOKEN wins over GH_TOKEN; GITHUB_API_URL may end with `/`.
+    let client = vars(&[
+        ("GITHUB_TOKEN", FakeGitHub::TOKEN.to_string()),
+        ("GH_TOKEN", "gh-cli-token".to_string()),
+        ("GITHUB_API_URL", format!("{}/", github.base_url())),
+    ])
+    .build()
+    .unwrap();
+    assert_eq!(client.base_url(), github.base_url());
+    client
+        .package(&acme, PackageType::Npm, "left-pad")
+        .await
+        .unwrap();
+    assert_eq!(
+        github.requests()[0].header("authorization"),
+        Some("Bearer test-token")
+    );
+
+    // An empty GITHUB_TOKEN counts as unset: GH_TOKEN is used.
+    github.clear_requests();
+    let client = vars(&[
+        ("GITHUB_TOKEN", String::new()),
+        ("GH_TOKEN", "gh-cli-token".to_string()),
+        ("GITHUB_API_URL", github.base_url()),
+    ])
+    .build()
+    .unwrap();
+    let error = client
+        .package(&acme, PackageType::Npm, "left-pad")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
+    assert_eq!(
+        github.requests()[0].header("authorization"),
+        Some("Bearer gh-cli-token")
+    );
+
+    // Nothing set: no token, GitHub.com.
+    let builder = vars(&[]);
+    assert!(!builder.has_token());
+    assert_eq!(builder.build().unwrap().base_url(), DEFAULT_BASE_URL);
+}
+
+#[tokio::test]
+async fn a_github_enterprise_server_url_keeps_its_path() {
+    let github = FakeGitHub::start().await;
+    let client = builder(&github)
+        .base_url(format!("{}/api/v3/", github.base_url()))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), format!("{}/api/v3", github.base_url()));
+    // The fake serves GitHub.com's paths, so it answers 404; what matters
+    // is the path it received.
+    let _ = client
+        .package(&Owner::org("acme"), PackageType::Npm, "left-pad")
+        .await;
+    assert_eq!(
+        github.requests()[0].raw_path,
+        "/api/v3/orgs/acme/packages/npm/left-pad"
+    );
+}
+
+#[test]
+fn bad_base_urls_are_refused_with_a_reason() {
+    for url in ["not a url", "ftp://example.com", "https://example.com/?x=1"] {
+        let error = Client::builder().base_url(url).build().unwrap_err();
+        assert!(
+            matches!(error.kind(), ErrorKind::Config { .. }),
+            "{url}: {error:?}"
+        );
+        assert!(error.to_string().contains("base URL"), "{error}");
+    }
+    let error = Client::builder()
+        .base_url("https://user:hunter2@example.com")
+        .build()
+        .unwrap_err();
+    assert!(!error.to_string().contains("hunter2"), "{error}");
+}
+
+/// Records every `tracing` event as text.
+#[derive(Clone, Default)]
+struct CapturedLogs(Arc<Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for CapturedLogs {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = String::new();
+        let mut visit = |field: &tracing::field::Field, value: &dyn std::fmt::Debug| {
+            let _ = write!(line, "{}={value:?} ", field.name());
+        };
+        event.record(&mut visit);
+        self.0.lock().unwrap().push(line);
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn the_token_never_shows_in_debug_errors_or_logs() {
+    const SECRET: &str = "ghp_TopSecret0123456789";
+    let github = FakeGitHub::start().await;
+    seed_left_pad(&github, 1);
+    github.add_token(SECRET, &["read:packages"]);
+    let logs = CapturedLogs::default();
+    let _guard = tracing::subscriber::set_default(logs.clone());
+
+    let builder = builder(&github).token(SECRET);
+    assert!(!format!("{builder:?}").contains(SECRET));
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains(SECRET));
+
+    // A retried read is logged.
+    github.inject(Fault::new(FaultKind::Status(502)));
+    client
+        .package(&Owner::org("acme"), PackageType::Npm, "left-pad")
+        .await
+        .unwrap();
+    // A refused write gives an error with the response's details.
+    let versions = github.versions(&Seed::org("acme"), "npm", "left-pad");
+    let error = client
+        .delete_version(&Owner::org("acme"), PackageType::Npm, "left-pad", versions[0].id)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(403));
+    for shown in [format!("{error}"), format!("{error:?}"), format!("{error:#}")] {
+        assert!(!shown.contains(SECRET), "{shown}");
+    }
+    // And the requests did carry it, as a bearer token.
+    assert!(
+        github
+            .requests()
+            .iter()
+            .all(|request| request.header("authorization") == Some(&format!("Bearer {SECRET}")))
+    );
+
+    let logs = logs.0.lock().unwrap();
+    assert!(
+        logs.iter().any(|line| line.contains("retrying")),
+        "{logs:?}"
+    );
+    assert!(logs.iter().all(|line| !line.contains(SECRET)), "{logs:?}");
+}
+
+#[tokio::test]
+async fn bad_credentials_say_which_variable_to_check() {
+    let github = FakeGitHub::start().await;
+    let client = builder(&github).token("ghp_revoked").build().unwrap();
+    let error = client
+        .package(&Owner::org("acme"), PackageType::Npm, "left-pad")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
+    assert_eq!(error.message(), Some("Bad credentials"));
+    let text = error.to_string();
+    assert!(text.contains("GITHUB_TOKEN"), "{text}");
+    assert!(!text.contains("ghp_revoked"), "{text}");
+}

@@ -1,0 +1,56 @@
+//! The hand-written client layer against the stateful fake GitHub
+//! (`fake-github`), started by each test on 127.0.0.1: construction and
+//! auth, one API for three owners, pagination, retries and rate limits,
+//! path safety and errors.
+
+mod construction;
+mod errors;
+mod owners;
+mod pagination;
+mod paths;
+mod retries;
+
+use std::time::Duration;
+
+use fake_github::{FakeGitHub, RecordedRequest};
+use github_packages::{Client, ClientBuilder, RetryPolicy};
+
+/// Retries with waits of a few milliseconds, so tests never sleep for long.
+/// Waits GitHub asks for are still honoured up to two seconds; tests ask
+/// for none (`retry-after: 0`) or for far longer (to see them refused).
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(4))
+        .secondary_rate_limit_wait(Duration::from_millis(1))
+        .max_wait(Duration::from_secs(2))
+}
+
+/// A builder pointed at the fake, with its token and fast retries.
+fn builder(github: &FakeGitHub) -> ClientBuilder {
+    Client::builder()
+        .token(FakeGitHub::TOKEN)
+        .base_url(github.base_url())
+        .retry(fast_retries())
+}
+
+fn client(github: &FakeGitHub) -> Client {
+    builder(github).build().expect("client for the fake")
+}
+
+/// The requests with this method, in order.
+fn requests_with_method(github: &FakeGitHub, method: &str) -> Vec<RecordedRequest> {
+    github
+        .requests()
+        .into_iter()
+        .filter(|request| request.method == method)
+        .collect()
+}
+
+/// The value of a query parameter of a recorded request.
+fn query_param(request: &RecordedRequest, name: &str) -> Option<String> {
+    request.query.as_deref()?.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| value.to_string())
+    })
+}
