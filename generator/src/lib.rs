@@ -31,6 +31,7 @@
 //! ```
 
 mod load;
+mod names;
 mod render;
 mod surface;
 mod validate;
@@ -171,7 +172,7 @@ pub fn generate(config: &Config, spec_text: &str) -> Result<String, SpecError> {
         problems,
     };
     let document = load::load(&config.spec_name, spec_text).map_err(fail)?;
-    validate::validate(&document).map_err(fail)?;
+    validate::validate(&document, config).map_err(fail)?;
     render::render(config, &document.spec).map_err(fail)
 }
 

@@ -19,39 +19,103 @@ pub(crate) fn load(spec_name: &str, text: &str) -> Result<Document, Vec<Problem>
             vec![Problem::new(
                 Location::Line {
                     line: e.line(),
-                    column: e.column(),
+                    column: e.column().max(1),
                 },
                 format!("invalid JSON: {}", strip_position(&e.to_string())),
             )]
         })?
     } else {
-        serde_norway::from_str(text).map_err(|e| vec![yaml_problem("invalid YAML", &e)])?
+        // Through serde_norway's own `Value`: it refuses duplicate keys (a
+        // second `Package:` schema would otherwise silently win) and applies
+        // `<<` merge keys.
+        let mut yaml: serde_norway::Value =
+            serde_norway::from_str(text).map_err(|e| vec![yaml_problem("invalid YAML", &e)])?;
+        yaml.apply_merge()
+            .map_err(|e| vec![yaml_problem("invalid YAML merge key", &e)])?;
+        serde_json::to_value(yaml).map_err(|e| {
+            vec![Problem::new(
+                Location::Document,
+                format!("cannot be read as JSON-compatible data: {e}"),
+            )]
+        })?
     };
 
     check_version(&tree)?;
 
-    // Parse the typed model from the text rather than from `tree`, so that a
-    // structural error keeps its line number as well as its field path.
-    let spec = if is_json {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize::<_, OpenAPI>(&mut de).map_err(|e| {
-            let inner = e.inner();
-            vec![Problem::new(
-                Location::Line {
-                    line: inner.line(),
-                    column: inner.column(),
-                },
-                format!("at `{}`: {}", e.path(), strip_position(&inner.to_string())),
-            )]
-        })?
-    } else {
-        let de = serde_norway::Deserializer::from_str(text);
-        serde_path_to_error::deserialize::<_, OpenAPI>(de).map_err(|e| {
-            // serde_norway's message already starts with the field path.
-            vec![yaml_problem("not a valid OpenAPI document", e.inner())]
-        })?
-    };
+    let spec = serde_json::from_value::<OpenAPI>(tree.clone())
+        .map_err(|whole| structural_problems(&tree, &whole))?;
     Ok(Document { spec, tree })
+}
+
+/// openapiv3 flattens path items, operations and schemas, so serde loses the
+/// position of an error inside them. Parse each operation and component on
+/// its own to name the one at fault.
+fn structural_problems(tree: &Value, whole: &serde_json::Error) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some(Value::Object(paths)) = tree.get("paths") {
+        for (route, item) in paths {
+            let Value::Object(item) = item else { continue };
+            for (method, operation) in item {
+                if !crate::validate::is_http_method(method) {
+                    continue;
+                }
+                if let Err(message) = parse_part::<openapiv3::Operation>(operation) {
+                    let id = operation.get("operationId").and_then(Value::as_str);
+                    let label = match id {
+                        Some(id) => id.to_string(),
+                        None => format!("{} {route}", method.to_uppercase()),
+                    };
+                    problems.push(Problem::new(Location::Operation(label), message));
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(schemas)) = tree.pointer("/components/schemas") {
+        for (name, schema) in schemas {
+            if let Err(message) = parse_part::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema) {
+                problems.push(Problem::new(Location::Schema(name.clone()), message));
+            }
+        }
+    }
+    for section in ["parameters", "responses", "requestBodies"] {
+        let Some(Value::Object(entries)) = tree.pointer(&format!("/components/{section}")) else {
+            continue;
+        };
+        for (name, entry) in entries {
+            let parsed = match section {
+                "parameters" => {
+                    parse_part::<openapiv3::ReferenceOr<openapiv3::Parameter>>(entry).map(drop)
+                }
+                "responses" => {
+                    parse_part::<openapiv3::ReferenceOr<openapiv3::Response>>(entry).map(drop)
+                }
+                _ => parse_part::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(entry).map(drop),
+            };
+            if let Err(message) = parsed {
+                problems.push(Problem::new(
+                    Location::Field(format!("components.{section}.{name}")),
+                    message,
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        problems.push(Problem::new(
+            Location::Document,
+            format!("not a valid OpenAPI document: {whole}"),
+        ));
+    }
+    problems
+}
+
+fn parse_part<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = e.inner().to_string();
+        match e.path().to_string().as_str() {
+            "." | "" => format!("not valid here: {inner}"),
+            path => format!("at `{path}`: {inner}"),
+        }
+    })
 }
 
 fn yaml_problem(context: &str, error: &serde_norway::Error) -> Problem {

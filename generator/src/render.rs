@@ -11,6 +11,18 @@ use crate::{Config, Location, Problem};
 
 pub(crate) fn render(config: &Config, spec: &OpenAPI) -> Result<String, Vec<Problem>> {
     let tokens = run_progenitor(config, spec).map_err(|message| {
+        // typify converts every component before any operation: if the
+        // components alone fail, no operation is to blame.
+        let components_alone = OpenAPI {
+            paths: Paths::default(),
+            ..spec.clone()
+        };
+        if let Err(message) = run_progenitor(config, &components_alone) {
+            return vec![Problem::new(
+                Location::Field("components".to_string()),
+                message,
+            )];
+        }
         let culprits = isolate_failing_operations(config, spec);
         if culprits.is_empty() {
             vec![Problem::new(Location::Document, message)]
@@ -18,13 +30,14 @@ pub(crate) fn render(config: &Config, spec: &OpenAPI) -> Result<String, Vec<Prob
             culprits
         }
     })?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        vec![Problem::new(
-            Location::Document,
-            format!("progenitor produced code that does not parse: {e}"),
-        )]
-    })?;
-    let body = prettyplease::unparse(&file);
+    let format = || -> Result<String, String> {
+        let file: syn::File = syn::parse2(tokens)
+            .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+        Ok(prettyplease::unparse(&file))
+    };
+    let body = quietly(format)
+        .and_then(|formatted| formatted)
+        .map_err(|message| vec![Problem::new(Location::Document, message)])?;
     Ok(format!("{}{body}", header(config)))
 }
 
@@ -39,7 +52,7 @@ fn header(config: &Config) -> String {
     )
 }
 
-fn settings(config: &Config) -> GenerationSettings {
+fn settings(config: &Config) -> Result<GenerationSettings, String> {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -55,15 +68,15 @@ fn settings(config: &Config) -> GenerationSettings {
     if let Some(inner) = &config.inner_type {
         let inner: TokenStream = inner
             .parse()
-            .expect("Config::inner_type is a Rust path written by the project");
+            .map_err(|e| format!("the configured inner type `{inner}` is not Rust: {e}"))?;
         settings.with_inner_type(inner);
     }
-    settings
+    Ok(settings)
 }
 
 /// Runs progenitor; an error or a panic inside it becomes a one-line message.
 fn run_progenitor(config: &Config, spec: &OpenAPI) -> Result<TokenStream, String> {
-    let settings = settings(config);
+    let settings = settings(config)?;
     match quietly(|| Generator::new(&settings).generate_tokens(spec)) {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(error)) => Err(format!(
@@ -125,8 +138,14 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
     let captured = Arc::new(Mutex::new(None::<String>));
     let sink = Arc::clone(&captured);
-    let previous = panic::take_hook();
+    let previous: Arc<Box<PanicHook>> = Arc::new(panic::take_hook());
+    let forward = Arc::clone(&previous);
+    let this_thread = std::thread::current().id();
     panic::set_hook(Box::new(move |info| {
+        // Panics on other threads (other tests, say) keep their usual report.
+        if std::thread::current().id() != this_thread {
+            return forward(info);
+        }
         let payload = info.payload();
         let text = payload
             .downcast_ref::<&str>()
@@ -135,13 +154,18 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .unwrap_or_else(|| "a panic without a message".to_string());
         let at = info
             .location()
-            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+            .map(|l| format!(" (at {}:{})", short_source_path(l.file()), l.line()))
             .unwrap_or_default();
         *sink.lock().unwrap_or_else(PoisonError::into_inner) =
             Some(format!("{}{at}", first_line(&text)));
     }));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
-    panic::set_hook(previous);
+    // Drop our hook (and its clone of `previous`) before putting `previous` back.
+    drop(panic::take_hook());
+    match Arc::try_unwrap(previous) {
+        Ok(previous) => panic::set_hook(previous),
+        Err(shared) => panic::set_hook(Box::new(move |info| (*shared)(info))),
+    }
     result.map_err(|_| {
         captured
             .lock()
@@ -149,6 +173,18 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .take()
             .unwrap_or_else(|| "a panic without a message".to_string())
     })
+}
+
+type PanicHook = dyn Fn(&panic::PanicHookInfo<'_>) + Sync + Send + 'static;
+
+/// `/root/.cargo/registry/src/index.../progenitor-impl-0.15.1/src/method.rs`
+/// becomes `progenitor-impl-0.15.1/src/method.rs`: the same on every machine.
+fn short_source_path(file: &str) -> &str {
+    let parts: Vec<&str> = file.rsplitn(4, '/').collect();
+    match parts.as_slice() {
+        [_, _, _, rest] => &file[rest.len() + 1..],
+        _ => file,
+    }
 }
 
 /// Keeps messages to one line: some of progenitor's embed a `{:#?}` dump.
@@ -170,7 +206,10 @@ mod tests {
         let outcome = quietly(|| -> u8 { panic!("boom: {:#?}", vec!["a", "b"]) });
         let message = outcome.expect_err("the panic is caught");
         assert!(message.starts_with("boom: ["), "{message}");
-        assert!(message.contains("render.rs"), "{message}");
+        assert!(
+            message.contains("(at generator/src/render.rs:"),
+            "{message}"
+        );
         assert!(!message.contains('\n'), "{message}");
     }
 

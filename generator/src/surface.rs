@@ -1,6 +1,7 @@
 //! The API surface of generated code: one line per operation with its HTTP
 //! method and path, the Rust method, each parameter with its Rust type, and
-//! the success and error types.
+//! the success and error types; then one line per type with its fields (or
+//! variants).
 //!
 //! It is read back from the generated source itself (not from the spec), so
 //! it shows exactly what users of the crate get, and a snapshot of it turns a
@@ -70,7 +71,70 @@ pub fn api_surface(generated_source: &str) -> Result<String, String> {
         return Err("no operations found on `Client`".to_string());
     }
     lines.push(String::new());
+    lines.extend(type_lines(&file));
+    lines.push(String::new());
     Ok(lines.join("\n"))
+}
+
+/// `struct Package { id: i64, owner?: SimpleUser, … }` and
+/// `enum PackageVersionState { Active, Deleted }` for each type in `types`
+/// (replaced types are hand-written and do not appear).
+fn type_lines(file: &syn::File) -> Vec<String> {
+    let types = file.items.iter().find_map(|item| match item {
+        Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
+        _ => None,
+    });
+    let mut lines = Vec::new();
+    for item in types.map(|(_, items)| items.as_slice()).unwrap_or_default() {
+        match item {
+            Item::Struct(structure) => {
+                let fields: Vec<String> = match &structure.fields {
+                    Fields::Named(named) => named
+                        .named
+                        .iter()
+                        .map(|field| {
+                            let name = field
+                                .ident
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default();
+                            let inner = generic_args(&field.ty);
+                            if last_ident(&field.ty) == "Option" && inner.len() == 1 {
+                                format!("{name}?: {}", short_type(&inner[0]))
+                            } else {
+                                format!("{name}: {}", short_type(&field.ty))
+                            }
+                        })
+                        .collect(),
+                    Fields::Unnamed(unnamed) => unnamed
+                        .unnamed
+                        .iter()
+                        .map(|field| short_type(&field.ty))
+                        .collect(),
+                    Fields::Unit => Vec::new(),
+                };
+                lines.push(format!(
+                    "struct {} {{ {} }}",
+                    structure.ident,
+                    fields.join(", ")
+                ));
+            }
+            Item::Enum(enumeration) => {
+                let variants: Vec<String> = enumeration
+                    .variants
+                    .iter()
+                    .map(|variant| variant.ident.to_string())
+                    .collect();
+                lines.push(format!(
+                    "enum {} {{ {} }}",
+                    enumeration.ident,
+                    variants.join(", ")
+                ));
+            }
+            _ => {}
+        }
+    }
+    lines
 }
 
 struct Builder {

@@ -4,15 +4,17 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use heck::ToPascalCase;
 use openapiv3::{
     Components, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Response,
-    Schema, SchemaKind,
+    Schema, SchemaKind, Type,
 };
 use serde_json::Value;
 
 use crate::load::Document;
-use crate::{Location, Problem};
+use crate::names::{
+    RESERVED_BUILDER_TYPES, RESERVED_CLIENT_METHODS, RESERVED_PARAMETERS, member_name, type_name,
+};
+use crate::{Config, Location, Problem};
 
 /// Request body media types progenitor 0.15 can generate code for.
 const REQUEST_MEDIA_TYPES: &[&str] = &[
@@ -27,20 +29,83 @@ const HTTP_METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-pub(crate) fn validate(document: &Document) -> Result<(), Vec<Problem>> {
+pub(crate) fn is_http_method(key: &str) -> bool {
+    HTTP_METHODS.contains(&key)
+}
+
+/// The fields of a path item besides its operations.
+const PATH_ITEM_FIELDS: &[&str] = &["$ref", "summary", "description", "servers", "parameters"];
+
+/// Keys whose values are data or annotations, never schemas or references
+/// (an example body may well contain a `$ref` key of its own).
+const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum"];
+
+/// Annotations that do not change the type a schema generates.
+const ANNOTATION_KEYS: &[&str] = &[
+    "description",
+    "example",
+    "examples",
+    "externalDocs",
+    "deprecated",
+];
+
+/// Component sections whose entries may be given by `$ref`, and the
+/// progenitor lookup that follows such references without a cycle check.
+const REFERABLE_SECTIONS: &[&str] = &["schemas", "parameters", "responses", "requestBodies"];
+
+pub(crate) fn validate(document: &Document, config: &Config) -> Result<(), Vec<Problem>> {
     let mut problems = Vec::new();
+    check_structure(&document.tree, &mut problems);
     check_refs(&document.tree, &mut problems);
-    // The checks below look components up by name; with a dangling `$ref`
-    // they would only repeat what `check_refs` said.
-    if problems.is_empty() {
-        check_operations(&document.spec, &mut problems);
-        check_alias_cycles(&document.spec, &mut problems);
-    }
+    check_ref_cycles(&document.tree, &mut problems);
+    check_operations(&document.spec, &mut problems);
     check_type_names(&document.tree, &mut problems);
+    check_replacements(&document.spec, config, &mut problems);
     if problems.is_empty() {
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Structure the typed model forgives
+
+/// openapiv3 silently drops a path that does not start with `/` and ignores
+/// unknown keys in a path item (`gett:`), so a typo would lose an endpoint
+/// without a word.
+fn check_structure(tree: &Value, problems: &mut Vec<Problem>) {
+    let Some(Value::Object(paths)) = tree.get("paths") else {
+        return;
+    };
+    for (route, item) in paths {
+        if route.starts_with("x-") {
+            continue;
+        }
+        let location = Location::Field(format!("paths.{route}"));
+        if !route.starts_with('/') {
+            problems.push(Problem::new(
+                location.clone(),
+                "a path must start with `/`; this one would be ignored",
+            ));
+        }
+        let Value::Object(fields) = item else {
+            continue;
+        };
+        for key in fields.keys() {
+            let known = HTTP_METHODS.contains(&key.as_str())
+                || PATH_ITEM_FIELDS.contains(&key.as_str())
+                || key.starts_with("x-");
+            if !known {
+                problems.push(Problem::new(
+                    location.clone(),
+                    format!(
+                        "`{key}` is not an HTTP method or path-item field (expected one of {}); it would be ignored",
+                        HTTP_METHODS.join(", ")
+                    ),
+                ));
+            }
+        }
     }
 }
 
@@ -87,6 +152,9 @@ fn walk_refs(
                 check_ref(root, reference, path, kind, problems);
             }
             for (key, child) in map {
+                if DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
+                    continue;
+                }
                 let child_kind = child_ref_kind(path, kind, key);
                 path.push(key.clone());
                 walk_refs(root, child, path, child_kind, problems);
@@ -116,6 +184,7 @@ fn child_ref_kind(path: &[String], kind: RefKind, key: &str) -> RefKind {
     let parent = path.last().map(String::as_str);
     match (path.len(), path.first().map(String::as_str), parent, key) {
         (1, Some("components"), _, "schemas") => RefKind::Schema,
+        (2, Some("components"), Some("parameters"), _) => RefKind::Parameter,
         (2, Some("components"), Some("responses"), _) => RefKind::Response,
         (2, Some("components"), Some("requestBodies"), _) => RefKind::RequestBody,
         (_, _, _, "schema") => RefKind::Schema,
@@ -198,7 +267,8 @@ fn operation_label(id: Option<&str>, method: &str, route: &str) -> String {
 
 fn check_operations(spec: &OpenAPI, problems: &mut Vec<Problem>) {
     let components = &spec.components;
-    let mut seen_ids: HashMap<&str, String> = HashMap::new();
+    // Rust method name -> (operationId, "METHOD /path") that claimed it
+    let mut methods: HashMap<String, (String, String)> = HashMap::new();
     for (route, item) in &spec.paths.paths {
         let ReferenceOr::Item(item) = item else {
             problems.push(Problem::new(
@@ -208,6 +278,7 @@ fn check_operations(spec: &OpenAPI, problems: &mut Vec<Problem>) {
             continue;
         };
         for (method, operation) in item.iter() {
+            let here = format!("{} {route}", method.to_uppercase());
             let label = operation_label(operation.operation_id.as_deref(), method, route);
             let mut report = |message: String| {
                 problems.push(Problem::new(Location::Operation(label.clone()), message))
@@ -218,40 +289,97 @@ fn check_operations(spec: &OpenAPI, problems: &mut Vec<Problem>) {
                         .to_string(),
                 ),
                 Some(id) => {
-                    let here = format!("{} {route}", method.to_uppercase());
-                    if let Some(first) = seen_ids.get(id) {
+                    let rust = member_name(id);
+                    if let Some((first_id, first_here)) = methods.get(&rust) {
+                        report(if first_id == id {
+                            format!(
+                                "{here} uses the same `operationId` as {first_here}; operationIds must be unique"
+                            )
+                        } else {
+                            format!(
+                                "{here} generates the method `{rust}`, as does `{first_id}` ({first_here}); operationIds must stay unique once turned into Rust names"
+                            )
+                        });
+                    } else if RESERVED_CLIENT_METHODS.contains(&rust.as_str())
+                        || RESERVED_BUILDER_TYPES.contains(&type_name(id).as_str())
+                    {
                         report(format!(
-                            "`operationId` is also used by {first}; operationIds must be unique"
+                            "generates `{rust}` / `{}`, which progenitor already uses for its own items; choose another operationId",
+                            type_name(id)
                         ));
                     } else {
-                        seen_ids.insert(id, here);
+                        methods.insert(rust, (id.to_string(), here));
                     }
                 }
             }
-            let parameters: Vec<&Parameter> = item
-                .parameters
-                .iter()
-                .chain(&operation.parameters)
-                .filter_map(|p| resolve(p, components, |c, n| c.parameters.get(n)))
-                .collect();
-            check_parameters(route, &parameters, &mut report);
+            let parameters = merged_parameters(&item.parameters, &operation.parameters, components);
+            check_parameters(route, &parameters, components, &mut report);
             check_request_body(operation, components, &mut report);
             check_responses(operation, components, &mut report);
         }
     }
 }
 
-fn check_parameters(route: &str, parameters: &[&Parameter], report: &mut impl FnMut(String)) {
+/// Path-level parameters overridden by operation-level ones of the same name,
+/// as progenitor merges them (by name only).
+fn merged_parameters<'a>(
+    path_level: &'a [ReferenceOr<Parameter>],
+    operation_level: &'a [ReferenceOr<Parameter>],
+    components: &'a Option<Components>,
+) -> Vec<&'a Parameter> {
+    let mut merged: Vec<&Parameter> = Vec::new();
+    for parameter in path_level.iter().chain(operation_level) {
+        let Some(parameter) = resolve(parameter, components, |c, n| c.parameters.get(n)) else {
+            continue;
+        };
+        let name = &parameter.parameter_data_ref().name;
+        match merged
+            .iter_mut()
+            .find(|p| p.parameter_data_ref().name == *name)
+        {
+            Some(slot) => *slot = parameter,
+            None => merged.push(parameter),
+        }
+    }
+    merged
+}
+
+fn check_parameters(
+    route: &str,
+    parameters: &[&Parameter],
+    components: &Option<Components>,
+    report: &mut impl FnMut(String),
+) {
     let in_route: BTreeSet<&str> = route_parameters(route);
     let mut declared = BTreeSet::new();
+    let mut rust_names: HashMap<String, &str> = HashMap::new();
     for parameter in parameters {
         let data = parameter.parameter_data_ref();
-        if let ParameterSchemaOrContent::Content(_) = data.format {
+        let rust = member_name(&data.name);
+        if let Some(first) = rust_names.get(&rust) {
             report(format!(
-                "parameter `{}` uses `content`; only `schema` is supported",
+                "parameters `{first}` and `{}` both become `{rust}` in Rust; rename one",
+                data.name
+            ));
+        } else if RESERVED_PARAMETERS.contains(&rust.as_str()) {
+            report(format!(
+                "parameter `{}` would be the builder method `{rust}`, which the builder already has",
                 data.name
             ));
         }
+        rust_names.insert(rust, data.name.as_str());
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Content(_) => {
+                report(format!(
+                    "parameter `{}` uses `content`; only `schema` is supported",
+                    data.name
+                ));
+                None
+            }
+            ParameterSchemaOrContent::Schema(schema) => {
+                resolve(schema, components, |c, n| c.schemas.get(n))
+            }
+        };
         match parameter {
             Parameter::Path { .. } => {
                 declared.insert(data.name.as_str());
@@ -263,6 +391,14 @@ fn check_parameters(route: &str, parameters: &[&Parameter], report: &mut impl Fn
                 } else if !data.required {
                     report(format!(
                         "path parameter `{}` must have `required: true`",
+                        data.name
+                    ));
+                }
+                if let Some(schema) = schema
+                    && !is_scalar(schema)
+                {
+                    report(format!(
+                        "path parameter `{}` must be a string, number, integer or boolean: it is written into the URL",
                         data.name
                     ));
                 }
@@ -278,6 +414,13 @@ fn check_parameters(route: &str, parameters: &[&Parameter], report: &mut impl Fn
             "`{{{name}}}` in `{route}` is not declared as a path parameter"
         ));
     }
+}
+
+fn is_scalar(schema: &Schema) -> bool {
+    matches!(
+        schema.schema_kind,
+        SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_))
+    )
 }
 
 /// The `{name}` segments of a route template.
@@ -308,12 +451,18 @@ fn check_request_body(
             types.join(", ")
         ));
     }
-    for media_type in body.content.keys() {
-        let essence = media_type.split(';').next().unwrap_or_default().trim();
+    for (media_type, media) in &body.content {
+        // progenitor matches the text before any `;` exactly, spaces included.
+        let essence = media_type.split(';').next().unwrap_or_default();
         if !REQUEST_MEDIA_TYPES.contains(&essence) {
             report(format!(
                 "request body media type `{media_type}` cannot be generated (supported: {})",
                 REQUEST_MEDIA_TYPES.join(", ")
+            ));
+        }
+        if !media.encoding.is_empty() {
+            report(format!(
+                "request body `{media_type}` uses `encoding`, which is not supported"
             ));
         }
     }
@@ -331,7 +480,7 @@ enum ResponseKind {
 impl ResponseKind {
     fn describe(&self) -> String {
         match self {
-            ResponseKind::Typed { label, .. } => format!("`{label}`"),
+            ResponseKind::Typed { label, .. } => label.clone(),
             ResponseKind::Raw => "a non-JSON body".to_string(),
             ResponseKind::Upgrade => "a connection upgrade".to_string(),
             ResponseKind::Empty => "no body".to_string(),
@@ -450,12 +599,13 @@ fn response_kind(
         let (label, identity) = match schema {
             ReferenceOr::Reference { reference } => {
                 let name = reference.rsplit('/').next().unwrap_or_default().to_string();
-                (name.clone(), name)
+                (format!("`{name}`"), name)
             }
-            ReferenceOr::Item(item) => (
-                "an inline schema".to_string(),
-                serde_json::to_string(item).unwrap_or_default(),
-            ),
+            ReferenceOr::Item(item) => {
+                let mut shape = serde_json::to_value(item).unwrap_or_default();
+                strip_annotations(&mut shape);
+                (describe_inline(item), shape.to_string())
+            }
         };
         return Some(ResponseKind::Typed { label, identity });
     }
@@ -468,106 +618,155 @@ fn response_kind(
     })
 }
 
+fn describe_inline(schema: &Schema) -> String {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => match &array.items {
+            Some(ReferenceOr::Reference { reference }) => format!(
+                "an inline array of `{}`",
+                reference.rsplit('/').next().unwrap_or_default()
+            ),
+            _ => "an inline array".to_string(),
+        },
+        SchemaKind::Type(Type::Object(_)) => "an inline object".to_string(),
+        _ => "an inline schema".to_string(),
+    }
+}
+
+fn strip_annotations(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|key, _| !ANNOTATION_KEYS.contains(&key.as_str()));
+            map.values_mut().for_each(strip_annotations);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_annotations),
+        _ => {}
+    }
+}
+
 /// Components of one kind, looked up by name.
 type Section<'a, T> = fn(&'a Components, &str) -> Option<&'a ReferenceOr<T>>;
 
+/// Follows `$ref`s (a few hops at most: cycles are reported by
+/// `check_ref_cycles`) to the item; `None` when one resolves to nothing.
 fn resolve<'a, T>(
     item: &'a ReferenceOr<T>,
     components: &'a Option<Components>,
     section: Section<'a, T>,
 ) -> Option<&'a T> {
-    match item {
-        ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.rsplit('/').next()?;
-            match section(components.as_ref()?, name)? {
-                ReferenceOr::Item(item) => Some(item),
-                // A reference to a reference: progenitor would follow it, but
-                // a curated spec has no reason to write one.
-                ReferenceOr::Reference { .. } => None,
+    let mut current = item;
+    for _ in 0..16 {
+        match current {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next()?;
+                current = section(components.as_ref()?, name)?;
             }
         }
     }
+    None
 }
 
 // ---------------------------------------------------------------------------
-// Schemas
+// Components
 
-/// A schema that is nothing but a reference to another becomes a newtype
-/// around it; a ring of those (`a -> b -> a`) generates `struct A(B)` and
+/// A component that is nothing but a reference to another: progenitor follows
+/// such chains without a cycle check (a ring of parameters or responses
+/// overflows its stack), and a ring of schemas generates `struct A(B)` and
 /// `struct B(A)`, which does not compile.
-fn check_alias_cycles(spec: &OpenAPI, problems: &mut Vec<Problem>) {
-    let Some(components) = &spec.components else {
-        return;
-    };
-    let alias_of = |name: &str| -> Option<String> {
-        let target = match components.schemas.get(name)? {
-            ReferenceOr::Reference { reference } => reference,
-            ReferenceOr::Item(Schema {
-                schema_kind:
-                    SchemaKind::AllOf { all_of: refs }
-                    | SchemaKind::AnyOf { any_of: refs }
-                    | SchemaKind::OneOf { one_of: refs },
-                ..
-            }) if refs.len() == 1 => match &refs[0] {
-                ReferenceOr::Reference { reference } => reference,
-                ReferenceOr::Item(_) => return None,
-            },
-            ReferenceOr::Item(_) => return None,
+fn check_ref_cycles(tree: &Value, problems: &mut Vec<Problem>) {
+    for section in REFERABLE_SECTIONS {
+        let Some(Value::Object(entries)) = tree.pointer(&format!("/components/{section}")) else {
+            continue;
         };
-        target.rsplit('/').next().map(str::to_string)
-    };
-    let mut reported = BTreeSet::new();
-    for start in components.schemas.keys() {
-        let mut chain = vec![start.clone()];
-        while let Some(next) = alias_of(chain.last().expect("chain starts non-empty")) {
-            if let Some(position) = chain.iter().position(|n| *n == next) {
-                let ring: BTreeSet<String> = chain[position..].iter().cloned().collect();
-                if reported.insert(ring) {
-                    let mut shown = chain[position..].to_vec();
-                    shown.push(next);
-                    problems.push(Problem::new(
-                        Location::Schema(chain[position].clone()),
-                        format!(
-                            "schemas refer only to each other in a cycle ({}); the generated types would contain themselves, so give one of them properties",
-                            shown.join(" -> ")
-                        ),
-                    ));
+        let prefix = format!("#/components/{section}/");
+        let alias_of = |name: &str| -> Option<String> {
+            let entry = entries.get(name)?;
+            let reference = entry.get("$ref").or_else(|| {
+                // `allOf: [{$ref}]` and the like are aliases as well.
+                ["allOf", "anyOf", "oneOf"].iter().find_map(|key| {
+                    match entry.get(key)?.as_array()?.as_slice() {
+                        [only] if *section == "schemas" => only.get("$ref"),
+                        _ => None,
+                    }
+                })
+            })?;
+            reference
+                .as_str()?
+                .strip_prefix(&prefix)
+                .map(str::to_string)
+        };
+        let mut reported = BTreeSet::new();
+        for start in entries.keys() {
+            let mut chain = vec![start.clone()];
+            while let Some(next) = alias_of(chain.last().expect("chain starts non-empty")) {
+                if let Some(position) = chain.iter().position(|n| *n == next) {
+                    let ring: BTreeSet<String> = chain[position..].iter().cloned().collect();
+                    if reported.insert(ring) {
+                        let mut shown = chain[position..].to_vec();
+                        shown.push(next);
+                        let location = if *section == "schemas" {
+                            Location::Schema(chain[position].clone())
+                        } else {
+                            Location::Field(format!("components.{section}.{}", chain[position]))
+                        };
+                        problems.push(Problem::new(
+                            location,
+                            format!(
+                                "{section} refer only to each other in a cycle ({}); point one of them at a definition",
+                                shown.join(" -> ")
+                            ),
+                        ));
+                    }
+                    break;
                 }
-                break;
+                if chain.len() > entries.len() {
+                    break;
+                }
+                chain.push(next);
             }
-            chain.push(next);
         }
     }
 }
 
 /// Two different schemas that produce the same Rust type name make progenitor
-/// emit that type twice, and the output does not compile. Names come from
-/// `components/schemas` keys and from `title`s, in PascalCase.
+/// emit that type twice, and the output does not compile. typify names a
+/// component after its key; a `title` names the type of a nullable
+/// component's inner value (GitHub's `nullable-simple-user`, titled "Simple
+/// User", then clashes with `simple-user`) and of an inline schema.
 fn check_type_names(tree: &Value, problems: &mut Vec<Problem>) {
-    // Rust name -> (where it came from, the schema's text)
-    let mut names: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let mut claim = |rust_name: String, origin: String, schema: &Value, at: Location| {
-        let text = schema.to_string();
+    // Rust name -> (where it came from, the schema's text if it may be shared)
+    let mut names: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
+    let mut claim = |rust_name: String, origin: String, text: Option<String>, at: Location| {
         match names.get(&rust_name) {
-            Some((first, first_text)) if *first_text != text => problems.push(Problem::new(
+            Some((_, Some(first_text))) if text.as_ref() == Some(first_text) => {}
+            Some((first, _)) => problems.push(Problem::new(
                 at,
                 format!(
                     "{origin} produces the Rust type name `{rust_name}`, as does {first}; rename one of them or change its `title`"
                 ),
             )),
-            Some(_) => {}
             None => {
                 names.insert(rust_name, (origin, text));
             }
         }
     };
-    if let Some(Value::Object(schemas)) = tree.pointer("/components/schemas") {
-        for (key, schema) in schemas {
+    let schemas = match tree.pointer("/components/schemas") {
+        Some(Value::Object(schemas)) => Some(schemas),
+        _ => None,
+    };
+    for (key, schema) in schemas.into_iter().flatten() {
+        claim(
+            type_name(key),
+            format!("schema `{key}`"),
+            None,
+            Location::Schema(key.clone()),
+        );
+        let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+        if let (true, Some(Value::String(title))) = (nullable, schema.get("title")) {
             claim(
-                key.to_pascal_case(),
-                format!("schema `{key}`"),
-                schema,
+                type_name(title),
+                format!("the nullable schema `{key}` (by its title `{title}`)"),
+                None,
                 Location::Schema(key.clone()),
             );
         }
@@ -575,12 +774,15 @@ fn check_type_names(tree: &Value, problems: &mut Vec<Problem>) {
     let mut titled = Vec::new();
     collect_titles(tree, &mut Vec::new(), &mut titled);
     for (path, title, schema) in titled {
-        let location = location_of(tree, &path);
+        let is_component = path.len() == 3 && path[0] == "components" && path[1] == "schemas";
+        if is_component {
+            continue;
+        }
         claim(
-            title.to_pascal_case(),
+            type_name(&title),
             format!("the schema titled `{title}` at `{}`", path.join(".")),
-            schema,
-            location,
+            Some(schema.to_string()),
+            location_of(tree, &path),
         );
     }
 }
@@ -607,6 +809,9 @@ fn collect_titles<'a>(
                 found.push((path.clone(), title.clone(), node));
             }
             for (key, child) in map {
+                if DATA_KEYS.contains(&key.as_str()) {
+                    continue;
+                }
                 path.push(key.clone());
                 collect_titles(child, path, found);
                 path.pop();
@@ -620,6 +825,25 @@ fn collect_titles<'a>(
             }
         }
         _ => {}
+    }
+}
+
+/// A replacement for a schema the spec does not have would silently fall
+/// back to typify's strict enum.
+fn check_replacements(spec: &OpenAPI, config: &Config, problems: &mut Vec<Problem>) {
+    for (schema, rust_path) in &config.replacements {
+        let exists = spec
+            .components
+            .as_ref()
+            .is_some_and(|c| c.schemas.contains_key(schema));
+        if !exists {
+            problems.push(Problem::new(
+                Location::Document,
+                format!(
+                    "the generator replaces schema `{schema}` with `{rust_path}`, but the spec has no such schema under `components/schemas`"
+                ),
+            ));
+        }
     }
 }
 

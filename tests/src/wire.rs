@@ -110,9 +110,36 @@ async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<String>>>) {
     stream.shutdown().await.ok();
 }
 
-fn client_for(base_url: &str) -> Client {
-    Client::new(base_url, Default::default())
+/// Built the way users build it, with a token, so the snapshot shows the
+/// headers every request carries.
+/// The Rust method names of all operations, read from the generated code.
+fn operations_of_the_client() -> Vec<String> {
+    let surface =
+        github_packages_codegen::api_surface(&crate::common::read(crate::common::GENERATED))
+            .expect("generated code has the builder shape");
+    let mut names: Vec<String> = surface
+        .lines()
+        .filter_map(|line| {
+            line.split("  ")
+                .nth(1)?
+                .split('(')
+                .next()
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
 }
+
+fn client_for(base_url: &str) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(base_url)
+        .build()
+        .expect("client builds")
+}
+
+const TOKEN: &str = "wire-test-token";
 
 #[tokio::test]
 async fn every_operation_on_the_wire() {
@@ -121,6 +148,7 @@ async fn every_operation_on_the_wire() {
     let container = PackageType::Container;
     let name = "repo/image";
     let mut transcript = Vec::new();
+    let mut called = Vec::new();
     let mut record = |operation: &str, requests: Vec<String>| {
         assert_eq!(
             requests.len(),
@@ -128,6 +156,7 @@ async fn every_operation_on_the_wire() {
             "{operation} sent {} requests",
             requests.len()
         );
+        called.push(operation.to_string());
         transcript.push(format!("{operation}\n{}", requests[0]));
     };
 
@@ -304,12 +333,34 @@ async fn every_operation_on_the_wire() {
             .package_version_id(42)
     );
 
-    assert_eq!(transcript.len(), 27, "all 27 operations were called");
-    let transcript = transcript.join("\n\n");
-    assert!(
-        transcript.contains("/repo%2Fimage"),
-        "`repo/image` must travel as one segment, `repo%2Fimage`"
+    called.sort();
+    assert_eq!(
+        called,
+        operations_of_the_client(),
+        "every operation is called once"
     );
-    assert!(!transcript.contains("/repo/image"));
+    for request in &transcript {
+        if request.contains("/packages/container/") {
+            assert!(
+                request.contains("/packages/container/repo%2Fimage"),
+                "`repo/image` must travel as one segment, `repo%2Fimage`:\n{request}"
+            );
+        }
+        assert!(
+            request.contains(&format!("authorization: Bearer {TOKEN}")),
+            "every request carries the token as a bearer token:\n{request}"
+        );
+    }
+    let transcript = transcript.join("\n\n");
+    // The User-Agent names the crate version; keep the snapshot stable across releases.
+    let transcript: String = transcript
+        .lines()
+        .map(
+            |line| match line.split_once("user-agent: github-packages/") {
+                Some((indent, _)) => format!("{indent}user-agent: github-packages/<version>\n"),
+                None => format!("{line}\n"),
+            },
+        )
+        .collect();
     insta::assert_snapshot!("wire_requests", transcript);
 }
