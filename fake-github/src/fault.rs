@@ -116,6 +116,15 @@ pub enum FaultKind {
     Delay(Duration),
     /// Closes the connection without any response (with a TCP reset).
     ConnectionReset,
+    /// Answers with a redirect instead of handling the request: this 3xx
+    /// status and a `location` header (e.g. a URL on another fake, to see
+    /// what a client carries across hosts).
+    Redirect {
+        /// The status, e.g. 301, 302 or 307.
+        status: u16,
+        /// The value of `location`.
+        location: String,
+    },
     /// Carries out the request (a DELETE really deletes), then applies the
     /// inner fault to the response: an outcome-unknown failure. With
     /// `TruncatedBody` the real answer is cut short; with `Delay` the real

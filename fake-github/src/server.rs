@@ -308,6 +308,9 @@ async fn apply_fault(
             );
             Outcome::Reply(Reply::error(403, &message, PRIMARY_DOCS))
         }
+        FaultKind::Redirect { status, location } => {
+            Outcome::Reply(Reply::error(status, "Moved", DOCS_REST).header("location", location))
+        }
         FaultKind::AfterAction(_) => unreachable!("AfterAction layers are unwrapped above"),
     }
 }

@@ -178,10 +178,10 @@ impl ClientBuilder {
         }
         // Before reqwest builds its TLS configuration.
         let runtime = Runtime::new(user_agent, self.retry, self.per_page, self.page_concurrency);
-        let mut http = reqwest::Client::builder()
-            .default_headers(headers);
-        if !crate::retry::hack("notimeout") { http = http.timeout(self.timeout).connect_timeout(self.connect_timeout); }
-        let http = http
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
             .build()
             .map_err(|error| {
                 Error::config(format!("the HTTP client could not be built: {error}"))

@@ -379,6 +379,17 @@ impl Error {
         matches!(self.0.kind, ErrorKind::OutcomeUnknown { .. })
     }
 
+    /// A successful answer whose body was cut off: worth reading again.
+    pub(crate) fn is_cut_off(&self) -> bool {
+        self.0.kind == ErrorKind::Transport
+            && self
+                .0
+                .source
+                .as_deref()
+                .and_then(|source| source.downcast_ref::<reqwest::Error>())
+                .is_some_and(|error| error.is_body() || error.is_decode())
+    }
+
     /// `true` when the request timed out.
     pub fn is_timeout(&self) -> bool {
         self.0

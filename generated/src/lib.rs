@@ -43,8 +43,10 @@
 //! ```
 //!
 //! The generated builders stay available for everything else, e.g.
-//! `client.get_package_for_organization().org("octo-org")…send().await`;
-//! their error, [`GeneratedError`], converts into [`Error`] with `?`.
+//! `client.get_package_for_organization().org("octo-org")…send().await`,
+//! with the same headers, retries and rate-limit bookkeeping (except that a
+//! successful answer whose body is cut off is not read again); their error,
+//! [`GeneratedError`], converts into [`Error`] with `?`.
 #![warn(missing_docs)]
 
 #[rustfmt::skip]

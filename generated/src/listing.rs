@@ -13,6 +13,7 @@ use crate::error::{Call, Error};
 use crate::owner::Owner;
 use crate::pagination::{self, FirstPage, Items, Page};
 use crate::path::check_segment;
+use crate::retry::generated_cut_off;
 use crate::types::{Package, PackageType, PackageVersion, PackageVersionState, PackageVisibility};
 
 /// The packages of one type an owner has: a [`Stream`] of
@@ -130,40 +131,51 @@ impl PackageList {
         let visibility = self.visibility.clone();
         let per_page = i64::from(self.per_page);
         let first: FirstPage<Package> = Box::pin(async move {
-            let result = match &owner {
-                Owner::Org(org) => {
-                    let mut request = client
-                        .list_packages_for_organization()
-                        .org(org)
-                        .package_type(package_type)
-                        .per_page(per_page);
-                    if let Some(visibility) = visibility {
-                        request = request.visibility(visibility);
+            let (client, owner) = (&client, &owner);
+            let send = || {
+                let package_type = package_type.clone();
+                let visibility = visibility.clone();
+                async move {
+                    match owner {
+                        Owner::Org(org) => {
+                            let mut request = client
+                                .list_packages_for_organization()
+                                .org(org)
+                                .package_type(package_type)
+                                .per_page(per_page);
+                            if let Some(visibility) = visibility {
+                                request = request.visibility(visibility);
+                            }
+                            request.send().await
+                        }
+                        Owner::User(username) => {
+                            let mut request = client
+                                .list_packages_for_user()
+                                .username(username)
+                                .package_type(package_type)
+                                .per_page(per_page);
+                            if let Some(visibility) = visibility {
+                                request = request.visibility(visibility);
+                            }
+                            request.send().await
+                        }
+                        Owner::AuthenticatedUser => {
+                            let mut request = client
+                                .list_packages_for_authenticated_user()
+                                .package_type(package_type)
+                                .per_page(per_page);
+                            if let Some(visibility) = visibility {
+                                request = request.visibility(visibility);
+                            }
+                            request.send().await
+                        }
                     }
-                    request.send().await
-                }
-                Owner::User(username) => {
-                    let mut request = client
-                        .list_packages_for_user()
-                        .username(username)
-                        .package_type(package_type)
-                        .per_page(per_page);
-                    if let Some(visibility) = visibility {
-                        request = request.visibility(visibility);
-                    }
-                    request.send().await
-                }
-                Owner::AuthenticatedUser => {
-                    let mut request = client
-                        .list_packages_for_authenticated_user()
-                        .package_type(package_type)
-                        .per_page(per_page);
-                    if let Some(visibility) = visibility {
-                        request = request.visibility(visibility);
-                    }
-                    request.send().await
                 }
             };
+            let result = client
+                .inner
+                .again_if_cut_off(call.operation, generated_cut_off, send)
+                .await;
             Page::first(call, result).await
         });
         pagination::items(self.client.clone(), call, self.concurrency, first)
@@ -223,42 +235,52 @@ impl VersionList {
         let state = self.state;
         let per_page = i64::from(self.per_page);
         let first: FirstPage<PackageVersion> = Box::pin(async move {
-            let result = match &owner {
-                Owner::Org(org) => {
-                    let mut request = client
-                        .get_all_package_versions_for_package_owned_by_org()
-                        .org(org)
-                        .package_type(package_type)
-                        .package_name(&package_name)
-                        .per_page(per_page);
-                    if let Some(state) = state {
-                        request = request.state(state);
+            let (client, owner, package_name) = (&client, &owner, &package_name);
+            let send = || {
+                let package_type = package_type.clone();
+                async move {
+                    match owner {
+                        Owner::Org(org) => {
+                            let mut request = client
+                                .get_all_package_versions_for_package_owned_by_org()
+                                .org(org)
+                                .package_type(package_type)
+                                .package_name(package_name)
+                                .per_page(per_page);
+                            if let Some(state) = state {
+                                request = request.state(state);
+                            }
+                            request.send().await
+                        }
+                        // `active` is GitHub's default, so leaving it out is exact.
+                        Owner::User(username) => {
+                            client
+                                .get_all_package_versions_for_package_owned_by_user()
+                                .username(username)
+                                .package_type(package_type)
+                                .package_name(package_name)
+                                .per_page(per_page)
+                                .send()
+                                .await
+                        }
+                        Owner::AuthenticatedUser => {
+                            let mut request = client
+                                .get_all_package_versions_for_package_owned_by_authenticated_user()
+                                .package_type(package_type)
+                                .package_name(package_name)
+                                .per_page(per_page);
+                            if let Some(state) = state {
+                                request = request.state(state);
+                            }
+                            request.send().await
+                        }
                     }
-                    request.send().await
-                }
-                // `active` is GitHub's default, so leaving it out is exact.
-                Owner::User(username) => {
-                    client
-                        .get_all_package_versions_for_package_owned_by_user()
-                        .username(username)
-                        .package_type(package_type)
-                        .package_name(&package_name)
-                        .per_page(per_page)
-                        .send()
-                        .await
-                }
-                Owner::AuthenticatedUser => {
-                    let mut request = client
-                        .get_all_package_versions_for_package_owned_by_authenticated_user()
-                        .package_type(package_type)
-                        .package_name(&package_name)
-                        .per_page(per_page);
-                    if let Some(state) = state {
-                        request = request.state(state);
-                    }
-                    request.send().await
                 }
             };
+            let result = client
+                .inner
+                .again_if_cut_off(call.operation, generated_cut_off, send)
+                .await;
             Page::first(call, result).await
         });
         pagination::items(self.client.clone(), call, self.concurrency, first)

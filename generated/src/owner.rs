@@ -8,6 +8,7 @@ use std::str::FromStr;
 use crate::Client;
 use crate::error::{Call, Error, GeneratedError};
 use crate::path::{check_segment, check_version_id};
+use crate::retry::generated_cut_off;
 use crate::types::{Package, PackageType, PackageVersion};
 use progenitor_client::ResponseValue;
 
@@ -104,35 +105,49 @@ impl Client {
         package_name: &str,
     ) -> Result<Package, Error> {
         check_package(owner, package_name)?;
+        let this = self;
+        let kind = || package_type.clone();
         match owner {
             Owner::Org(org) => {
+                let operation = "get_package_for_organization";
                 let result = self
-                    .get_package_for_organization()
-                    .org(org)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.get_package_for_organization()
+                            .org(org)
+                            .package_type(kind())
+                            .package_name(package_name)
+                            .send()
+                    })
                     .await;
-                finish(Call::read("get_package_for_organization"), result).await
+                finish(Call::read(operation), result).await
             }
             Owner::User(username) => {
+                let operation = "get_package_for_user";
                 let result = self
-                    .get_package_for_user()
-                    .username(username)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.get_package_for_user()
+                            .username(username)
+                            .package_type(kind())
+                            .package_name(package_name)
+                            .send()
+                    })
                     .await;
-                finish(Call::read("get_package_for_user"), result).await
+                finish(Call::read(operation), result).await
             }
             Owner::AuthenticatedUser => {
+                let operation = "get_package_for_authenticated_user";
                 let result = self
-                    .get_package_for_authenticated_user()
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.get_package_for_authenticated_user()
+                            .package_type(kind())
+                            .package_name(package_name)
+                            .send()
+                    })
                     .await;
-                finish(Call::read("get_package_for_authenticated_user"), result).await
+                finish(Call::read(operation), result).await
             }
         }
     }
@@ -147,42 +162,52 @@ impl Client {
     ) -> Result<PackageVersion, Error> {
         check_package(owner, package_name)?;
         check_version_id(version_id)?;
+        let this = self;
+        let kind = || package_type.clone();
         match owner {
             Owner::Org(org) => {
+                let operation = "get_package_version_for_organization";
                 let result = self
-                    .get_package_version_for_organization()
-                    .org(org)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.get_package_version_for_organization()
+                            .org(org)
+                            .package_type(kind())
+                            .package_name(package_name)
+                            .package_version_id(version_id)
+                            .send()
+                    })
                     .await;
-                finish(Call::read("get_package_version_for_organization"), result).await
+                finish(Call::read(operation), result).await
             }
             Owner::User(username) => {
+                let operation = "get_package_version_for_user";
                 let result = self
-                    .get_package_version_for_user()
-                    .username(username)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.get_package_version_for_user()
+                            .username(username)
+                            .package_type(kind())
+                            .package_name(package_name)
+                            .package_version_id(version_id)
+                            .send()
+                    })
                     .await;
-                finish(Call::read("get_package_version_for_user"), result).await
+                finish(Call::read(operation), result).await
             }
             Owner::AuthenticatedUser => {
+                let operation = "get_package_version_for_authenticated_user";
                 let result = self
-                    .get_package_version_for_authenticated_user()
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.get_package_version_for_authenticated_user()
+                            .package_type(kind())
+                            .package_name(package_name)
+                            .package_version_id(version_id)
+                            .send()
+                    })
                     .await;
-                finish(
-                    Call::read("get_package_version_for_authenticated_user"),
-                    result,
-                )
-                .await
+                finish(Call::read(operation), result).await
             }
         }
     }
@@ -399,41 +424,42 @@ impl Client {
     /// registry to the Container registry.
     pub async fn docker_conflicts(&self, owner: &Owner) -> Result<Vec<Package>, Error> {
         owner.check()?;
+        let this = self;
         match owner {
             Owner::Org(org) => {
+                let operation = "list_docker_migration_conflicting_packages_for_organization";
                 let result = self
-                    .list_docker_migration_conflicting_packages_for_organization()
-                    .org(org)
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.list_docker_migration_conflicting_packages_for_organization()
+                            .org(org)
+                            .send()
+                    })
                     .await;
-                finish(
-                    Call::read("list_docker_migration_conflicting_packages_for_organization"),
-                    result,
-                )
-                .await
+                finish(Call::read(operation), result).await
             }
             Owner::User(username) => {
+                let operation = "list_docker_migration_conflicting_packages_for_user";
                 let result = self
-                    .list_docker_migration_conflicting_packages_for_user()
-                    .username(username)
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.list_docker_migration_conflicting_packages_for_user()
+                            .username(username)
+                            .send()
+                    })
                     .await;
-                finish(
-                    Call::read("list_docker_migration_conflicting_packages_for_user"),
-                    result,
-                )
-                .await
+                finish(Call::read(operation), result).await
             }
             Owner::AuthenticatedUser => {
+                let operation = "list_docker_migration_conflicting_packages_for_authenticated_user";
                 let result = self
-                    .list_docker_migration_conflicting_packages_for_authenticated_user()
-                    .send()
+                    .inner
+                    .again_if_cut_off(operation, generated_cut_off, || {
+                        this.list_docker_migration_conflicting_packages_for_authenticated_user()
+                            .send()
+                    })
                     .await;
-                finish(
-                    Call::read("list_docker_migration_conflicting_packages_for_authenticated_user"),
-                    result,
-                )
-                .await
+                finish(Call::read(operation), result).await
             }
         }
     }

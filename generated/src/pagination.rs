@@ -133,7 +133,8 @@ fn with_page(url: &Url, page: u64) -> Url {
 }
 
 /// Fetches one page by URL, through the same hooks (headers, retries,
-/// rate-limit bookkeeping) as the generated operations.
+/// rate-limit bookkeeping) as the generated operations, again if its body is
+/// cut off.
 async fn fetch_page<T: DeserializeOwned>(
     client: &Client,
     url: Url,
@@ -149,6 +150,19 @@ async fn fetch_page<T: DeserializeOwned>(
         }),
         ..call
     };
+    client
+        .inner
+        .again_if_cut_off(call.operation, Error::is_cut_off, || {
+            fetch_page_once(client, url.clone(), call)
+        })
+        .await
+}
+
+async fn fetch_page_once<T: DeserializeOwned>(
+    client: &Client,
+    url: Url,
+    call: Call,
+) -> Result<Page<T>, Error> {
     let info = OperationInfo {
         operation_id: call.operation,
     };

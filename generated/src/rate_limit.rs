@@ -4,7 +4,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+
+const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const USED: HeaderName = HeaderName::from_static("x-ratelimit-used");
+const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+const RESOURCE: HeaderName = HeaderName::from_static("x-ratelimit-resource");
 
 /// The rate-limit state GitHub reported on a response
 /// (`x-ratelimit-limit`, `-remaining`, `-used`, `-reset`, `-resource`).
@@ -26,23 +32,56 @@ impl RateLimit {
     /// Reads the state from response headers; `None` unless `limit`,
     /// `remaining` and `reset` are all present and numeric.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let limit = header_u64(headers, "x-ratelimit-limit")?;
-        let remaining = header_u64(headers, "x-ratelimit-remaining")?;
-        let reset = header_u64(headers, "x-ratelimit-reset")?;
-        let reset = Utc.timestamp_opt(i64::try_from(reset).ok()?, 0).single()?;
-        Some(RateLimit {
-            limit,
-            remaining,
-            used: header_u64(headers, "x-ratelimit-used"),
-            reset,
-            resource: header_str(headers, "x-ratelimit-resource").map(str::to_string),
-        })
+        RateLimitHeaders::from_headers(headers)?.parse()
     }
 
     /// How long until the window resets (zero if it already has).
     pub fn reset_in(&self) -> Duration {
         (self.reset - Utc::now()).to_std().unwrap_or(Duration::ZERO)
     }
+}
+
+/// The rate-limit headers of a response, kept as received (cheap clones of
+/// the response's bytes) and parsed only when someone asks: every response
+/// carries them, few callers read them.
+#[derive(Clone, Debug)]
+pub(crate) struct RateLimitHeaders {
+    limit: HeaderValue,
+    remaining: HeaderValue,
+    reset: HeaderValue,
+    used: Option<HeaderValue>,
+    resource: Option<HeaderValue>,
+}
+
+impl RateLimitHeaders {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        Some(RateLimitHeaders {
+            limit: headers.get(LIMIT)?.clone(),
+            remaining: headers.get(REMAINING)?.clone(),
+            reset: headers.get(RESET)?.clone(),
+            used: headers.get(USED).cloned(),
+            resource: headers.get(RESOURCE).cloned(),
+        })
+    }
+
+    pub(crate) fn parse(&self) -> Option<RateLimit> {
+        let reset = i64::try_from(number(&self.reset)?).ok()?;
+        Some(RateLimit {
+            limit: number(&self.limit)?,
+            remaining: number(&self.remaining)?,
+            used: self.used.as_ref().and_then(number),
+            reset: Utc.timestamp_opt(reset, 0).single()?,
+            resource: self
+                .resource
+                .as_ref()
+                .and_then(|value| value.to_str().ok())
+                .map(|value| value.trim().to_string()),
+        })
+    }
+}
+
+fn number(value: &HeaderValue) -> Option<u64> {
+    value.to_str().ok()?.trim().parse().ok()
 }
 
 /// Why GitHub refused a request for rate reasons, and how long it asks
@@ -67,7 +106,7 @@ pub(crate) fn throttle(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> 
             retry_after: Some(retry_after),
         });
     }
-    if header_u64(headers, "x-ratelimit-remaining") == Some(0) {
+    if headers.get(REMAINING).and_then(number) == Some(0) {
         let until_reset = RateLimit::from_headers(headers).map(|limit| limit.reset_in());
         return Some(Throttle::Primary { until_reset });
     }
@@ -82,15 +121,10 @@ pub(crate) fn throttle(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> 
 
 /// `retry-after` in seconds (GitHub never sends the HTTP-date form).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    header_u64(headers, RETRY_AFTER.as_str()).map(Duration::from_secs)
-}
-
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name)?.to_str().ok().map(str::trim)
-}
-
-fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
-    header_str(headers, name)?.parse().ok()
+    headers
+        .get(RETRY_AFTER)
+        .and_then(number)
+        .map(Duration::from_secs)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Retrying requests that GitHub did not carry out, or that are safe to repeat.
 //!
-//! Reads (`GET`) are retried on connection errors, timeouts, truncated
-//! bodies, 5xx, 429 and rate-limit refusals. A `DELETE` or `POST` is retried
+//! Reads (`GET`) are retried on connection errors, timeouts, 5xx, 429 and
+//! rate-limit refusals (in `ClientHooks::exec`, around each request), and
+//! when a successful answer's body is cut off (by the hand-written layer,
+//! which reads it: [`Runtime::again_if_cut_off`]). A `DELETE` or `POST` is retried
 //! only when the answer proves it was not carried out: a rate-limit refusal
 //! (403/429), or a connection that could not even be opened. After a
 //! timeout, a lost connection or a 5xx its outcome is unknown, so it is
@@ -9,11 +11,13 @@
 //! [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown).
 
 use std::collections::hash_map::RandomState;
+use std::future::Future;
 use std::hash::BuildHasher;
 use std::time::Duration;
 
 use reqwest::{Method, Request, Response, StatusCode};
 
+use crate::error::GeneratedError;
 use crate::rate_limit::{self, Throttle};
 use crate::runtime::Runtime;
 
@@ -120,7 +124,7 @@ fn random_fraction() -> f64 {
 
 /// What happened to one attempt.
 enum Attempt {
-    /// An answer, its body already read (so a truncated body is noticed here).
+    /// An answer; an error status's body already read.
     Answered {
         response: Response,
         throttle: Option<Throttle>,
@@ -143,13 +147,13 @@ impl Runtime {
         let mut retry = 0;
         let mut request = request;
         loop {
-            let spare = if retry < policy.max_retries && !hack("noclone") {
+            let spare = if retry < policy.max_retries {
                 request.try_clone()
             } else {
                 None
             };
-            let attempt = self.attempt(client, request, idempotent).await;
-            let Some(next) = spare else {
+            let attempt = self.attempt(client, request).await;
+            let Some(next) = spare.filter(|_| attempt.may_need_retry()) else {
                 return attempt.into_result();
             };
             retry += 1;
@@ -182,20 +186,17 @@ impl Runtime {
         }
     }
 
-    async fn attempt(
-        &self,
-        client: &reqwest::Client,
-        request: Request,
-        idempotent: bool,
-    ) -> Attempt {
+    async fn attempt(&self, client: &reqwest::Client, request: Request) -> Attempt {
         let mut response = match client.execute(request).await {
             Ok(response) => response,
             Err(error) => return Attempt::Failed(error),
         };
-        if !hack("norate") { self.record_rate_limit(response.headers()); }
+        self.record_rate_limit(response.headers());
         let status = response.status();
-        // A successful write is passed on untouched: its outcome is known.
-        if (hack("nobuffer") || !idempotent) && !status.is_client_error() && !status.is_server_error() {
+        // A success is passed on unread (its body is read by whoever asked;
+        // see `again_if_cut_off`). An error's body is read here, since a
+        // 403 says in its message whether it is a rate limit.
+        if !status.is_client_error() && !status.is_server_error() {
             return Attempt::Answered {
                 response,
                 throttle: None,
@@ -274,7 +275,68 @@ impl Runtime {
     }
 }
 
+impl Runtime {
+    /// Repeats a read whose successful answer was cut off mid-body.
+    ///
+    /// `exec` hands a successful response on unread, so a connection lost
+    /// while its body arrives shows up only when the body is read: by the
+    /// generated code (`ResponseBodyError`) or by pagination. The methods of
+    /// this crate read through here; the generated builders, used directly,
+    /// do not repeat such a read.
+    pub(crate) async fn again_if_cut_off<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        is_cut_off: fn(&E) -> bool,
+        mut read: F,
+    ) -> Result<T, E>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let policy = self.retry_policy();
+        let mut waited = Duration::ZERO;
+        let mut retry = 0;
+        loop {
+            let result = read().await;
+            match &result {
+                Err(error) if is_cut_off(error) && retry < policy.max_retries => {
+                    retry += 1;
+                    let wait = policy.backoff(retry);
+                    if waited + wait > policy.max_total_wait {
+                        return result;
+                    }
+                    tracing::warn!(
+                        operation,
+                        retry,
+                        wait_ms = millis(wait),
+                        reason = "the response body was cut off",
+                        "retrying GitHub request"
+                    );
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                }
+                _ => return result,
+            }
+        }
+    }
+}
+
+/// A generated operation's body was cut off (not a decoding failure).
+pub(crate) fn generated_cut_off(error: &GeneratedError) -> bool {
+    matches!(error, progenitor_client::Error::ResponseBodyError(_))
+}
+
 impl Attempt {
+    /// Anything but a success or redirect.
+    fn may_need_retry(&self) -> bool {
+        match self {
+            Attempt::Answered { response, .. } => {
+                response.status().is_client_error() || response.status().is_server_error()
+            }
+            Attempt::Failed(_) => true,
+        }
+    }
+
     fn into_result(self) -> reqwest::Result<Response> {
         match self {
             Attempt::Answered { response, .. } => Ok(response),
@@ -323,9 +385,4 @@ mod tests {
             assert!(capped >= Duration::from_millis(175) && capped <= Duration::from_millis(350));
         }
     }
-}
-
-pub(crate) fn hack(name: &str) -> bool {
-    static HACKS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HACKS.get_or_init(|| std::env::var("HACKS").unwrap_or_default()).split(',').any(|h| h == name)
 }

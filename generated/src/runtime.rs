@@ -10,11 +10,15 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::Client;
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{RateLimit, RateLimitHeaders};
 use crate::retry::RetryPolicy;
 
 /// The REST API version this crate was generated for.
 pub const API_VERSION: &str = "2022-11-28";
+
+const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
+const GITHUB_API_VERSION: HeaderName = HeaderName::from_static("x-github-api-version");
+const GITHUB_MEDIA_TYPE: HeaderValue = HeaderValue::from_static("application/vnd.github+json");
 
 /// The `User-Agent` sent unless another is configured.
 pub const DEFAULT_USER_AGENT: &str = concat!("github-packages/", env!("CARGO_PKG_VERSION"));
@@ -51,7 +55,7 @@ struct Shared {
     retry: RetryPolicy,
     per_page: u8,
     page_concurrency: usize,
-    rate_limit: Mutex<Option<RateLimit>>,
+    rate_limit: Mutex<Option<RateLimitHeaders>>,
 }
 
 impl Default for Shared {
@@ -98,15 +102,17 @@ impl Runtime {
     }
 
     pub(crate) fn rate_limit(&self) -> Option<RateLimit> {
-        self.shared
+        let headers = self
+            .shared
             .rate_limit
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .clone();
+        headers?.parse()
     }
 
     pub(crate) fn record_rate_limit(&self, headers: &HeaderMap) {
-        if let Some(limit) = RateLimit::from_headers(headers) {
+        if let Some(limit) = RateLimitHeaders::from_headers(headers) {
             *self
                 .shared
                 .rate_limit
@@ -125,17 +131,11 @@ impl ClientHooks<Runtime> for Client {
         let headers = request.headers_mut();
         // progenitor sends the spec's `info.version` as `api-version`; GitHub
         // reads `X-GitHub-Api-Version` instead.
-        headers.remove("api-version");
-        headers.insert(
-            HeaderName::from_static("x-github-api-version"),
-            HeaderValue::from_static(API_VERSION),
-        );
+        headers.remove(PROGENITOR_API_VERSION);
+        headers.insert(GITHUB_API_VERSION, HeaderValue::from_static(API_VERSION));
         // Each generated request sets `Accept: application/json`; GitHub
         // recommends its own media type.
-        headers.insert(
-            ACCEPT,
-            HeaderValue::from_static("application/vnd.github+json"),
-        );
+        headers.insert(ACCEPT, GITHUB_MEDIA_TYPE);
         // Set here rather than as a reqwest default header so that a client
         // made with the generated `Client::new` sends one too: GitHub rejects
         // requests without a `User-Agent`.

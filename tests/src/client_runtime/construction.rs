@@ -71,12 +71,18 @@ async fn every_request_carries_the_headers_github_expects() {
 async fn the_user_agent_can_be_replaced() {
     let github = FakeGitHub::start().await;
     seed_left_pad(&github, 1);
-    let client = builder(&github).user_agent("prune-bot/2.1").build().unwrap();
+    let client = builder(&github)
+        .user_agent("prune-bot/2.1")
+        .build()
+        .unwrap();
     client
         .package(&Owner::org("acme"), PackageType::Npm, "left-pad")
         .await
         .unwrap();
-    assert_eq!(github.requests()[0].header("user-agent"), Some("prune-bot/2.1"));
+    assert_eq!(
+        github.requests()[0].header("user-agent"),
+        Some("prune-bot/2.1")
+    );
 }
 
 #[tokio::test]
@@ -225,20 +231,26 @@ async fn the_token_never_shows_in_debug_errors_or_logs() {
     // A refused write gives an error with the response's details.
     let versions = github.versions(&Seed::org("acme"), "npm", "left-pad");
     let error = client
-        .delete_version(&Owner::org("acme"), PackageType::Npm, "left-pad", versions[0].id)
+        .delete_version(
+            &Owner::org("acme"),
+            PackageType::Npm,
+            "left-pad",
+            versions[0].id,
+        )
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|status| status.as_u16()), Some(403));
-    for shown in [format!("{error}"), format!("{error:?}"), format!("{error:#}")] {
+    for shown in [
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{error:#}"),
+    ] {
         assert!(!shown.contains(SECRET), "{shown}");
     }
     // And the requests did carry it, as a bearer token.
-    assert!(
-        github
-            .requests()
-            .iter()
-            .all(|request| request.header("authorization") == Some(&format!("Bearer {SECRET}")))
-    );
+    assert!(github.requests().iter().all(
+        |request| request.header("authorization") == Some(format!("Bearer {SECRET}").as_str())
+    ));
 
     let logs = logs.0.lock().unwrap();
     assert!(
@@ -261,4 +273,45 @@ async fn bad_credentials_say_which_variable_to_check() {
     let text = error.to_string();
     assert!(text.contains("GITHUB_TOKEN"), "{text}");
     assert!(!text.contains("ghp_revoked"), "{text}");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_does_not_carry_the_token() {
+    let github = FakeGitHub::start().await;
+    let elsewhere = FakeGitHub::start().await;
+    seed_left_pad(&github, 1);
+    let client = client(&github);
+    let acme = Owner::org("acme");
+
+    // Same host: followed with the token.
+    github.inject(Fault::new(FaultKind::Redirect {
+        status: 307,
+        location: format!("{}/orgs/acme/packages/npm/left-pad", github.base_url()),
+    }));
+    client
+        .package(&acme, PackageType::Npm, "left-pad")
+        .await
+        .unwrap();
+    let requests = github.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.header("authorization") == Some("Bearer test-token"))
+    );
+
+    // Another host (another port of 127.0.0.1 counts): followed without it.
+    github.inject(Fault::new(FaultKind::Redirect {
+        status: 302,
+        location: format!("{}/orgs/acme/packages/npm/left-pad", elsewhere.base_url()),
+    }));
+    let error = client
+        .package(&acme, PackageType::Npm, "left-pad")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
+    let arrived = elsewhere.requests();
+    assert_eq!(arrived.len(), 1);
+    assert_eq!(arrived[0].header("authorization"), None);
+    assert_eq!(arrived[0].header("user-agent"), Some(DEFAULT_USER_AGENT));
 }

@@ -18,7 +18,12 @@ async fn not_found_is_recognisable_and_explained() {
     assert!(error.is_not_found());
     assert!(matches!(error.kind(), ErrorKind::Response));
     assert_eq!(error.message(), Some("Not Found"));
-    assert!(error.documentation_url().unwrap().starts_with("https://docs.github.com/"));
+    assert!(
+        error
+            .documentation_url()
+            .unwrap()
+            .starts_with("https://docs.github.com/")
+    );
     assert_eq!(error.operation(), Some("get_package_for_organization"));
     let text = error.to_string();
     assert!(
@@ -43,7 +48,10 @@ async fn a_403_names_the_scope_the_token_may_be_missing() {
         .unwrap_err();
     assert_eq!(error.status().map(|status| status.as_u16()), Some(403));
     assert!(!error.is_rate_limited());
-    assert_eq!(error.token_scopes(), Some(&["read:packages".to_string()][..]));
+    assert_eq!(
+        error.token_scopes(),
+        Some(&["read:packages".to_string()][..])
+    );
     assert_eq!(error.missing_scopes(), ["delete:packages"]);
     let text = error.to_string();
     assert!(text.contains("may be missing delete:packages"), "{text}");

@@ -107,7 +107,11 @@ async fn every_method_reaches_the_owners_family() {
 
         let requests = github.requests();
         // 11 operations; no `state=deleted` listing for another user.
-        let expected = if matches!(owner, Owner::User(_)) { 10 } else { 11 };
+        let expected = if matches!(owner, Owner::User(_)) {
+            10
+        } else {
+            11
+        };
         assert_eq!(requests.len(), expected, "{owner}");
         for request in requests {
             assert!(

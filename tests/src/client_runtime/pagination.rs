@@ -39,9 +39,7 @@ fn pages_requested(github: &FakeGitHub) -> Vec<u64> {
     github
         .requests()
         .iter()
-        .map(|request| {
-            query_param(request, "page").map_or(1, |page| page.parse().unwrap())
-        })
+        .map(|request| query_param(request, "page").map_or(1, |page| page.parse().unwrap()))
         .collect()
 }
 
@@ -81,7 +79,10 @@ async fn pages_are_fetched_as_the_stream_is_read() {
     let mut sequential = client
         .versions(&owner, PackageType::Container, PACKAGE)
         .concurrency(1);
-    assert!(github.requests().is_empty(), "nothing is sent before polling");
+    assert!(
+        github.requests().is_empty(),
+        "nothing is sent before polling"
+    );
     for _ in 0..150 {
         sequential.next().await.unwrap().unwrap();
     }

@@ -74,10 +74,7 @@ async fn dot_segments_and_empty_values_are_refused_before_sending() {
     let npm = || PackageType::Npm;
     for bad in ["", ".", ".."] {
         let cases = [
-            (
-                "org",
-                client.package(&Owner::org(bad), npm(), "tool").await,
-            ),
+            ("org", client.package(&Owner::org(bad), npm(), "tool").await),
             (
                 "username",
                 client.package(&Owner::user(bad), npm(), "tool").await,

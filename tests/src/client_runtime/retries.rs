@@ -155,9 +155,7 @@ async fn a_delete_answered_with_5xx_or_a_reset_is_not_retried() {
     assert!(!is_deleted(&github, ids[1]));
 
     // A POST (restore) is treated the same way.
-    github.inject(
-        Fault::new(FaultKind::Status(500)).on(Matcher::Method("POST".into())),
-    );
+    github.inject(Fault::new(FaultKind::Status(500)).on(Matcher::Method("POST".into())));
     let error = client
         .restore_version(&Owner::org("acme"), PackageType::Container, "app", ids[0])
         .await
@@ -222,10 +220,7 @@ async fn a_wait_longer_than_allowed_is_reported_not_waited() {
             .unwrap()
             .contains("exceeded a secondary rate limit")
     );
-    assert!(
-        error.to_string().contains("retry after 3600 s"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("retry after 3600 s"), "{error}");
     assert_eq!(github.requests().len(), 1);
 }
 
