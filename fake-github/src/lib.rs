@@ -60,6 +60,7 @@
 //! // The first request for a version list fails once with a 502.
 //! github.inject(Fault::new(FaultKind::Status(502)).on(Matcher::PathContains("/versions".into())));
 //!
+//! # let _ = rustls::crypto::ring::default_provider().install_default();
 //! let client = reqwest::Client::new();
 //! let url = format!(
 //!     "{}/orgs/acme/packages/container/repo%2Fimage/versions?per_page=2",

@@ -10,6 +10,13 @@ use serde_json::{Value, json};
 
 use crate::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
 
+/// A plain reqwest client. In a workspace build reqwest has github-packages'
+/// `rustls-no-provider` feature, which needs a process-wide crypto provider.
+fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 struct Api {
     github: FakeGitHub,
     client: reqwest::Client,
@@ -19,7 +26,7 @@ impl Api {
     async fn start() -> Api {
         Api {
             github: FakeGitHub::start().await,
-            client: reqwest::Client::new(),
+            client: http_client(),
         }
     }
 
@@ -857,7 +864,7 @@ async fn serves_many_concurrent_connections() {
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..150 {
         // A client each, so that every request has its own connection.
-        let client = reqwest::Client::new();
+        let client = http_client();
         let url = api.url(VERSIONS);
         tasks.spawn(async move {
             let response = client

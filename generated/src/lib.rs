@@ -47,6 +47,31 @@
 //! with the same headers, retries and rate-limit bookkeeping (except that a
 //! successful answer whose body is cut off is not read again); their error,
 //! [`GeneratedError`], converts into [`Error`] with `?`.
+//!
+//! # How the crate is organised
+//!
+//! - Generated, never edited by hand: [`Client`]'s 27 operation methods (one
+//!   per GitHub `operationId`, e.g. `get_all_package_versions_for_package_owned_by_org`),
+//!   their request builders in [`builder`], and the request and response
+//!   types in [`types`]. They come from `spec/packages.yaml` through
+//!   `cargo xtask regen` in this crate's repository; this crate does not need
+//!   the spec or the generator to build.
+//! - Hand-written, beside the generated module: construction and auth
+//!   ([`ClientBuilder`]), the per-request hooks ([`runtime`]), owners
+//!   ([`Owner`]), listings ([`PackageList`], [`VersionList`]), retries
+//!   ([`RetryPolicy`]), rate limits ([`RateLimit`]), errors ([`Error`]) and the
+//!   forward-compatible enums ([`open_enums`]): an unknown `package_type` or
+//!   `visibility` decodes into `Unknown(String)` instead of failing a page.
+//!
+//! # Cargo features
+//!
+//! Exactly one TLS backend should be enabled:
+//!
+//! - `rustls` (default): rustls with the `ring` provider and the platform's
+//!   root certificates; the shortest clean build.
+//! - `rustls-aws-lc`: rustls with reqwest's default provider, aws-lc-rs (its
+//!   build compiles C).
+//! - `native-tls`: the platform's TLS library.
 #![warn(missing_docs)]
 
 #[rustfmt::skip]

@@ -140,7 +140,21 @@ fn write_atomically(target: &Path, contents: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    const GOOD_SPEC: &str = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        '204': { description: pong }\n";
+    /// The smallest spec `Config::github_packages` accepts: it must define
+    /// the two schemas the crate replaces with forward-compatible enums.
+    const GOOD_SPEC: &str = "openapi: 3.0.3
+info: { title: t, version: '1' }
+paths:
+  /ping:
+    get:
+      operationId: ping
+      responses:
+        '204': { description: pong }
+components:
+  schemas:
+    PackageType: { type: string, enum: [npm] }
+    PackageVisibility: { type: string, enum: [public] }
+";
 
     /// A scratch workspace with a spec and a generated file.
     fn scratch(name: &str, spec: &str, generated: &str) -> PathBuf {
