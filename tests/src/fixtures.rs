@@ -10,6 +10,27 @@ fn config_for(path: &Path) -> Config {
     Config::new(format!("fixtures/{name}"))
 }
 
+/// The code generated from every good fixture, compiled with this crate by
+/// build.rs: a fixture whose output does not build fails the build.
+#[allow(
+    dead_code,
+    unused_imports,
+    clippy::all,
+    reason = "generated fixture code"
+)]
+mod compiled {
+    include!(concat!(env!("OUT_DIR"), "/generator_fixtures.rs"));
+}
+
+#[test]
+fn good_fixture_code_builds_and_has_its_operations() {
+    // A use of each fixture's client shows the module compiled with its methods.
+    let _ = compiled::enums::Client::list_colors;
+    let _ = compiled::slash_in_path_parameter::Client::get_package;
+    let _ = compiled::no_content::Client::delete_item;
+    let _ = compiled::optional_query_parameters::Client::search;
+}
+
 #[test]
 fn good_specs_generate() {
     insta::glob!("../fixtures/generator/ok", "*.yaml", |path| {
