@@ -22,9 +22,22 @@ pub struct Api {
     client: Client,
 }
 
+/// What the server holds now for a package or one of its versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// There, not deleted; for a package, with its id.
+    Active { package_id: Option<i64> },
+    /// Deleted, or not found at all (a deleted package is a 404, and so are
+    /// its versions).
+    Deleted,
+}
+
 impl Api {
     /// `max_wait` is the longest single wait for a rate limit to reset; a
-    /// limit that resets later fails the request instead of stalling.
+    /// limit that resets later fails the request instead of stalling. The
+    /// client layer checks `base_url`; the caller has already refused the
+    /// parts of a URL that could hold a secret (see `config`), so its
+    /// message may quote the URL.
     pub fn new(base_url: &str, token: &Token, max_wait: Duration) -> Result<Api, String> {
         let retry = RetryPolicy::default()
             .max_wait(max_wait)
@@ -37,6 +50,42 @@ impl Api {
             .build()
             .map_err(|error| error.to_string())?;
         Ok(Api { client })
+    }
+
+    /// The API root requests go to, as the client layer normalised it.
+    pub fn base_url(&self) -> &str {
+        self.client.base_url()
+    }
+
+    /// Whether a package (`version_id` `None`) or one of its versions is
+    /// there now. The one way `ghpkg` reads the current state, for settling
+    /// deletions whose answer was lost and for restoring.
+    pub async fn presence(
+        &self,
+        owner: &OwnerRef,
+        package_type: &PackageType,
+        package: &str,
+        version_id: Option<i64>,
+    ) -> Result<Presence, Failure> {
+        let found = match version_id {
+            Some(id) => self
+                .version(owner, package_type, package, id)
+                .await
+                .map(|version| match version.deleted_at {
+                    None => Presence::Active { package_id: None },
+                    Some(_) => Presence::Deleted,
+                }),
+            None => self
+                .package(owner, package_type, package)
+                .await
+                .map(|package| Presence::Active {
+                    package_id: Some(package.id),
+                }),
+        };
+        match found {
+            Err(failure) if failure.kind == FailureKind::NotFound => Ok(Presence::Deleted),
+            other => other,
+        }
     }
 
     pub async fn packages(
@@ -209,9 +258,22 @@ fn failure(error: github_packages::Error) -> Failure {
             }
             failure
         }
+        // The connection could not be opened (the client layer retried):
+        // nothing was carried out, and nothing further will get through.
+        (ErrorKind::Transport, None) => Failure {
+            kind: FailureKind::Network,
+            status: None,
+            message: error.to_string(),
+        },
+        // Refused before sending: the input cannot work.
+        (ErrorKind::InvalidParameter { .. } | ErrorKind::Unsupported { .. }, _) => Failure {
+            kind: FailureKind::BadInput,
+            status: None,
+            message: error.to_string(),
+        },
         _ => Failure {
             kind: FailureKind::Other,
-            status: None,
+            status,
             message: error.to_string(),
         },
     }
@@ -224,5 +286,91 @@ pub fn version_info(version: &PackageVersion) -> VersionInfo {
         name: version.name.clone(),
         tags: tags_of(version),
         created_at: version.created_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::resolve_token;
+
+    fn api(base_url: &str) -> Api {
+        let token = |name: &str| {
+            (name == "GITHUB_TOKEN").then(|| fake_github::FakeGitHub::TOKEN.to_string())
+        };
+        let (token, _) = resolve_token(None, token).unwrap();
+        Api::new(base_url, &token, Duration::from_secs(1)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn refused_parameters_are_bad_input_and_nothing_is_sent() {
+        let github = fake_github::FakeGitHub::start().await;
+        let api = api(&github.base_url());
+        let owner = OwnerRef::Org("acme".into());
+        for name in [".", ".."] {
+            let failure = api
+                .delete_package(&owner, &PackageType::Npm, name)
+                .await
+                .unwrap_err();
+            assert_eq!(failure.kind, FailureKind::BadInput, "{failure:?}");
+            assert!(
+                failure.message.contains("no request was sent"),
+                "{failure:?}"
+            );
+        }
+        assert!(github.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_is_a_network_failure() {
+        // A port that was free a moment ago: connecting is refused.
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let api = Api {
+            client: Client::builder()
+                .base_url(format!("http://{address}"))
+                .token("t")
+                .retry(RetryPolicy::none())
+                .build()
+                .unwrap(),
+        };
+        let owner = OwnerRef::Org("acme".into());
+        let failure = api
+            .delete_version(&owner, &PackageType::Npm, "lib", 7)
+            .await
+            .unwrap_err();
+        assert_eq!(failure.kind, FailureKind::Network, "{failure:?}");
+        assert!(failure.stops_the_run());
+        assert!(!failure.outcome_unknown());
+    }
+
+    #[tokio::test]
+    async fn presence_reads_packages_and_versions() {
+        let github = fake_github::FakeGitHub::start().await;
+        let acme = fake_github::Owner::org("acme");
+        let package_id = github.add_package(&acme, "npm", "lib", "private");
+        let ids = github.add_versions(&acme, "npm", "lib", 2);
+        let api = api(&github.base_url());
+        let owner = OwnerRef::Org("acme".into());
+        let npm = PackageType::Npm;
+        let presence = |version| api.presence(&owner, &npm, "lib", version);
+        assert_eq!(
+            presence(None).await,
+            Ok(Presence::Active {
+                package_id: Some(package_id)
+            })
+        );
+        assert_eq!(
+            presence(Some(ids[0])).await,
+            Ok(Presence::Active { package_id: None })
+        );
+        github.set_version_deleted(&acme, "npm", "lib", ids[0], true);
+        assert_eq!(presence(Some(ids[0])).await, Ok(Presence::Deleted));
+        assert_eq!(
+            api.presence(&owner, &npm, "other", None).await,
+            Ok(Presence::Deleted)
+        );
     }
 }

@@ -13,7 +13,12 @@ use crate::policy::{RetentionPolicy, TagPattern};
 ///
 /// Authenticates with --token-file PATH, else GITHUB_TOKEN, else GH_TOKEN.
 /// Deletions are recorded in a journal, so `ghpkg restore --journal FILE`
-/// can bring them back (GitHub keeps deleted versions for 30 days).
+/// can bring them back (GitHub keeps deleted versions for 30 days). Journals
+/// go under GHPKG_DATA_DIR/journal (default: ghpkg in the platform's data
+/// directory, e.g. ~/.local/share/ghpkg) unless --journal FILE is given.
+///
+/// Exit codes: 0 success; 1 a request or some deletions failed; 2 bad input
+/// (nothing was sent); 130 interrupted.
 #[derive(Debug, Parser)]
 #[command(
     name = "ghpkg",
@@ -40,7 +45,7 @@ pub struct GlobalArgs {
         value_name = "PATH"
     )]
     pub token_file: Option<PathBuf>,
-    /// API root (else GITHUB_API_URL, else https://api.github.com).
+    /// API root (else GITHUB_API_URL, else `https://api.github.com`).
     #[arg(
         long,
         global = true,
@@ -48,7 +53,9 @@ pub struct GlobalArgs {
         value_name = "URL"
     )]
     pub base_url: Option<String>,
-    /// Print one JSON document instead of a table.
+    /// Print one JSON document on stdout instead of a table. An error that
+    /// ends the command early is still one line of text on stderr (check the
+    /// exit code); per-version failures are in the document.
     #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
     /// Longest wait for a rate limit to reset before giving up, e.g. 2m or 1h.
@@ -101,7 +108,8 @@ pub enum Command {
         /// A version id (see `ghpkg versions`); without it the whole package.
         #[arg(long = "version", value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
         version_id: Option<i64>,
-        /// Journal file to append to (default: a new file under the data directory).
+        /// Journal file to append to (default: a new file under the data
+        /// directory). If it exists, its `unknown` lines are settled first.
         #[arg(long, value_name = "FILE")]
         journal: Option<PathBuf>,
     },
@@ -113,12 +121,13 @@ pub enum Command {
         #[arg(long = "type", value_enum, value_name = "TYPE")]
         package_type: Option<TypeArg>,
         /// The package's name (with an owner and --type).
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", value_parser = package_name)]
         name: Option<String>,
         /// A version id; without it the whole package.
         #[arg(long = "version", value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
         version_id: Option<i64>,
-        /// Restore every version this journal records as deleted.
+        /// Restore everything this journal records as deleted, or as
+        /// `unknown` (possibly deleted); what is there already is left alone.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["org", "user", "me", "package_type", "name", "version_id"])]
         journal: Option<PathBuf>,
     },
@@ -136,10 +145,10 @@ pub enum Command {
 #[group(id = "owner", required = true, multiple = false)]
 pub struct OwnerArgs {
     /// An organization's packages.
-    #[arg(long, value_name = "ORG")]
+    #[arg(long, value_name = "ORG", value_parser = login)]
     pub org: Option<String>,
     /// A user's packages.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = login)]
     pub user: Option<String>,
     /// The authenticated user's packages.
     #[arg(long)]
@@ -157,10 +166,10 @@ impl OwnerArgs {
 #[group(id = "owner", required = false, multiple = false)]
 pub struct OptionalOwnerArgs {
     /// An organization's package.
-    #[arg(long, value_name = "ORG")]
+    #[arg(long, value_name = "ORG", value_parser = login)]
     pub org: Option<String>,
     /// A user's package.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = login)]
     pub user: Option<String>,
     /// The authenticated user's package.
     #[arg(long)]
@@ -188,7 +197,7 @@ pub struct PackageArgs {
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub package_type: TypeArg,
     /// The package's name; images published from a repository may be `repo/image`.
-    #[arg(long, value_name = "NAME", value_parser = non_empty)]
+    #[arg(long, value_name = "NAME", value_parser = package_name)]
     pub name: String,
 }
 
@@ -198,7 +207,9 @@ pub struct PruneArgs {
     pub owner: OwnerArgs,
     #[command(flatten)]
     pub package: PackageArgs,
-    /// Keep the N newest of the versions the tag filters select.
+    /// Keep the N newest (by creation time) of the versions the tag filters
+    /// select. Versions protected by --keep-tag or left out by --exclude-tag
+    /// are kept anyway and do not count towards N.
     #[arg(long, value_name = "N", help_heading = "Retention policy")]
     pub keep_latest: Option<usize>,
     /// Only delete versions older than this, e.g. 30d, 12h, 2w, 1d12h.
@@ -222,7 +233,8 @@ pub struct PruneArgs {
     /// Deletions in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub concurrency: u16,
-    /// Journal file to append to (default: a new file under the data directory).
+    /// Journal file to append to (default: a new file under the data
+    /// directory). If it exists, its `unknown` lines are settled first.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
 }
@@ -240,11 +252,22 @@ impl PruneArgs {
     }
 }
 
-fn non_empty(text: &str) -> Result<String, String> {
-    if text.trim().is_empty() {
-        Err("must not be empty".to_string())
-    } else {
-        Ok(text.to_string())
+/// A package name GitHub can be asked about: not empty, and not `.` or `..`
+/// (which would change the requested path; the client layer refuses them).
+pub fn package_name(text: &str) -> Result<String, String> {
+    path_segment(text)
+}
+
+/// An organization or user login, checked like a package name.
+fn login(text: &str) -> Result<String, String> {
+    path_segment(text)
+}
+
+fn path_segment(text: &str) -> Result<String, String> {
+    match text.trim() {
+        "" => Err("must not be empty".to_string()),
+        "." | ".." => Err("must not be '.' or '..'".to_string()),
+        _ => Ok(text.to_string()),
     }
 }
 
@@ -462,6 +485,12 @@ mod tests {
                 "versions", "--org", "a", "--type", "npm", "--name", "x", "--state", "gone",
             ],
             &["show", "--org", "a", "--type", "npm", "--name", ""],
+            &["show", "--org", "a", "--type", "npm", "--name", "."],
+            &["delete", "--org", "a", "--type", "npm", "--name", ".."],
+            &["restore", "--org", "a", "--type", "npm", "--name", " "],
+            &["restore", "--org", "a", "--type", "npm", "--name", ".."],
+            &["versions", "--org", "..", "--type", "npm", "--name", "x"],
+            &["packages", "--user", "", "--type", "npm"],
             &["restore", "--journal", "j", "--org", "a"],
         ];
         for args in cases {

@@ -7,8 +7,7 @@ use std::path::Path;
 /// GitHub's public API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
 
-/// An API token. Its `Debug` and `Display` never show it.
-#[derive(Clone)]
+/// An API token. Its `Debug` never shows it, and it has no `Display`.
 pub struct Token(String);
 
 impl Token {
@@ -25,7 +24,7 @@ impl fmt::Debug for Token {
 }
 
 /// Where the token was found, for `-v`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum TokenSource {
     File(String),
     Env(&'static str),
@@ -76,6 +75,12 @@ pub fn resolve_token(
 }
 
 /// Finds the API root: `--base-url`, else `GITHUB_API_URL`, else GitHub's.
+///
+/// Only the parts of a URL that can carry a secret are checked here, and
+/// refused without quoting the URL: user info (`https://x:TOKEN@host`) and a
+/// query or fragment (`?access_token=…`). Everything else (scheme, host) is
+/// the client layer's to check when the client is built, and its message
+/// may then quote the URL, which by then holds no secret.
 pub fn resolve_base_url(
     flag: Option<&str>,
     env: impl Fn(&str) -> Option<String>,
@@ -87,15 +92,22 @@ pub fn resolve_base_url(
             None => return Ok(DEFAULT_BASE_URL.to_string()),
         },
     };
-    let url = url.trim().trim_end_matches('/').to_string();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("{source} '{url}' is not an http:// or https:// URL"))?;
-    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
-        return Err(format!("{source} '{url}' has no host"));
+    let url = url.trim();
+    // Anywhere, not only in the authority: URL parsers disagree on where it
+    // ends (`\`, a `/` in a password), and an API root never has an `@`.
+    if url.contains('@') {
+        return Err(format!(
+            "{source} must not contain credentials (user:password@); \
+             pass the token with --token-file, GITHUB_TOKEN or GH_TOKEN"
+        ));
     }
-    Ok(url)
+    if url.contains(['?', '#']) {
+        return Err(format!(
+            "{source} must not have a query or fragment (from ? or #); \
+             give only the API root, e.g. https://HOST/api/v3"
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]
@@ -162,18 +174,32 @@ mod tests {
             "https://ghe.example/api/v3"
         );
         assert_eq!(
-            resolve_base_url(Some("http://127.0.0.1:8080"), &env).unwrap(),
+            resolve_base_url(Some(" http://127.0.0.1:8080 "), &env).unwrap(),
             "http://127.0.0.1:8080"
         );
-        assert!(
-            resolve_base_url(Some("ftp://x"), &env)
-                .unwrap_err()
-                .contains("not an http")
-        );
-        assert!(
-            resolve_base_url(Some("https:///api"), &env)
-                .unwrap_err()
-                .contains("no host")
-        );
+    }
+
+    #[test]
+    fn base_urls_that_could_hold_a_secret_are_refused_without_quoting_them() {
+        let cases = [
+            ("https://x:SECRET@ghe.example/api/v3", "credentials"),
+            ("https://SECRET@ghe.example", "credentials"),
+            ("https:\\\\x:SECRET@ghe.example", "credentials"),
+            ("https://ghe.example/api/v3?access_token=SECRET", "query"),
+            ("https://ghe.example/api/v3#SECRET", "query or fragment"),
+        ];
+        for (url, expected) in cases {
+            let flag = resolve_base_url(Some(url), env_of(&[])).unwrap_err();
+            assert!(flag.starts_with("--base-url must not"), "{flag}");
+            assert!(flag.contains(expected), "{flag}");
+            assert!(!flag.contains("SECRET"), "{flag}");
+            let env = move |name: &str| (name == "GITHUB_API_URL").then(|| url.to_string());
+            let from_env = resolve_base_url(None, env).unwrap_err();
+            assert!(
+                from_env.starts_with("GITHUB_API_URL must not"),
+                "{from_env}"
+            );
+            assert!(!from_env.contains("SECRET"), "{from_env}");
+        }
     }
 }

@@ -1,9 +1,12 @@
 //! One journaled deletion, shared by `prune` and `delete`.
 //!
 //! Order matters for "nothing lost": an `unknown` line is on disk before the
-//! request leaves, and the final `deleted` or `failed` line is on disk before
-//! the outcome is reported. An outcome GitHub did not make clear (timeout,
-//! reset connection, 5xx) is settled by reading the version again.
+//! request leaves, and the final line is on disk before the outcome is
+//! reported. An outcome GitHub did not make clear (timeout, reset
+//! connection, 5xx) is checked by reading the version again: found gone, it
+//! is `deleted`; found still there, it stays `unknown`, since GitHub may
+//! still carry the deletion out afterwards. `restore` checks `unknown` ones
+//! too, and a later run with the same journal settles them.
 
 use std::path::PathBuf;
 
@@ -11,9 +14,9 @@ use chrono::Utc;
 use github_packages::types::PackageType;
 use serde::Serialize;
 
-use crate::api::Api;
-use crate::cli::PackageArgs;
-use crate::explain::{Failure, FailureKind, Subject};
+use crate::api::{Api, Presence};
+use crate::cli::{PackageArgs, TypeArg};
+use crate::explain::{Failure, Subject};
 use crate::journal::{self, Journal, JournalRecord, Outcome};
 use crate::output::{self, OwnerView};
 use crate::owner::OwnerRef;
@@ -27,6 +30,10 @@ pub struct Target {
     pub package_type: PackageType,
     pub package: String,
     owner_flags: String,
+    /// For `--me`: the authenticated user's login, once known.
+    pub login: Option<String>,
+    /// The package's id, once read (journaled with a whole-package deletion).
+    pub package_id: Option<i64>,
 }
 
 impl Target {
@@ -36,6 +43,8 @@ impl Target {
             owner,
             package_type,
             package: package.to_string(),
+            login: None,
+            package_id: None,
         }
     }
 
@@ -49,6 +58,20 @@ impl Target {
         }
     }
 
+    /// For `--me`, learns the login from the package (one read), so that
+    /// journal lines name the user. Best effort: without it they say `@me`.
+    pub async fn learn_login(&mut self, api: &Api) {
+        if self.owner != OwnerRef::Me || self.login.is_some() {
+            return;
+        }
+        if let Ok(package) = api
+            .package(&self.owner, &self.package_type, &self.package)
+            .await
+        {
+            self.login = package.owner.map(|owner| owner.login);
+        }
+    }
+
     /// A journal line about this package or one of its versions.
     pub fn record(
         &self,
@@ -59,15 +82,61 @@ impl Target {
         JournalRecord {
             time: Utc::now(),
             owner_kind: self.owner.kind().to_string(),
-            owner: self.owner.login().map(str::to_string),
+            owner: Some(self.owner.journal_owner().to_string()),
+            login: match self.owner {
+                OwnerRef::Me => self.login.clone(),
+                _ => None,
+            },
             package_type: self.package_type.to_string(),
             package: self.package.clone(),
+            package_id: if version.is_none() {
+                self.package_id
+            } else {
+                None
+            },
             version_id: version.map(|v| v.id),
             name: version.map(|v| v.name.clone()),
             tags: version.map(|v| v.tags.clone()).unwrap_or_default(),
             outcome,
             reason,
         }
+    }
+
+    /// `version 7 (1.0.0) of npm package lib (--org acme)`, for messages
+    /// that must stand on their own.
+    pub fn describe(&self, version: Option<&VersionInfo>) -> String {
+        let package = format!(
+            "{} package {} ({})",
+            self.package_type, self.package, self.owner_flags
+        );
+        match version {
+            Some(version) => format!("version {} ({}) of {package}", version.id, version.name),
+            None => package,
+        }
+    }
+
+    /// The command that restores this package or version by hand.
+    pub fn restore_command(&self, version_id: Option<i64>) -> String {
+        let mut command = format!(
+            "ghpkg restore {} --type {} --name {}",
+            self.owner_flags,
+            self.package_type,
+            shell_word(&self.package)
+        );
+        if let Some(id) = version_id {
+            command.push_str(&format!(" --version {id}"));
+        }
+        command
+    }
+}
+
+/// `word`, quoted for a POSIX shell if it needs it.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 
@@ -76,10 +145,15 @@ impl Target {
 pub enum Deleted {
     /// GitHub deleted it (confirmed, or found gone when checked).
     Yes,
-    /// GitHub refused, or the version is still there: why, for people.
+    /// GitHub refused: why, for people.
     No { reason: String, failure: Failure },
-    /// Could not tell, even after checking.
-    Unknown { reason: String },
+    /// The answer was lost and the version was still there when checked
+    /// (GitHub may still delete it), or it could not be checked.
+    Unknown {
+        reason: String,
+        /// Why the check failed, if it did.
+        check: Option<Failure>,
+    },
 }
 
 impl Deleted {
@@ -94,30 +168,72 @@ impl Deleted {
     pub fn reason(&self) -> Option<&str> {
         match self {
             Deleted::Yes => None,
-            Deleted::No { reason, .. } | Deleted::Unknown { reason } => Some(reason),
+            Deleted::No { reason, .. } | Deleted::Unknown { reason, .. } => Some(reason),
         }
     }
 
     /// Whether further deletions would fail the same way now.
     pub fn stops_the_run(&self) -> bool {
-        matches!(self, Deleted::No { failure, .. } if failure.stops_the_run())
+        match self {
+            Deleted::Yes => false,
+            Deleted::No { failure, .. } => failure.stops_the_run(),
+            Deleted::Unknown { check, .. } => check.as_ref().is_some_and(Failure::stops_the_run),
+        }
+    }
+}
+
+/// The journal could not be written: nothing more may be deleted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JournalError {
+    /// Before the request: nothing was sent.
+    Before(String),
+    /// After the request, which ended as `deleted` says: the journal's last
+    /// word on it is the `unknown` line written before it was sent.
+    After { deleted: Deleted, error: String },
+}
+
+impl JournalError {
+    pub fn error(&self) -> &str {
+        match self {
+            JournalError::Before(error) | JournalError::After { error, .. } => error,
+        }
+    }
+
+    /// For the "after" case where something may have been deleted: a
+    /// message that says what, and how to restore it by hand.
+    pub fn by_hand(&self, target: &Target, version: Option<&VersionInfo>) -> Option<String> {
+        let JournalError::After { deleted, error } = self else {
+            return None;
+        };
+        let what = target.describe(version);
+        let happened = match deleted {
+            Deleted::Yes => "was deleted",
+            Deleted::Unknown { .. } => "may have been deleted",
+            Deleted::No { .. } => return None,
+        };
+        Some(format!(
+            "{what} {happened} but the journal could not record it ({error}); \
+             to undo by hand: {}",
+            target.restore_command(version.map(|v| v.id))
+        ))
     }
 }
 
 /// Deletes one version (or, with `None`, the whole package), journaling
-/// before and after. `Err` only when the journal cannot be written: then
-/// nothing more may be deleted.
+/// before and after.
 pub async fn delete_journaled(
     api: &Api,
     journal: &Journal,
     target: &Target,
     version: Option<&VersionInfo>,
-) -> Result<Deleted, String> {
-    journal.append(&target.record(
-        version,
-        Outcome::Unknown,
-        Some("request sent, no answer recorded yet".to_string()),
-    ))?;
+) -> Result<Deleted, JournalError> {
+    journal
+        .append(&target.record(
+            version,
+            Outcome::Unknown,
+            Some("request sent, no answer recorded yet".to_string()),
+        ))
+        .map_err(JournalError::Before)?;
     let (owner, package_type, package) =
         (&target.owner, &target.package_type, target.package.as_str());
     let result = match version {
@@ -135,12 +251,14 @@ pub async fn delete_journaled(
             failure,
         },
     };
-    journal.append(&target.record(
+    match journal.append(&target.record(
         version,
         deleted.outcome(),
         deleted.reason().map(str::to_string),
-    ))?;
-    Ok(deleted)
+    )) {
+        Ok(()) => Ok(deleted),
+        Err(error) => Err(JournalError::After { deleted, error }),
+    }
 }
 
 /// Finds out whether a deletion whose answer was lost took place.
@@ -150,33 +268,151 @@ async fn settle(
     version: Option<&VersionInfo>,
     failure: &Failure,
 ) -> Deleted {
-    let (owner, package_type, package) =
-        (&target.owner, &target.package_type, target.package.as_str());
-    let what_happened = failure.explain(target.subject(version.is_some()));
-    let check = match version {
-        Some(version) => api
-            .version(owner, package_type, package, version.id)
-            .await
-            .map(|found| found.deleted_at.is_none()),
-        None => api
-            .package(owner, package_type, package)
-            .await
-            .map(|_| true),
-    };
-    match check {
-        Ok(true) => Deleted::No {
-            reason: format!("{what_happened}; checked afterwards: it is still there"),
-            failure: failure.clone(),
+    let subject = target.subject(version.is_some());
+    let what_happened = failure.explain(subject);
+    let presence = api
+        .presence(
+            &target.owner,
+            &target.package_type,
+            &target.package,
+            version.map(|v| v.id),
+        )
+        .await;
+    match presence {
+        Ok(presence) if gone(presence, target.package_id) => Deleted::Yes,
+        Ok(_) => Deleted::Unknown {
+            reason: format!(
+                "{what_happened}; checked afterwards: still there, but GitHub may still \
+                 carry the deletion out (restore checks it; a later run with this journal settles it)"
+            ),
+            check: None,
         },
-        Ok(false) => Deleted::Yes,
-        Err(gone) if gone.kind == FailureKind::NotFound => Deleted::Yes,
-        Err(check_failed) => Deleted::Unknown {
+        Err(check) => Deleted::Unknown {
             reason: format!(
                 "{what_happened}; checking afterwards failed too ({})",
-                check_failed.explain(target.subject(version.is_some()))
+                check.explain(subject)
             ),
+            check: Some(check),
         },
     }
+}
+
+/// Whether what a deletion was about is gone: deleted, or (for a package
+/// whose id is known) replaced by another package of the same name.
+fn gone(presence: Presence, deleted_package: Option<i64>) -> bool {
+    match presence {
+        Presence::Deleted => true,
+        Presence::Active { package_id } => {
+            deleted_package.is_some() && package_id.is_some() && package_id != deleted_package
+        }
+    }
+}
+
+/// Settles the `unknown` lines of a journal a new run appends to: looks at
+/// what each is about and appends `deleted` (gone) or `failed` (still
+/// there). One that cannot be checked stays `unknown`, with a warning.
+/// Returns how many lines were settled.
+pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usize, Exit> {
+    let (records, warnings) = journal::read(journal.path()).map_err(Exit::failed)?;
+    for warning in warnings {
+        context.ui.warn(warning);
+    }
+    let mut settled = 0;
+    let unknown = journal::latest(&records)
+        .into_iter()
+        .filter(|record| record.outcome == Outcome::Unknown);
+    for record in unknown {
+        let Ok(target) = target_of(&record) else {
+            context.ui.warn(format!(
+                "{}: cannot settle an unknown line about {} '{}' of owner {:?}",
+                journal.path().display(),
+                record.package_type,
+                record.package,
+                record.owner
+            ));
+            continue;
+        };
+        let subject = target.subject(record.version_id.is_some());
+        let presence = context
+            .api
+            .presence(
+                &target.owner,
+                &target.package_type,
+                &target.package,
+                record.version_id,
+            )
+            .await;
+        let (outcome, reason) = match presence {
+            Ok(presence) if gone(presence, record.package_id) => {
+                (Outcome::Deleted, "settled by a later run: found deleted")
+            }
+            Ok(_) => (Outcome::Failed, "settled by a later run: still there"),
+            Err(failure) => {
+                context.ui.warn(format!(
+                    "could not settle the unknown deletion of {}: {}",
+                    describe_record(&record),
+                    failure.explain(subject)
+                ));
+                continue;
+            }
+        };
+        context
+            .ui
+            .note(format!("{}: {reason}", describe_record(&record)));
+        journal
+            .append(&JournalRecord {
+                time: Utc::now(),
+                outcome,
+                reason: Some(reason.to_string()),
+                ..record
+            })
+            .map_err(Exit::failed)?;
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+/// The package a journal line is about, if `ghpkg` can address it.
+pub fn target_of(record: &JournalRecord) -> Result<Target, String> {
+    let owner = record.owner_ref()?;
+    let package_type: PackageType = record.package_type.as_str().into();
+    if TypeArg::from_package_type(&package_type).is_none() {
+        return Err(format!("unknown package type '{}'", record.package_type));
+    }
+    crate::cli::package_name(&record.package)?;
+    let mut target = Target::new(owner, package_type, &record.package);
+    target.login = record.login.clone();
+    target.package_id = record.package_id;
+    Ok(target)
+}
+
+fn describe_record(record: &JournalRecord) -> String {
+    let package = format!("{} package {}", record.package_type, record.package);
+    match record.version_id {
+        Some(id) => format!("version {id} of {package}"),
+        None => package,
+    }
+}
+
+/// Opens the journal a run appends to. A journal given with `--journal`
+/// that exists already is settled first (see [`settle_journal`]).
+pub async fn open_journal(
+    context: &Context,
+    given: Option<&PathBuf>,
+    default: impl FnOnce() -> Result<PathBuf, String>,
+) -> Result<(PathBuf, Journal, usize), Exit> {
+    let (path, existing) = match given {
+        Some(path) => (path.clone(), path.exists()),
+        None => (default().map_err(Exit::failed)?, false),
+    };
+    let journal = Journal::open(&path).map_err(Exit::failed)?;
+    context.ui.note(format!("journal {}", path.display()));
+    let settled = if existing {
+        settle_journal(context, &journal).await?
+    } else {
+        0
+    };
+    Ok((path, journal, settled))
 }
 
 /// `ghpkg delete`: one package or version, journaled.
@@ -187,8 +423,7 @@ pub async fn delete(
     version_id: Option<i64>,
     journal_path: Option<PathBuf>,
 ) -> Result<(), Exit> {
-    let target = Target::new(owner, package.package_type.package_type(), &package.name);
-    let subject = target.subject(version_id.is_some());
+    let mut target = Target::new(owner, package.package_type.package_type(), &package.name);
     // Read what is about to go, so the journal can say what it was.
     let version = match version_id {
         Some(id) => {
@@ -196,32 +431,46 @@ pub async fn delete(
                 .api
                 .version(&target.owner, &target.package_type, &target.package, id)
                 .await
-                .map_err(|failure| Exit::failed(failure.explain(subject)))?;
+                .map_err(|failure| failure.exit(target.subject(true)))?;
             if found.deleted_at.is_some() {
                 return Err(Exit::failed(format!("version {id} is already deleted")));
             }
+            target.learn_login(&context.api).await;
             Some(crate::api::version_info(&found))
         }
         None => {
-            context
+            let found = context
                 .api
                 .package(&target.owner, &target.package_type, &target.package)
                 .await
-                .map_err(|failure| Exit::failed(failure.explain(subject)))?;
+                .map_err(|failure| failure.exit(target.subject(false)))?;
+            target.package_id = Some(found.id);
+            target.login = found.owner.map(|owner| owner.login);
             None
         }
     };
-    let path = match journal_path {
-        Some(path) => path,
-        None => {
-            journal::default_path("delete", &target.package, Utc::now()).map_err(Exit::failed)?
-        }
-    };
-    let journal = Journal::open(&path).map_err(Exit::failed)?;
-    context.ui.note(format!("journal {}", path.display()));
-    let deleted = delete_journaled(&context.api, &journal, &target, version.as_ref())
-        .await
-        .map_err(Exit::failed)?;
+    let (path, journal, _) = open_journal(context, journal_path.as_ref(), || {
+        journal::default_path("delete", &target.package, Utc::now(), |name| {
+            std::env::var(name).ok()
+        })
+    })
+    .await?;
+    let (deleted, journaled) =
+        match delete_journaled(&context.api, &journal, &target, version.as_ref()).await {
+            Ok(deleted) => (deleted, None),
+            Err(JournalError::Before(error)) => {
+                return Err(Exit::failed(format!("nothing was deleted: {error}")));
+            }
+            Err(failed @ JournalError::After { .. }) => {
+                if let Some(message) = failed.by_hand(&target, version.as_ref()) {
+                    context.ui.error(message);
+                }
+                let JournalError::After { deleted, error } = failed else {
+                    unreachable!("matched above")
+                };
+                (deleted, Some(error))
+            }
+        };
 
     let what = match &version {
         Some(version) => format!("version {} ({})", version.id, version.name),
@@ -239,6 +488,8 @@ pub async fn delete(
             outcome: Outcome,
             reason: Option<&'a str>,
             journal: String,
+            /// Whether the journal records the outcome (else see stderr).
+            journaled: bool,
         }
         output::print_json(&DeleteView {
             owner: OwnerView::from(&target.owner),
@@ -249,22 +500,179 @@ pub async fn delete(
             outcome: deleted.outcome(),
             reason: deleted.reason(),
             journal: path.display().to_string(),
+            journaled: journaled.is_none(),
         })
         .map_err(|error| Exit::failed(error.to_string()))?;
     } else {
-        let line = match &deleted {
+        let mut line = match &deleted {
             Deleted::Yes => format!("deleted {what}"),
             Deleted::No { reason, .. } => format!("not deleted: {what}: {reason}"),
-            Deleted::Unknown { reason } => format!("unknown whether {what} was deleted: {reason}"),
+            Deleted::Unknown { reason, .. } => {
+                format!("unknown whether {what} was deleted: {reason}")
+            }
         };
-        output::print_text(&format!(
-            "{line}\njournal: {} (undo with: ghpkg restore --journal {})\n",
-            path.display(),
-            path.display()
-        ));
+        if let Some(error) = &journaled {
+            line.push_str(&format!(" (not journaled: {error})"));
+        }
+        output::print_text(&format!("{line}\n{}\n", journal::undo_hint(&path)));
     }
-    match deleted {
-        Deleted::Yes => Ok(()),
+    match (deleted, journaled) {
+        (Deleted::Yes, None) => Ok(()),
         _ => Err(Exit::reported(1)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner};
+
+    use super::*;
+    use crate::config::resolve_token;
+    use crate::explain::FailureKind;
+
+    fn api(github: &FakeGitHub) -> Api {
+        let env = |name: &str| (name == "GITHUB_TOKEN").then(|| FakeGitHub::TOKEN.to_string());
+        let (token, _) = resolve_token(None, env).unwrap();
+        Api::new(&github.base_url(), &token, Duration::from_secs(1)).unwrap()
+    }
+
+    fn temp_journal(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("ghpkg-deletion-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir.join("journal.jsonl")
+    }
+
+    fn info(id: i64) -> VersionInfo {
+        VersionInfo {
+            id,
+            name: "1.0.0".to_string(),
+            tags: Vec::new(),
+            created_at: Utc::now(),
+        }
+    }
+
+    async fn seeded() -> (FakeGitHub, Vec<i64>, Target) {
+        let github = FakeGitHub::start().await;
+        let acme = Owner::org("acme");
+        github.add_package(&acme, "npm", "lib", "private");
+        let ids = github.add_versions(&acme, "npm", "lib", 3);
+        let target = Target::new(OwnerRef::Org("acme".into()), PackageType::Npm, "lib");
+        (github, ids, target)
+    }
+
+    fn is_deleted(github: &FakeGitHub, id: i64) -> bool {
+        let versions = github.versions(&Owner::org("acme"), "npm", "lib");
+        versions.iter().any(|v| v.id == id && v.deleted)
+    }
+
+    #[tokio::test]
+    async fn a_journal_that_fails_after_the_request_says_what_was_deleted() {
+        let (github, ids, target) = seeded().await;
+        let api = api(&github);
+        let path = temp_journal("after");
+        let journal = Journal::failing_after(&path, 1);
+        let version = info(ids[0]);
+        let error = delete_journaled(&api, &journal, &target, Some(&version))
+            .await
+            .unwrap_err();
+        assert!(is_deleted(&github, ids[0]), "the request was sent");
+        let JournalError::After { deleted, .. } = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(*deleted, Deleted::Yes);
+        let message = error.by_hand(&target, Some(&version)).unwrap();
+        let expected = format!(
+            "version {} (1.0.0) of npm package lib (--org acme) was deleted but the journal \
+             could not record it",
+            ids[0]
+        );
+        assert!(message.starts_with(&expected), "{message}");
+        let command = format!(
+            "to undo by hand: ghpkg restore --org acme --type npm --name lib --version {}",
+            ids[0]
+        );
+        assert!(message.ends_with(&command), "{message}");
+        // What the journal holds is the line written before the request.
+        let (records, _) = journal::read(&path).unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].outcome, Outcome::Unknown);
+    }
+
+    #[tokio::test]
+    async fn a_journal_that_fails_before_the_request_sends_nothing() {
+        let (github, ids, target) = seeded().await;
+        let api = api(&github);
+        let journal = Journal::failing_after(&temp_journal("before"), 0);
+        let error = delete_journaled(&api, &journal, &target, Some(&info(ids[0])))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, JournalError::Before(_)), "{error:?}");
+        assert_eq!(error.by_hand(&target, Some(&info(ids[0]))), None);
+        assert!(github.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_for_a_version_still_there_is_unknown_not_failed() {
+        let (github, ids, target) = seeded().await;
+        let api = api(&github);
+        let journal = Journal::open(&temp_journal("lost")).unwrap();
+        github.inject(Fault::new(FaultKind::Status(502)).on(Matcher::Method("DELETE".into())));
+        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[0])))
+            .await
+            .unwrap();
+        assert_eq!(deleted.outcome(), Outcome::Unknown, "{deleted:?}");
+        assert!(!deleted.stops_the_run());
+        let reason = deleted.reason().unwrap();
+        assert!(
+            reason.contains("still there, but GitHub may still"),
+            "{reason}"
+        );
+
+        // Carried out but answered 502: found deleted.
+        github.inject(
+            Fault::new(FaultKind::AfterAction(Box::new(FaultKind::Status(502))))
+                .on(Matcher::Method("DELETE".into())),
+        );
+        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[1])))
+            .await
+            .unwrap();
+        assert_eq!(deleted, Deleted::Yes);
+
+        // The check fails with a rate limit: unknown, and the run stops.
+        github.inject(Fault::new(FaultKind::Status(502)).on(Matcher::Method("DELETE".into())));
+        github.inject(
+            Fault::new(FaultKind::PrimaryRateLimit {
+                reset_in_secs: 3600,
+            })
+            .on(Matcher::Method("GET".into())),
+        );
+        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[2])))
+            .await
+            .unwrap();
+        let Deleted::Unknown {
+            check: Some(check), ..
+        } = &deleted
+        else {
+            panic!("{deleted:?}")
+        };
+        assert!(matches!(check.kind, FailureKind::RateLimited { .. }));
+        assert!(deleted.stops_the_run());
+    }
+
+    #[test]
+    fn restore_commands_quote_what_a_shell_would_split() {
+        let target = Target::new(OwnerRef::Me, PackageType::Container, "repo/it's here");
+        assert_eq!(
+            target.restore_command(Some(7)),
+            r"ghpkg restore --me --type container --name 'repo/it'\''s here' --version 7"
+        );
+        let plain = Target::new(OwnerRef::User("u".into()), PackageType::Npm, "@scope/x");
+        assert_eq!(
+            plain.restore_command(None),
+            "ghpkg restore --user u --type npm --name @scope/x"
+        );
     }
 }

@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::Exit;
+
 /// What went wrong with one request, as far as `ghpkg` cares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FailureKind {
@@ -26,6 +28,13 @@ pub enum FailureKind {
     /// connection, cut-off answer, or a server error. A deletion with this
     /// outcome has to be checked by reading the version again.
     Uncertain,
+    /// GitHub could not be reached at all (the connection could not be
+    /// opened, even after the client layer's retries): nothing was carried
+    /// out, and every further request would fail the same way.
+    Network,
+    /// The client layer refused a parameter before sending anything (e.g. a
+    /// package named `..`): bad input, nothing was sent.
+    BadInput,
     /// Anything else GitHub refused.
     Other,
 }
@@ -49,22 +58,43 @@ pub struct Subject<'a> {
     pub version: bool,
 }
 
+impl Subject<'_> {
+    /// Whether the request was about the owner (a listing of packages or
+    /// conflicts) rather than one package.
+    fn owner_level(&self) -> bool {
+        self.package.is_empty()
+    }
+}
+
 impl Failure {
-    /// Classifies an answer from GitHub by status and message.
+    /// Classifies an answer from GitHub by status and message. A message
+    /// counts only with a status GitHub uses for that refusal, and only in
+    /// the words GitHub uses for it.
     pub fn from_response(status: u16, message: &str) -> Failure {
         let lower = message.to_ascii_lowercase();
-        let kind = if lower.contains("last") && lower.contains("version") {
+        let refusal = matches!(status, 400 | 403 | 409 | 422);
+        let last_version = refusal
+            && (lower.contains("delete the last version")
+                || lower.contains("delete the last tagged version")
+                || lower.contains("delete the package instead"));
+        let downloads = refusal
+            && lower.contains("download")
+            && (lower.contains("5000") || lower.contains("5,000"));
+        let scope = status == 403 && lower.contains(" scope");
+        let kind = if last_version {
             FailureKind::LastVersion
-        } else if lower.contains("5000") || lower.contains("5,000") || lower.contains("downloads") {
+        } else if downloads {
             FailureKind::TooManyDownloads
-        } else if lower.contains("scope") {
+        } else if scope {
             FailureKind::MissingScope
         } else {
             match status {
                 401 => FailureKind::Unauthorized,
                 403 => FailureKind::Forbidden,
                 404 => FailureKind::NotFound,
-                500..=599 => FailureKind::Uncertain,
+                // A success the client layer did not expect (e.g. a 200 with
+                // a cut-off body for a DELETE): it may have been carried out.
+                200..=299 | 500..=599 => FailureKind::Uncertain,
                 _ => FailureKind::Other,
             }
         };
@@ -93,8 +123,21 @@ impl Failure {
     pub fn stops_the_run(&self) -> bool {
         matches!(
             self.kind,
-            FailureKind::RateLimited { .. } | FailureKind::Unauthorized
+            FailureKind::RateLimited { .. }
+                | FailureKind::Unauthorized
+                | FailureKind::Network
+                | FailureKind::BadInput
         )
+    }
+
+    /// How a command that cannot go on after this failure ends: bad input
+    /// exits 2 (nothing was sent), anything else 1.
+    pub fn exit(&self, subject: Subject<'_>) -> Exit {
+        let message = self.explain(subject);
+        match self.kind {
+            FailureKind::BadInput => Exit::usage(message),
+            _ => Exit::failed(message),
+        }
     }
 
     /// A one-line explanation with what to do about it.
@@ -117,6 +160,11 @@ impl Failure {
             FailureKind::MissingScope => format!(
                 "the token lacks a scope this needs: deleting needs read:packages and delete:packages, \
                  restoring write:packages (and repo for repository-scoped registries){said}"
+            ),
+            FailureKind::NotFound if subject.owner_level() => format!(
+                "not found: no owner matching {} that the token can see: check the login \
+                 (--org for an organization, --user for a user){said}",
+                subject.owner_flags
             ),
             FailureKind::NotFound => {
                 let hint = if matches!(subject.package_type, "container" | "docker")
@@ -151,8 +199,19 @@ impl Failure {
                     "rate limit exhausted: wait a while, then re-run the same command{said}"
                 ),
             },
+            FailureKind::Network => format!(
+                "could not reach GitHub ({}): check the network and --base-url, then run the \
+                 same command again to continue",
+                one_line(&self.message)
+            ),
+            FailureKind::BadInput => one_line(&self.message),
             FailureKind::Uncertain => match self.status {
-                Some(status) => format!("GitHub answered {status}, a server-side failure{said}"),
+                Some(status @ 500..=599) => {
+                    format!("GitHub answered {status}, a server-side failure{said}")
+                }
+                Some(status) => {
+                    format!("GitHub answered {status}, which ghpkg did not expect{said}")
+                }
                 None => self.message.clone(),
             },
             FailureKind::Other => match self.status {
@@ -165,10 +224,14 @@ impl Failure {
     /// GitHub's message, as a suffix.
     fn said(&self) -> String {
         match (self.status, self.message.is_empty()) {
-            (Some(_), false) => format!(" (GitHub: \"{}\")", self.message.replace('\n', " ")),
+            (Some(_), false) => format!(" (GitHub: \"{}\")", one_line(&self.message)),
             _ => String::new(),
         }
     }
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
 }
 
 #[cfg(test)]
@@ -214,6 +277,97 @@ mod tests {
     }
 
     #[test]
+    fn refusals_are_recognised_only_with_their_status_and_words() {
+        let cases = [
+            (
+                400,
+                "You cannot delete the last tagged version of a package. You must delete the package instead.",
+                FailureKind::LastVersion,
+            ),
+            (
+                400,
+                "You cannot delete a public package version that has been downloaded more than 5,000 times.",
+                FailureKind::TooManyDownloads,
+            ),
+            // The same words with another status are not that refusal.
+            (
+                404,
+                "The last version you asked for was not found",
+                FailureKind::NotFound,
+            ),
+            (
+                502,
+                "Bad gateway: the downloads service is down",
+                FailureKind::Uncertain,
+            ),
+            (
+                500,
+                "could not delete the last version",
+                FailureKind::Uncertain,
+            ),
+            (
+                403,
+                "Must have admin rights to see download counts of the last version",
+                FailureKind::Forbidden,
+            ),
+            (
+                400,
+                "Invalid version: see the scope of this endpoint",
+                FailureKind::Other,
+            ),
+        ];
+        for (status, message, kind) in cases {
+            assert_eq!(
+                Failure::from_response(status, message).kind,
+                kind,
+                "{status} {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn owner_level_not_found_talks_about_the_owner() {
+        let owner = Subject {
+            owner_flags: "--org acme",
+            package_type: "container",
+            package: "",
+            version: false,
+        };
+        let text = Failure::from_response(404, "Not Found").explain(owner);
+        assert!(
+            text.starts_with("not found: no owner matching --org acme that the token can see"),
+            "{text}"
+        );
+        assert!(!text.contains("''"), "{text}");
+        assert!(!text.contains("REPO/"), "{text}");
+    }
+
+    #[test]
+    fn bad_input_exits_2_and_network_failures_stop_the_run() {
+        let bad = Failure {
+            kind: FailureKind::BadInput,
+            status: None,
+            message: "invalid package_name \"..\": no request was sent".to_string(),
+        };
+        assert_eq!(bad.exit(VERSION).code, 2);
+        assert!(bad.stops_the_run());
+        let network = Failure {
+            kind: FailureKind::Network,
+            status: None,
+            message: "connection refused\nsecond line".to_string(),
+        };
+        assert_eq!(network.exit(VERSION).code, 1);
+        assert!(network.stops_the_run());
+        assert!(!network.outcome_unknown());
+        let text = network.explain(VERSION);
+        assert!(
+            text.starts_with("could not reach GitHub (connection refused"),
+            "{text}"
+        );
+        assert!(!text.contains('\n'), "{text}");
+    }
+
+    #[test]
     fn missing_scope_names_the_scopes() {
         let failure =
             Failure::from_response(403, "You need at least delete:packages scope to do this.");
@@ -241,6 +395,12 @@ mod tests {
     #[test]
     fn server_errors_and_transport_failures_leave_the_outcome_unknown() {
         assert!(Failure::from_response(502, "Bad Gateway").outcome_unknown());
+        let unexpected = Failure::from_response(200, "");
+        assert!(unexpected.outcome_unknown());
+        assert_eq!(
+            unexpected.explain(VERSION),
+            "GitHub answered 200, which ghpkg did not expect"
+        );
         assert!(Failure::transport("connection reset").outcome_unknown());
         assert!(!Failure::from_response(404, "Not Found").outcome_unknown());
         assert!(!Failure::from_response(422, "Unprocessable").outcome_unknown());

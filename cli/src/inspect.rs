@@ -51,7 +51,7 @@ pub async fn packages(
             &spinner,
         )
         .await
-        .map_err(|failure| Exit::failed(failure.explain(target.subject(false))))?;
+        .map_err(|failure| failure.exit(target.subject(false)))?;
     context.ui.finish();
     let views: Vec<PackageView> = packages.iter().map(PackageView::from).collect();
     if context.json {
@@ -97,7 +97,7 @@ pub async fn versions(
             &spinner,
         )
         .await
-        .map_err(|failure| Exit::failed(failure.explain(target.subject(false))))?;
+        .map_err(|failure| failure.exit(target.subject(false)))?;
     context.ui.finish();
     let views: Vec<VersionView> = versions.iter().map(VersionView::from).collect();
     if context.json {
@@ -168,7 +168,7 @@ pub async fn show(
                 .api
                 .version(owner, package_type, name, id)
                 .await
-                .map_err(|failure| Exit::failed(failure.explain(subject)))?;
+                .map_err(|failure| failure.exit(subject))?;
             let view = VersionView::from(&version);
             if context.json {
                 #[derive(Serialize)]
@@ -207,7 +207,7 @@ pub async fn show(
                 .api
                 .package(owner, package_type, name)
                 .await
-                .map_err(|failure| Exit::failed(failure.explain(subject)))?;
+                .map_err(|failure| failure.exit(subject))?;
             let view = PackageView::from(&found);
             if context.json {
                 #[derive(Serialize)]
@@ -246,7 +246,7 @@ pub async fn conflicts(context: &Context, owner: OwnerRef) -> Result<(), Exit> {
         .api
         .docker_conflicts(&target.owner)
         .await
-        .map_err(|failure| Exit::failed(failure.explain(target.subject(false))))?;
+        .map_err(|failure| failure.exit(target.subject(false)))?;
     let views: Vec<PackageView> = packages.iter().map(PackageView::from).collect();
     if context.json {
         #[derive(Serialize)]

@@ -3,13 +3,16 @@
 //! exactly what was deleted and `ghpkg restore --journal` can undo it.
 //!
 //! A deletion writes an `unknown` line before its request is sent and a
-//! `deleted` or `failed` line once the answer is in; the last line about a
-//! version is the one that counts. A run killed mid-request therefore leaves
-//! `unknown`, which the next reader reconciles by looking at the version.
+//! `deleted`, `failed` or `unknown` line once the answer is in; the last line
+//! about a version is the one that counts. A run killed mid-request leaves
+//! `unknown`, and so does a deletion whose answer was lost (GitHub may still
+//! carry it out). `restore` treats `unknown` as possibly deleted (it checks
+//! each one), and a later `prune`/`delete --journal` with the same file
+//! settles them by looking at the version and appending what it found.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -24,9 +27,11 @@ use crate::owner::OwnerRef;
 pub enum Outcome {
     /// GitHub confirmed the deletion.
     Deleted,
-    /// GitHub refused or the request failed before reaching it; see `reason`.
+    /// GitHub refused, or the version was found still there when a later
+    /// run checked; see `reason`.
     Failed,
-    /// The request was sent and no answer is known (timeout, interruption).
+    /// The request was sent and its outcome is not known (interruption,
+    /// timeout, 5xx): GitHub may have carried it out, now or later.
     Unknown,
 }
 
@@ -36,12 +41,20 @@ pub struct JournalRecord {
     pub time: DateTime<Utc>,
     /// `org`, `user` or `me` (the authenticated user).
     pub owner_kind: String,
-    /// The organization or user login; absent for `me`.
+    /// The organization or user login; `@me` for the authenticated user.
+    /// Always written; absent only in journals of older versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// For `me`: the authenticated user's login, when it was known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
     #[serde(rename = "type")]
     pub package_type: String,
     pub package: String,
+    /// The package's id, when the whole package was deleted (so that a
+    /// different package of the same name is not mistaken for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_id: Option<i64>,
     /// The version's id; absent when the whole package was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<i64>,
@@ -63,9 +76,14 @@ impl JournalRecord {
 
     /// What identifies the thing deleted: owner, type, package and version.
     fn key(&self) -> (String, Option<String>, String, String, Option<i64>) {
+        let owner = match self.owner_kind.as_str() {
+            // `@me`, or nothing in older journals: the same owner.
+            "me" => None,
+            _ => self.owner.as_ref().map(|login| login.to_ascii_lowercase()),
+        };
         (
             self.owner_kind.clone(),
-            self.owner.as_ref().map(|login| login.to_ascii_lowercase()),
+            owner,
             self.package_type.clone(),
             self.package.clone(),
             self.version_id,
@@ -78,6 +96,8 @@ impl JournalRecord {
 pub struct Journal {
     path: PathBuf,
     file: Mutex<File>,
+    #[cfg(test)]
+    writes_left: Mutex<Option<usize>>,
 }
 
 impl Journal {
@@ -91,21 +111,62 @@ impl Journal {
                 )
             })?;
         }
-        let file = OpenOptions::new()
+        let cannot =
+            |error: std::io::Error| format!("cannot open journal {}: {error}", path.display());
+        let mut file = OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(path)
-            .map_err(|error| format!("cannot open journal {}: {error}", path.display()))?;
+            .map_err(cannot)?;
+        // A run that died mid-line left no newline: end that line, so the
+        // next record is a line of its own (the cut one is skipped on reading).
+        if file.metadata().map_err(cannot)?.len() > 0 {
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::End(-1))
+                .and_then(|_| file.read_exact(&mut last))
+                .map_err(cannot)?;
+            if last != *b"\n" {
+                file.write_all(b"\n")
+                    .and_then(|()| file.sync_data())
+                    .map_err(|error| format!("cannot write journal {}: {error}", path.display()))?;
+            }
+        }
         Ok(Journal {
             path: path.to_path_buf(),
             file: Mutex::new(file),
+            #[cfg(test)]
+            writes_left: Mutex::new(None),
         })
+    }
+
+    /// A journal whose writes fail after `writes` successful ones, to test
+    /// what happens when the disk fills up mid-run.
+    #[cfg(test)]
+    pub fn failing_after(path: &Path, writes: usize) -> Journal {
+        let journal = Journal::open(path).unwrap();
+        *journal.writes_left.lock().unwrap() = Some(writes);
+        journal
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Appends one line and syncs it to disk before returning.
     pub fn append(&self, record: &JournalRecord) -> Result<(), String> {
         let mut line = serde_json::to_string(record).map_err(|error| error.to_string())?;
         line.push('\n');
+        #[cfg(test)]
+        if let Some(left) = self.writes_left.lock().unwrap().as_mut() {
+            if *left == 0 {
+                return Err(format!(
+                    "cannot write journal {}: no space left on device (test)",
+                    self.path.display()
+                ));
+            }
+            *left -= 1;
+        }
         let mut file = self
             .file
             .lock()
@@ -116,11 +177,36 @@ impl Journal {
     }
 }
 
-/// The default journal of one run: `<data dir>/ghpkg/journal/<time>-<command>-<package>.jsonl`.
-pub fn default_path(command: &str, package: &str, now: DateTime<Utc>) -> Result<PathBuf, String> {
-    let base = dirs::data_dir().ok_or(
-        "no data directory for the journal (set HOME or XDG_DATA_HOME, or pass --journal PATH)",
-    )?;
+/// How to undo what a journal records, for the end of `prune` and `delete`.
+pub fn undo_hint(path: &Path) -> String {
+    format!(
+        "journal: {} (undo with: ghpkg restore --journal {})",
+        path.display(),
+        path.display()
+    )
+}
+
+/// The environment variable that overrides `ghpkg`'s data directory.
+pub const DATA_DIR_VAR: &str = "GHPKG_DATA_DIR";
+
+/// The default journal of one run: `<ghpkg data dir>/journal/<time>-<command>-<package>.jsonl`,
+/// where the data directory is `$GHPKG_DATA_DIR`, else `ghpkg` in the
+/// platform's data directory (e.g. `~/.local/share/ghpkg`).
+pub fn default_path(
+    command: &str,
+    package: &str,
+    now: DateTime<Utc>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<PathBuf, String> {
+    let base = match env(DATA_DIR_VAR).filter(|dir| !dir.trim().is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => dirs::data_dir()
+            .ok_or(
+                "no data directory for the journal (set GHPKG_DATA_DIR, HOME or XDG_DATA_HOME, \
+                 or pass --journal PATH)",
+            )?
+            .join("ghpkg"),
+    };
     let package: String = package
         .chars()
         .map(|c| {
@@ -131,15 +217,15 @@ pub fn default_path(command: &str, package: &str, now: DateTime<Utc>) -> Result<
             }
         })
         .collect();
-    Ok(base.join("ghpkg").join("journal").join(format!(
+    Ok(base.join("journal").join(format!(
         "{}-{command}-{package}.jsonl",
         now.format("%Y%m%dT%H%M%S%.3fZ")
     )))
 }
 
-/// Reads every record of a journal, in order. A last line cut short (the
-/// process died while writing it) is skipped with a warning; any other line
-/// that does not parse is an error naming the line.
+/// Reads every record of a journal, in order. A line that does not parse
+/// (cut short when a run died while writing it, or damaged) is skipped
+/// with a warning naming it: one bad line does not hide the others.
 pub fn read(path: &Path) -> Result<(Vec<JournalRecord>, Vec<String>), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read journal {}: {error}", path.display()))?;
@@ -158,13 +244,11 @@ pub fn read(path: &Path) -> Result<(Vec<JournalRecord>, Vec<String>), String> {
                 path.display(),
                 index + 1
             )),
-            Err(error) => {
-                return Err(format!(
-                    "{}:{}: not a journal line: {error}",
-                    path.display(),
-                    index + 1
-                ));
-            }
+            Err(error) => warnings.push(format!(
+                "{}:{}: skipped a line that is not a journal record ({error})",
+                path.display(),
+                index + 1
+            )),
         }
     }
     Ok((records, warnings))
@@ -195,8 +279,10 @@ mod tests {
             time: "2025-06-01T12:00:00Z".parse().unwrap(),
             owner_kind: "org".to_string(),
             owner: Some("acme".to_string()),
+            login: None,
             package_type: "container".to_string(),
             package: "app".to_string(),
+            package_id: None,
             version_id,
             name: version_id.map(|id| format!("sha256:{id}")),
             tags: vec!["v1".to_string()],
@@ -255,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn last_line_cut_short_is_skipped_but_garbage_is_an_error() {
+    fn bad_lines_are_skipped_with_a_warning_and_appending_starts_a_new_line() {
         let path = temp_path("truncated");
         Journal::open(&path)
             .unwrap()
@@ -268,9 +354,47 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].ends_with("interrupted)"), "{}", warnings[0]);
 
-        file.write_all(b"\n{}\n").unwrap();
-        let error = read(&path).unwrap_err();
-        assert!(error.contains(":2: not a journal line"), "{error}");
+        // The next run's line does not glue onto the cut one.
+        Journal::open(&path)
+            .unwrap()
+            .append(&record(Some(2), Outcome::Deleted))
+            .unwrap();
+        // Damage in the middle hides nothing else.
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"{}\nnot json at all\n").unwrap();
+        drop(file);
+        Journal::open(&path)
+            .unwrap()
+            .append(&record(Some(3), Outcome::Unknown))
+            .unwrap();
+        let (records, warnings) = read(&path).unwrap();
+        let ids: Vec<_> = records.iter().map(|r| r.version_id).collect();
+        assert_eq!(ids, [Some(1), Some(2), Some(3)]);
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].contains(":2: skipped"), "{warnings:?}");
+        assert!(
+            warnings[1].contains(":4: skipped a line that is not"),
+            "{warnings:?}"
+        );
+        assert!(warnings[2].contains(":5: skipped"), "{warnings:?}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 6, "{text}");
+        assert!(text.ends_with("\n"));
+    }
+
+    #[test]
+    fn the_authenticated_user_is_one_owner_whatever_the_lines_say() {
+        let mut old = record(Some(1), Outcome::Unknown);
+        old.owner_kind = "me".to_string();
+        old.owner = None;
+        let mut new = old.clone();
+        new.owner = Some("@me".to_string());
+        new.login = Some("octocat".to_string());
+        new.outcome = Outcome::Deleted;
+        let latest = latest(&[old, new]);
+        assert_eq!(latest.len(), 1);
+        assert_eq!(latest[0].outcome, Outcome::Deleted);
+        assert_eq!(latest[0].owner_ref(), Ok(OwnerRef::Me));
     }
 
     #[test]
@@ -299,9 +423,14 @@ mod tests {
     #[test]
     fn default_path_is_per_run_and_safe_for_file_systems() {
         let now = "2025-06-01T12:00:00.250Z".parse().unwrap();
-        let path = default_path("prune", "repo/image", now).unwrap();
-        let name = path.file_name().unwrap().to_str().unwrap();
-        assert_eq!(name, "20250601T120000.250Z-prune-repo_image.jsonl");
-        assert!(path.parent().unwrap().ends_with("ghpkg/journal"));
+        let env = |name: &str| (name == DATA_DIR_VAR).then(|| "/data/gh".to_string());
+        let path = default_path("prune", "repo/image", now, env).unwrap();
+        assert_eq!(
+            path,
+            Path::new("/data/gh/journal/20250601T120000.250Z-prune-repo_image.jsonl")
+        );
+        if let Ok(path) = default_path("delete", "x", now, |_| None) {
+            assert!(path.parent().unwrap().ends_with("ghpkg/journal"));
+        }
     }
 }

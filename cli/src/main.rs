@@ -123,9 +123,10 @@ fn run(cli: Cli) -> Result<(), Exit> {
         config::resolve_base_url(cli.global.base_url.as_deref(), env).map_err(Exit::usage)?;
     let (token, source) =
         config::resolve_token(cli.global.token_file.as_deref(), env).map_err(Exit::usage)?;
-    ui.note(format!("API root {base_url}; token from {source}"));
     let max_wait = cli.global.max_wait.to_std().unwrap_or_default();
     let api = Api::new(&base_url, &token, max_wait).map_err(Exit::usage)?;
+    // Only now, checked: the URL holds no user info, query or fragment.
+    ui.note(format!("API root {}; token from {source}", api.base_url()));
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::owner::OwnerRef;
 
 /// A table with a header row; columns are padded to their widest cell.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Table {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,

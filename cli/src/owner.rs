@@ -2,8 +2,11 @@
 
 use std::fmt;
 
+/// The authenticated user, in a journal's `owner` field.
+pub const ME: &str = "@me";
+
 /// The owner named on the command line or in a journal.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OwnerRef {
     Org(String),
     User(String),
@@ -26,6 +29,11 @@ impl OwnerRef {
             OwnerRef::Org(login) | OwnerRef::User(login) => Some(login),
             OwnerRef::Me => None,
         }
+    }
+
+    /// What a journal's `owner` field says: the login, or `@me`.
+    pub fn journal_owner(&self) -> &str {
+        self.login().unwrap_or(ME)
     }
 
     /// Rebuilds an owner from a journal's `owner_kind` and `owner` fields.
@@ -71,6 +79,10 @@ mod tests {
         ] {
             assert_eq!(
                 OwnerRef::from_parts(owner.kind(), owner.login()).unwrap(),
+                owner
+            );
+            assert_eq!(
+                OwnerRef::from_parts(owner.kind(), Some(owner.journal_owner())).unwrap(),
                 owner
             );
         }

@@ -7,7 +7,6 @@
 //! computed on the remaining versions and so keeps the same ones).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -18,7 +17,7 @@ use serde::Serialize;
 
 use crate::api::{self, Api};
 use crate::cli::PruneArgs;
-use crate::deletion::{Deleted, Target, delete_journaled};
+use crate::deletion::{Deleted, JournalError, Target, delete_journaled, open_journal};
 use crate::duration::format_age;
 use crate::journal::{self, Journal};
 use crate::output::{self, OwnerView, Table, tags_cell};
@@ -33,6 +32,8 @@ enum Fate {
     /// The policy keeps it.
     Kept,
     Deleted,
+    /// Deleted, but the journal could not record it (see stderr).
+    DeletedNotJournaled(String),
     Failed(String),
     Unknown(String),
     /// Not attempted (interrupted, or the run had to stop).
@@ -45,6 +46,7 @@ impl Fate {
             Fate::WouldDelete => "would-delete",
             Fate::Kept => "kept",
             Fate::Deleted => "deleted",
+            Fate::DeletedNotJournaled(_) => "deleted-not-journaled",
             Fate::Failed(_) => "failed",
             Fate::Unknown(_) => "unknown",
             Fate::Skipped(_) => "skipped",
@@ -53,7 +55,10 @@ impl Fate {
 
     fn error(&self) -> Option<&str> {
         match self {
-            Fate::Failed(why) | Fate::Unknown(why) | Fate::Skipped(why) => Some(why),
+            Fate::DeletedNotJournaled(why)
+            | Fate::Failed(why)
+            | Fate::Unknown(why)
+            | Fate::Skipped(why) => Some(why),
             _ => None,
         }
     }
@@ -64,6 +69,8 @@ impl Fate {
 struct Summary {
     would_delete: usize,
     deleted: usize,
+    /// Deleted, but the journal could not record them (see stderr).
+    deleted_not_journaled: usize,
     kept: usize,
     failed: usize,
     unknown: usize,
@@ -78,6 +85,7 @@ impl Summary {
                 Fate::WouldDelete => summary.would_delete += 1,
                 Fate::Kept => summary.kept += 1,
                 Fate::Deleted => summary.deleted += 1,
+                Fate::DeletedNotJournaled(_) => summary.deleted_not_journaled += 1,
                 Fate::Failed(_) => summary.failed += 1,
                 Fate::Unknown(_) => summary.unknown += 1,
                 Fate::Skipped(_) => summary.skipped += 1,
@@ -100,17 +108,39 @@ impl Summary {
         if self.unknown > 0 {
             line.push_str(&format!(", unknown {}", self.unknown));
         }
+        if self.deleted_not_journaled > 0 {
+            line.push_str(&format!(
+                ", deleted but not journaled {}",
+                self.deleted_not_journaled
+            ));
+        }
         line
     }
 }
 
 pub async fn prune(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
-    let target = Target::new(
+    let mut target = Target::new(
         args.owner.owner(),
         args.package.package_type.package_type(),
         &args.package.name,
     );
     let policy = args.policy();
+    let now = Utc::now();
+    let default_journal = || {
+        journal::default_path("prune", &args.package.name, now, |name| {
+            std::env::var(name).ok()
+        })
+    };
+
+    // A journal given that exists already is settled before anything else,
+    // whether or not this run deletes anything.
+    let mut journal: Option<(std::path::PathBuf, Journal)> = None;
+    let mut settled = 0;
+    if let Some(path) = args.journal.as_ref().filter(|p| args.execute && p.exists()) {
+        let (path, opened, count) = open_journal(context, Some(path), default_journal).await?;
+        journal = Some((path, opened));
+        settled = count;
+    }
 
     let spinner = context.ui.spinner("listing versions");
     let versions = context
@@ -123,10 +153,9 @@ pub async fn prune(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
             &spinner,
         )
         .await
-        .map_err(|failure| Exit::failed(failure.explain(target.subject(false))))?;
+        .map_err(|failure| failure.exit(target.subject(false)))?;
     context.ui.finish();
     let infos: Vec<_> = versions.iter().map(api::version_info).collect();
-    let now = Utc::now();
     let decisions = decide(&policy, &infos, now);
     let to_delete: Vec<&Decision> = decisions
         .iter()
@@ -138,7 +167,6 @@ pub async fn prune(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
         to_delete.len()
     ));
 
-    let mut journal_path = None;
     let mut interrupted = false;
     let fates: Vec<Fate> = if !args.execute {
         decisions
@@ -151,20 +179,24 @@ pub async fn prune(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
     } else if to_delete.is_empty() {
         vec![Fate::Kept; decisions.len()]
     } else {
-        let path = match &args.journal {
-            Some(path) => path.clone(),
-            None => journal::default_path("prune", &target.package, now).map_err(Exit::failed)?,
+        let (path, opened) = match journal.take() {
+            Some(open) => open,
+            None => {
+                let (path, opened, _) =
+                    open_journal(context, args.journal.as_ref(), default_journal).await?;
+                (path, opened)
+            }
         };
-        let journal = Journal::open(&path).map_err(Exit::failed)?;
-        journal_path = Some(path);
+        target.learn_login(&context.api).await;
         let run = execute(
             context,
-            &journal,
+            &opened,
             &target,
             &to_delete,
             usize::from(args.concurrency),
         )
         .await;
+        journal = Some((path, opened));
         interrupted = run.interrupted;
         decisions
             .iter()
@@ -178,6 +210,11 @@ pub async fn prune(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
             })
             .collect()
     };
+    // Name the journal when this run wrote to it.
+    let ran = fates
+        .iter()
+        .any(|fate| !matches!(fate, Fate::WouldDelete | Fate::Kept | Fate::Skipped(_)));
+    let journal_path = journal.filter(|_| ran || settled > 0).map(|(path, _)| path);
 
     let summary = Summary::of(&fates);
     report(
@@ -199,7 +236,7 @@ pub async fn prune(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
             )),
         });
     }
-    if summary.failed + summary.unknown + summary.skipped > 0 {
+    if summary.failed + summary.unknown + summary.skipped + summary.deleted_not_journaled > 0 {
         return Err(Exit::reported(1));
     }
     Ok(())
@@ -220,30 +257,37 @@ async fn execute(
     to_delete: &[&Decision],
     concurrency: usize,
 ) -> Run {
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let interrupted = Arc::clone(&interrupted);
-        let mut interrupts = Interrupts::listen();
-        tokio::spawn(async move {
+    let interrupted = AtomicBool::new(false);
+    // Polled alongside the deletions, in the same task: it needs no 'static
+    // borrow, and speaks through the Ui, around the progress bar.
+    let mut interrupts = Interrupts::listen();
+    let watcher = async {
+        if interrupts.next().await {
+            interrupted.store(true, Ordering::SeqCst);
+            context
+                .ui
+                .say("interrupted: finishing the deletions in flight (Ctrl-C again to quit now)");
             if interrupts.next().await {
-                interrupted.store(true, Ordering::SeqCst);
-                eprintln!(
-                    "interrupted: finishing the deletions in flight (Ctrl-C again to quit now)"
-                );
-                if interrupts.next().await {
-                    std::process::exit(130);
-                }
+                context.ui.finish();
+                std::process::exit(130);
             }
-        })
+        }
+        std::future::pending::<()>().await
     };
-    // Why the run stopped early, if it did (rate limit, bad token, journal).
+    // Why the run stopped early, if it did (rate limit, bad token, network,
+    // journal).
     let stop: Mutex<Option<String>> = Mutex::new(None);
     let bar = context.ui.bar("deleting", to_delete.len() as u64);
     let api: &Api = &context.api;
+    let stop_with = |why: &str| {
+        stop.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert_with(|| why.to_string());
+    };
 
-    let fates: HashMap<i64, Fate> = futures_util::stream::iter(to_delete.iter().copied())
+    let deletions = futures_util::stream::iter(to_delete.iter().copied())
         .map(|decision| {
-            let (interrupted, stop, bar) = (&interrupted, &stop, &bar);
+            let (interrupted, stop, bar, stop_with) = (&interrupted, &stop, &bar, &stop_with);
             async move {
                 let version = &decision.version;
                 let stopped = stop.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -257,22 +301,37 @@ async fn execute(
                         version.id, version.name
                     ));
                     match delete_journaled(api, journal, target, Some(version)).await {
-                        Err(journal_error) => {
-                            *stop.lock().unwrap_or_else(|p| p.into_inner()) =
-                                Some(journal_error.clone());
-                            Fate::Failed(journal_error)
-                        }
                         Ok(deleted) => {
                             if deleted.stops_the_run() {
-                                let why = deleted.reason().unwrap_or_default().to_string();
-                                stop.lock()
-                                    .unwrap_or_else(|p| p.into_inner())
-                                    .get_or_insert(why);
+                                stop_with(deleted.reason().unwrap_or_default());
                             }
                             match deleted {
                                 Deleted::Yes => Fate::Deleted,
                                 Deleted::No { reason, .. } => Fate::Failed(reason),
-                                Deleted::Unknown { reason } => Fate::Unknown(reason),
+                                Deleted::Unknown { reason, .. } => Fate::Unknown(reason),
+                            }
+                        }
+                        Err(JournalError::Before(error)) => {
+                            stop_with(&error);
+                            Fate::Failed(format!("not sent: {error}"))
+                        }
+                        Err(failed @ JournalError::After { .. }) => {
+                            stop_with(failed.error());
+                            if let Some(message) = failed.by_hand(target, Some(version)) {
+                                context.ui.error(message);
+                            }
+                            let JournalError::After { deleted, error } = failed else {
+                                unreachable!("matched above")
+                            };
+                            let not_journaled = format!("not journaled: {error}");
+                            match deleted {
+                                Deleted::Yes => Fate::DeletedNotJournaled(not_journaled),
+                                Deleted::No { reason, .. } => {
+                                    Fate::Failed(format!("{reason}; {not_journaled}"))
+                                }
+                                Deleted::Unknown { reason, .. } => {
+                                    Fate::Unknown(format!("{reason}; {not_journaled}"))
+                                }
                             }
                         }
                     }
@@ -282,9 +341,11 @@ async fn execute(
             }
         })
         .buffer_unordered(concurrency)
-        .collect()
-        .await;
-    watcher.abort();
+        .collect::<HashMap<i64, Fate>>();
+    let fates = tokio::select! {
+        fates = deletions => fates,
+        () = watcher => unreachable!("the watcher never ends"),
+    };
     context.ui.finish();
     Run {
         fates,
@@ -334,7 +395,8 @@ struct VersionRow<'a> {
     action: Action,
     /// Why the policy decided so.
     reason: &'a str,
-    /// `would-delete`, `kept`, `deleted`, `failed`, `unknown` or `skipped`.
+    /// `would-delete`, `kept`, `deleted`, `deleted-not-journaled`, `failed`,
+    /// `unknown` or `skipped`.
     result: &'static str,
     /// Why a deletion failed, stayed unknown or was skipped.
     error: Option<&'a str>,
@@ -414,11 +476,8 @@ fn report(
     text.push_str(&summary.line(!execute));
     text.push('\n');
     if let Some(path) = journal_path {
-        text.push_str(&format!(
-            "journal: {} (undo with: ghpkg restore --journal {})\n",
-            path.display(),
-            path.display()
-        ));
+        text.push_str(&journal::undo_hint(path));
+        text.push('\n');
     }
     output::print_text(&text);
     Ok(())
@@ -437,6 +496,7 @@ mod tests {
             Fate::Failed("x".into()),
             Fate::Skipped("y".into()),
             Fate::Unknown("z".into()),
+            Fate::DeletedNotJournaled("w".into()),
         ];
         let summary = Summary::of(&fates);
         assert_eq!(
@@ -444,6 +504,7 @@ mod tests {
             Summary {
                 would_delete: 0,
                 deleted: 2,
+                deleted_not_journaled: 1,
                 kept: 1,
                 failed: 1,
                 unknown: 1,
@@ -452,7 +513,7 @@ mod tests {
         );
         assert_eq!(
             summary.line(false),
-            "deleted 2, kept 1, failed 1, skipped 1, unknown 1"
+            "deleted 2, kept 1, failed 1, skipped 1, unknown 1, deleted but not journaled 1"
         );
     }
 

@@ -1,17 +1,19 @@
 //! `ghpkg restore`: bring back one package or version, or everything a
-//! journal records as deleted. Restoring what is already back is reported as
-//! `already-active`, so running it twice is harmless.
+//! journal records as deleted or possibly deleted (`unknown`). What is there
+//! already is reported as `already-active` without a request to restore it,
+//! so running it twice is harmless.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use futures_util::StreamExt;
-use github_packages::types::{PackageType, PackageVersionState};
+use github_packages::types::PackageVersionState;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
+use crate::api::Presence;
 use crate::cli::TypeArg;
-use crate::deletion::Target;
+use crate::deletion::{Target, target_of};
 use crate::explain::FailureKind;
 use crate::journal::{self, JournalRecord, Outcome};
 use crate::output::{self, OwnerView, Table, tags_cell};
@@ -98,13 +100,21 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
     for warning in warnings {
         context.ui.warn(warning);
     }
+    // Deleted ones, and unknown ones (GitHub may have deleted them, even
+    // after answering otherwise): each is checked before it is restored.
     // Whole packages first: their versions can only come back with them.
-    let mut items: Vec<Item> = journal::latest(&records)
-        .into_iter()
-        .filter(|record| record.outcome != Outcome::Failed)
-        .map(item_of)
-        .collect::<Result<_, _>>()
-        .map_err(|error| Exit::usage(format!("{}: {error}", path.display())))?;
+    let mut items: Vec<Item> = Vec::new();
+    for record in journal::latest(&records) {
+        if record.outcome == Outcome::Failed {
+            continue;
+        }
+        match item_of(record) {
+            Ok(item) => items.push(item),
+            Err(error) => context
+                .ui
+                .warn(format!("{}: skipped a line: {error}", path.display())),
+        }
+    }
     items.sort_by_key(|item| item.version_id.is_some());
     context.ui.note(format!(
         "{} deletions to undo in {}",
@@ -181,13 +191,8 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
 }
 
 fn item_of(record: JournalRecord) -> Result<Item, String> {
-    let owner = record.owner_ref()?;
-    let package_type: PackageType = record.package_type.as_str().into();
-    if TypeArg::from_package_type(&package_type).is_none() {
-        return Err(format!("unknown package type '{}'", record.package_type));
-    }
     Ok(Item {
-        target: Target::new(owner, package_type, &record.package),
+        target: target_of(&record)?,
         version_id: record.version_id,
         name: record.name,
         tags: record.tags,
@@ -202,13 +207,31 @@ fn package_key(target: &Target) -> (String, String, String) {
     )
 }
 
-/// Restores one item. `already_active` is what a listing said, if known.
+/// Restores one item. `already_active` is what a listing said, if known;
+/// otherwise the current state is read first, and only what is deleted is
+/// restored.
 async fn restore(context: &Context, item: &Item, already_active: Option<bool>) -> Restored {
     let target = &item.target;
     let (owner, package_type, package) =
         (&target.owner, &target.package_type, target.package.as_str());
-    if already_active == Some(true) {
-        return Restored::AlreadyActive;
+    let presence = match already_active {
+        Some(true) => return Restored::AlreadyActive,
+        Some(false) => Ok(Presence::Deleted),
+        None => {
+            context
+                .api
+                .presence(owner, package_type, package, item.version_id)
+                .await
+        }
+    };
+    match presence {
+        Ok(Presence::Active { package_id }) => return active(target, item, package_id),
+        Ok(Presence::Deleted) => {}
+        // Could not tell: try, and explain the refusal if there is one.
+        Err(failure) => context.ui.note(format!(
+            "could not read the state of {package}: {}",
+            failure.explain(target.subject(item.version_id.is_some()))
+        )),
     }
     context.ui.note(match item.version_id {
         Some(id) => format!("restoring version {id} of {package}"),
@@ -232,22 +255,26 @@ async fn restore(context: &Context, item: &Item, already_active: Option<bool>) -
         return Restored::Yes;
     };
     // GitHub refuses to restore what is not deleted; find out if that is why.
-    let active = match item.version_id {
-        Some(id) => context
-            .api
-            .version(owner, package_type, package, id)
-            .await
-            .is_ok_and(|version| version.deleted_at.is_none()),
-        None => context
-            .api
-            .package(owner, package_type, package)
-            .await
-            .is_ok(),
-    };
-    if active {
-        Restored::AlreadyActive
-    } else {
-        Restored::Failed(failure.explain(target.subject(item.version_id.is_some())))
+    match context
+        .api
+        .presence(owner, package_type, package, item.version_id)
+        .await
+    {
+        Ok(Presence::Active { package_id }) => active(target, item, package_id),
+        _ => Restored::Failed(failure.explain(target.subject(item.version_id.is_some()))),
+    }
+}
+
+/// What restoring something that is there amounts to: nothing to do, unless
+/// the package there is not the one that was deleted.
+fn active(target: &Target, item: &Item, package_id: Option<i64>) -> Restored {
+    match (item.version_id, target.package_id, package_id) {
+        (None, Some(deleted), Some(now)) if deleted != now => Restored::Failed(format!(
+            "a different {} package named '{}' exists now (id {now}; the deleted one was id \
+             {deleted}): GitHub does not restore a package while another of its name exists",
+            target.package_type, target.package
+        )),
+        _ => Restored::AlreadyActive,
     }
 }
 

@@ -36,7 +36,13 @@ impl Ui {
         self.say(format!("warning: {}", message.as_ref()));
     }
 
-    fn say(&self, message: impl AsRef<str>) {
+    /// An error that does not end the command, always shown.
+    pub fn error(&self, message: impl AsRef<str>) {
+        self.say(format!("error: {}", message.as_ref()));
+    }
+
+    /// A line on stderr, always shown, around any progress bar.
+    pub fn say(&self, message: impl AsRef<str>) {
         let line = message.as_ref();
         match self.current_bar() {
             Some(bar) => bar.suspend(|| eprintln!("{line}")),

@@ -55,7 +55,8 @@ impl Fixture {
     }
 
     /// `ghpkg LINE EXTRA…` with a clean environment: the fake's token and
-    /// URL, and a data directory inside the scratch directory.
+    /// URL, and a data directory (`GHPKG_DATA_DIR`) inside the scratch
+    /// directory, on every platform.
     fn command(&self, line: &str, extra: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ghpkg"));
         command
@@ -64,7 +65,7 @@ impl Fixture {
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.dir)
-            .env("XDG_DATA_HOME", self.dir.join("data"))
+            .env("GHPKG_DATA_DIR", self.data_dir())
             .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
             .env("GITHUB_API_URL", self.github.base_url());
         command
@@ -76,6 +77,11 @@ impl Fixture {
 
     fn run_with(&self, line: &str, extra: &[&str]) -> Run {
         run_command(self.command(line, extra))
+    }
+
+    /// Where `ghpkg` keeps its journals unless told otherwise.
+    fn data_dir(&self) -> PathBuf {
+        self.dir.join("ghpkg-data")
     }
 
     fn journal(&self, name: &str) -> String {
@@ -351,8 +357,9 @@ fn failures_mid_prune_leave_a_journal_that_matches_the_server_and_a_rerun_finish
     let journal = fixture.journal("faults.jsonl");
     // One DELETE each, in order: carried out but answered 502 (outcome
     // unknown, found deleted on checking); reset before any answer and a
-    // 500 (both not carried out); then the rate limit runs out for an hour,
-    // longer than the client waits, which stops the run.
+    // 500 (both not carried out, found still there on checking: unknown,
+    // since GitHub may still carry them out); then the rate limit runs out
+    // for an hour, longer than the client waits, which stops the run.
     let faults = [
         FaultKind::AfterAction(Box::new(FaultKind::Status(502))),
         FaultKind::ConnectionReset,
@@ -372,9 +379,9 @@ fn failures_mid_prune_leave_a_journal_that_matches_the_server_and_a_rerun_finish
     let document = first.json();
     let summary = &document["summary"];
     assert_eq!(summary["deleted"], 1, "{summary}");
-    assert_eq!(summary["failed"], 3, "{summary}");
+    assert_eq!(summary["failed"], 1, "{summary}");
     assert_eq!(summary["skipped"], 6, "{summary}");
-    assert_eq!(summary["unknown"], 0, "{summary}");
+    assert_eq!(summary["unknown"], 2, "{summary}");
     assert_eq!(summary["kept"], 2, "{summary}");
     let versions = document["versions"].as_array().unwrap();
     let errors: Vec<&str> = versions
@@ -387,7 +394,9 @@ fn failures_mid_prune_leave_a_journal_that_matches_the_server_and_a_rerun_finish
         any("the connection broke before GitHub answered"),
         "{errors:?}"
     );
-    assert!(any("checked afterwards: it is still there"), "{errors:?}");
+    let still_there =
+        "checked afterwards: still there, but GitHub may still carry the deletion out";
+    assert!(any(still_there), "{errors:?}");
     assert!(any("rate limit exhausted until"), "{errors:?}");
     assert!(any("not attempted: rate limit exhausted"), "{errors:?}");
 
@@ -396,14 +405,30 @@ fn failures_mid_prune_leave_a_journal_that_matches_the_server_and_a_rerun_finish
     let outcomes = journal_outcomes(&journal);
     assert_eq!(deleted.len(), 1);
     assert_eq!(with_outcome(&outcomes, "deleted"), deleted);
+    assert_eq!(with_outcome(&outcomes, "failed").len(), 1);
     assert!(with_outcome(&outcomes, "failed").is_subset(&active));
-    assert!(with_outcome(&outcomes, "unknown").is_empty());
+    let unknown = with_outcome(&outcomes, "unknown");
+    assert_eq!(unknown.len(), 2);
+    assert!(unknown.is_subset(&active));
     assert_eq!(outcomes.len(), 4, "only attempted versions are journaled");
 
-    // The same command again continues where the first stopped.
+    // The same command again first settles the unknown lines (still there:
+    // failed), then continues where the first run stopped.
     let second = fixture.run_with(prune, &["--journal", &journal]);
     second.assert_code(0);
     assert_eq!(second.json()["summary"]["deleted"], 9);
+    let settled: Vec<Value> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .filter(|record: &Value| record["reason"] == "settled by a later run: still there")
+        .collect();
+    let settled_ids: Ids = settled
+        .iter()
+        .map(|record| record["version_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(settled_ids, unknown);
+    assert!(settled.iter().all(|record| record["outcome"] == "failed"));
     let (deleted, active) = fixture.server_state(&acme, "npm", "lib");
     assert_eq!(active, keep);
     assert_eq!(deleted.len(), 10);
@@ -570,7 +595,26 @@ fn bad_input_exits_non_zero_with_one_line_and_sends_nothing() {
             "versions --user octocat --type npm --name x --state deleted".to_string(),
             "--state deleted needs --org or --me",
         ),
-        (format!("versions {npm} --base-url ftp://x"), "not an http"),
+        (
+            format!("versions {npm} --base-url ftp://x"),
+            "must be an http or https URL",
+        ),
+        (
+            "versions --org acme --type npm --name .".to_string(),
+            "invalid value '.' for '--name <NAME>'",
+        ),
+        (
+            "delete --org acme --type npm --name ..".to_string(),
+            "invalid value '..' for '--name <NAME>'",
+        ),
+        (
+            "restore --org acme --type npm --name ..".to_string(),
+            "invalid value '..' for '--name <NAME>'",
+        ),
+        (
+            "packages --org .. --type npm".to_string(),
+            "invalid value '..' for '--org <ORG>'",
+        ),
         (
             format!("versions {npm} --token-file /nonexistent/t"),
             "cannot read token file",
@@ -586,6 +630,11 @@ fn bad_input_exits_non_zero_with_one_line_and_sends_nothing() {
         assert!(err.contains(expected), "{line}: {err}");
         assert!(run.stdout.is_empty(), "{line}: {}", run.stdout);
     }
+
+    // An empty name, which whitespace-split command lines cannot show.
+    let run = fixture.run_with("restore --org acme --type npm", &["--name", ""]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("must not be empty"), "{}", run.stderr);
 
     // No token anywhere.
     let mut command = fixture.command("versions --org acme --type container --name app", &[]);
@@ -651,6 +700,32 @@ fn the_token_is_never_printed() {
             assert!(!run.stderr.is_empty(), "{line}: -v says something");
         }
     }
+    // A token in the API root (user info, a query or a fragment) is
+    // refused before anything is sent, and not echoed, with or without -v.
+    fixture.github.clear_requests();
+    let base = fixture.github.base_url();
+    let in_url = [
+        base.replacen("http://", &format!("http://x-access-token:{secret}@"), 1),
+        base.replacen("http://", &format!("http://{secret}@"), 1),
+        format!("{base}/?access_token={secret}"),
+        format!("{base}#{secret}"),
+    ];
+    for url in &in_url {
+        let line = "versions -v --org acme --type container --name app";
+        let with_flag = fixture.command(line, &["--base-url", url]);
+        let mut with_env = fixture.command(line, &[]);
+        with_env.env("GITHUB_API_URL", url);
+        for (command, source) in [(with_flag, "--base-url"), (with_env, "GITHUB_API_URL")] {
+            let run = run_command(command);
+            run.assert_code(2);
+            assert!(!run.stdout.contains(secret), "{url}: {}", run.stdout);
+            assert!(!run.stderr.contains(secret), "{url}: {}", run.stderr);
+            let said = format!("error: {source} must not");
+            assert!(run.stderr.starts_with(&said), "{url}: {}", run.stderr);
+        }
+    }
+    assert!(fixture.github.requests().is_empty());
+
     // A rejected token is explained without being shown.
     let wrong = "ghp_WrongTokenAlsoSecret";
     let mut command = fixture.command("versions -v --org acme --type container --name app", &[]);
@@ -749,13 +824,38 @@ fn listing_and_single_item_commands() {
     let document = run.json();
     assert_eq!(document["outcome"], "deleted");
     let journal = document["journal"].as_str().unwrap().to_string();
-    let data_dir = fixture.dir.join("data/ghpkg/journal").display().to_string();
+    let data_dir = fixture.data_dir().join("journal").display().to_string();
     assert!(journal.starts_with(&data_dir), "{journal}");
     assert!(!fixture.github.package_exists(&acme, "npm", "lib"));
     fixture
         .run_with("restore --journal", &[&journal])
         .assert_code(0);
     assert!(fixture.github.package_exists(&acme, "npm", "lib"));
+    // Again: the package is there, so nothing is sent to restore it.
+    fixture.github.clear_requests();
+    let again = fixture.run_with("restore --json --journal", &[&journal]);
+    again.assert_code(0);
+    assert_eq!(again.json()["results"][0]["result"], "already-active");
+    assert_eq!(fixture.requests("POST"), 0);
+    // Deleted again, and another package of that name published since: it
+    // is not the one the journal means, and restore says so.
+    let run = fixture.run("delete --org acme --type npm --name lib --json");
+    run.assert_code(0);
+    let journal = run.json()["journal"].as_str().unwrap().to_string();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.contains(r#""package_id":"#), "{text}");
+    fixture.github.add_package(&acme, "npm", "lib", "public");
+    fixture.github.clear_requests();
+    let run = fixture.run_with("restore --json --journal", &[&journal]);
+    run.assert_code(1);
+    let result = &run.json()["results"][0];
+    assert_eq!(result["result"], "failed");
+    let error = result["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("a different npm package named 'lib' exists now"),
+        "{error}"
+    );
+    assert_eq!(fixture.requests("POST"), 0);
 
     // Docker migration conflicts, and the authenticated user's packages.
     fixture
@@ -773,11 +873,163 @@ fn listing_and_single_item_commands() {
     run.assert_code(0);
     assert_eq!(run.json()["packages"][0]["name"], "mine");
     assert_eq!(run.json()["owner"], serde_json::json!({"kind": "me"}));
+
+    // The authenticated user's journal lines name the owner as such.
+    let mine = fixture.github.add_versions(&octocat, "npm", "mine", 2);
+    let journal = fixture.journal("me.jsonl");
+    let delete = format!("delete --me --type npm --name mine --version {}", mine[0]);
+    fixture
+        .run_with(&delete, &["--journal", &journal])
+        .assert_code(0);
+    let outcomes = journal_outcomes(&journal);
+    assert_eq!(outcomes[&mine[0]], "deleted");
+    for line in std::fs::read_to_string(&journal).unwrap().lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["owner_kind"], "me", "{line}");
+        assert_eq!(record["owner"], "@me", "{line}");
+        assert_eq!(record["login"], "octocat", "{line}");
+    }
+    fixture
+        .run_with("restore --journal", &[&journal])
+        .assert_code(0);
+    let (deleted, _) = fixture.server_state(&octocat, "npm", "mine");
+    assert!(deleted.is_empty());
+
+    // An owner GitHub does not know: the hint is about the owner.
+    let nobody = Matcher::PathContains("/orgs/nobody/".into());
+    fixture
+        .github
+        .inject(Fault::new(FaultKind::Status(404)).on(nobody));
+    let run = fixture.run("packages --org nobody --type npm");
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: not found: no owner matching --org nobody that the token can see"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_deletion_github_carries_out_late_is_journaled_unknown_and_restored() {
+    let fixture = Fixture::new("late");
+    let acme = Owner::org("acme");
+    fixture.github.add_package(&acme, "npm", "lib", "private");
+    let ids = fixture.github.add_versions(&acme, "npm", "lib", 4);
+    let (a, b, c) = (ids[0], ids[1], ids[2]);
+    let journal = fixture.journal("late.jsonl");
+    let delete = |id: i64| {
+        let line = format!("delete --org acme --type npm --name lib --version {id}");
+        fixture.run_with(&line, &["--journal", &journal])
+    };
+    let fail_next_delete = || {
+        let fault = Fault::new(FaultKind::Status(502)).on(Matcher::Method("DELETE".into()));
+        fixture.github.inject(fault);
+    };
+
+    // GitHub answers 502 and has not deleted it when checked: unknown.
+    fail_next_delete();
+    let run = delete(a);
+    run.assert_code(1);
+    let said = format!("unknown whether version {a} (1.0.0) was deleted");
+    assert!(run.stdout.starts_with(&said), "{}", run.stdout);
+    assert_eq!(journal_outcomes(&journal)[&a], "unknown");
+    // ... and carries it out afterwards.
+    fixture
+        .github
+        .set_version_deleted(&acme, "npm", "lib", a, true);
+
+    // The next run with this journal settles `a` (found deleted) before
+    // its own deletion, which is lost the same way but not carried out.
+    fail_next_delete();
+    delete(b).assert_code(1);
+    let outcomes = journal_outcomes(&journal);
+    assert_eq!(outcomes[&a], "deleted");
+    assert_eq!(outcomes[&b], "unknown");
+
+    // Restore takes the unknown line as a candidate: `a` is restored, `b`
+    // is found active and left alone.
+    fixture.github.clear_requests();
+    let run = fixture.run_with("restore --json --journal", &[&journal]);
+    run.assert_code(0);
+    let document = run.json();
+    let results: BTreeMap<i64, String> = document["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let id = r["version_id"].as_i64().unwrap();
+            (id, r["result"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let expected = BTreeMap::from([
+        (a, "restored".to_string()),
+        (b, "already-active".to_string()),
+    ]);
+    assert_eq!(results, expected);
+    assert_eq!(fixture.requests("POST"), 1);
+    let (deleted, _) = fixture.server_state(&acme, "npm", "lib");
+    assert!(deleted.is_empty(), "{deleted:?}");
+
+    // A later run settles `b` as failed: still there.
+    delete(c).assert_code(0);
+    let outcomes = journal_outcomes(&journal);
+    assert_eq!(outcomes[&b], "failed");
+    assert_eq!(outcomes[&c], "deleted");
+}
+
+#[test]
+fn faults_with_concurrent_deletions_leave_an_exact_journal() {
+    let fixture = Fixture::new("concurrent-faults");
+    let acme = Owner::org("acme");
+    fixture.github.add_package(&acme, "npm", "lib", "private");
+    let all = fixture.github.add_versions(&acme, "npm", "lib", 12);
+    let journal = fixture.journal("concurrent.jsonl");
+    // Whichever DELETEs they hit: one carried out but answered 502, one 500
+    // and one reset (neither carried out), one cut-off answer after the
+    // deletion.
+    let faults = [
+        FaultKind::AfterAction(Box::new(FaultKind::Status(502))),
+        FaultKind::Status(500),
+        FaultKind::ConnectionReset,
+        FaultKind::AfterAction(Box::new(FaultKind::TruncatedBody)),
+    ];
+    for kind in faults {
+        let fault = Fault::new(kind).on(Matcher::Method("DELETE".into()));
+        fixture.github.inject(fault);
+    }
+    let prune = "prune --org acme --type npm --name lib --keep-latest 2 --execute --json";
+    let first = fixture.run_with(prune, &["--concurrency", "4", "--journal", &journal]);
+    first.assert_code(1);
+    assert_eq!(fixture.github.pending_faults(), 0);
+    let summary = first.json()["summary"].clone();
+    assert_eq!(summary["deleted"], 8, "{summary}\n{}", first.stdout);
+    assert_eq!(summary["unknown"], 2, "{summary}");
+    assert_eq!(summary["failed"], 0, "{summary}");
+    assert_eq!(summary["skipped"], 0, "{summary}");
+    let (deleted, active) = fixture.server_state(&acme, "npm", "lib");
+    let outcomes = journal_outcomes(&journal);
+    assert_eq!(with_outcome(&outcomes, "deleted"), deleted);
+    let unknown = with_outcome(&outcomes, "unknown");
+    assert_eq!(unknown.len(), 2);
+    assert!(unknown.is_subset(&active));
+    assert_eq!(outcomes.len(), 10);
+
+    let second = fixture.run_with(prune, &["--concurrency", "4", "--journal", &journal]);
+    second.assert_code(0);
+    assert_eq!(second.json()["summary"]["deleted"], 2);
+    let (deleted, active) = fixture.server_state(&acme, "npm", "lib");
+    assert_eq!(active, all[10..].iter().copied().collect());
+    assert_eq!(
+        with_outcome(&journal_outcomes(&journal), "deleted"),
+        deleted
+    );
 }
 
 #[cfg(unix)]
 #[test]
 fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
+    use std::io::{BufRead, BufReader, Read};
     use std::process::Stdio;
     use std::time::{Duration, Instant};
 
@@ -785,19 +1037,18 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
     let acme = Owner::org("acme");
     fixture.github.add_package(&acme, "npm", "lib", "private");
     fixture.github.add_versions(&acme, "npm", "lib", 6);
-    // The first DELETE is held at the server, so Ctrl-C arrives while it is
-    // in flight.
-    let hold = FaultKind::Delay(Duration::from_secs(3));
-    fixture
-        .github
-        .inject(Fault::new(hold).on(Matcher::Method("DELETE".into())));
+    // The first DELETE is held at the server until the test lets it go, so
+    // Ctrl-C arrives while it is in flight, however slow the machine.
+    let gate = fixture.github.hold(Matcher::Method("DELETE".into()));
     let journal = fixture.journal("interrupt.jsonl");
     let prune = "prune --org acme --type npm --name lib --keep-latest 1 --execute";
     let extra = ["--concurrency", "1", "--journal", &journal];
     let mut command = fixture.command(prune, &extra);
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let child = command.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut child = command.spawn().unwrap();
+    // Waiting for an event (the request reaching the server), not for time:
+    // the deadline only turns a hang into a failure.
+    let deadline = Instant::now() + Duration::from_secs(120);
     while fixture.requests("DELETE") == 0 {
         assert!(Instant::now() < deadline, "no DELETE reached the server");
         std::thread::sleep(Duration::from_millis(5));
@@ -805,12 +1056,30 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
     let pid = child.id().to_string();
     let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(kill.success());
+    // `ghpkg` says it was interrupted once it has taken note; only then is
+    // the held deletion let go, so no race decides what happens next.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    loop {
+        let mut line = String::new();
+        let read = stderr.read_line(&mut line).unwrap();
+        said.push_str(&line);
+        assert!(
+            read > 0,
+            "ghpkg ended without taking note of Ctrl-C:\n{said}"
+        );
+        if line.starts_with("interrupted: finishing the deletions in flight") {
+            break;
+        }
+    }
+    assert_eq!(fixture.requests("DELETE"), 1);
+    gate.release();
+    stderr.read_to_string(&mut said).unwrap();
     let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");
-    let said = "interrupted: 4 deletions not attempted; run the same command again to continue";
-    assert!(stderr.contains(said), "{stderr}");
+    assert_eq!(output.status.code(), Some(130), "{stdout}\n{said}");
+    let summary = "interrupted: 4 deletions not attempted; run the same command again to continue";
+    assert!(said.contains(summary), "{said}");
     assert!(
         stdout.contains("deleted 1, kept 1, failed 0, skipped 4"),
         "{stdout}"

@@ -1,6 +1,10 @@
 //! Injected failures: which requests they hit and what the client sees.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::watch;
 
 use crate::recording::RecordedRequest;
 
@@ -127,10 +131,86 @@ pub enum FaultKind {
     },
     /// Carries out the request (a DELETE really deletes), then applies the
     /// inner fault to the response: an outcome-unknown failure. With
-    /// `TruncatedBody` the real answer is cut short; with `Delay` the real
-    /// answer comes late.
+    /// `TruncatedBody` the real answer is cut short; with `Delay` or `Hold`
+    /// the real answer comes late.
     AfterAction(Box<FaultKind>),
+    /// Holds the request until the [`Gate`] is released, then handles it
+    /// normally. Unlike [`FaultKind::Delay`] this does not depend on time:
+    /// a test sees the request in [`requests`](crate::FakeGitHub::requests)
+    /// (recorded before any fault applies), does what it needs while the
+    /// request is in flight, then calls [`Gate::release`]. See also
+    /// [`FakeGitHub::hold`](crate::FakeGitHub::hold).
+    Hold(Gate),
 }
+
+/// Holds back the requests of a [`FaultKind::Hold`] until released.
+///
+/// Clones share one state: releasing any clone releases every request held
+/// by any of them, now and later. A gate never released holds its requests
+/// until the server stops.
+///
+/// ```
+/// use fake_github::Gate;
+///
+/// let gate = Gate::new();
+/// assert!(!gate.is_released());
+/// gate.clone().release();
+/// assert!(gate.is_released());
+/// ```
+#[derive(Clone)]
+pub struct Gate {
+    released: Arc<watch::Sender<bool>>,
+}
+
+impl Gate {
+    /// A closed gate.
+    pub fn new() -> Gate {
+        Gate {
+            released: Arc::new(watch::channel(false).0),
+        }
+    }
+
+    /// Lets every held request (and any later one) through. Callable from
+    /// any thread, with or without a runtime.
+    pub fn release(&self) {
+        self.released.send_replace(true);
+    }
+
+    /// Whether [`release`](Self::release) was called.
+    pub fn is_released(&self) -> bool {
+        *self.released.borrow()
+    }
+
+    /// Waits until the gate is released.
+    pub(crate) async fn wait(&self) {
+        let mut released = self.released.subscribe();
+        // The sender lives as long as `self`, so this only ends on release.
+        let _ = released.wait_for(|released| *released).await;
+    }
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate::new()
+    }
+}
+
+impl fmt::Debug for Gate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gate")
+            .field("released", &self.is_released())
+            .finish()
+    }
+}
+
+/// Clones of one gate are equal; separately created gates are not.
+impl PartialEq for Gate {
+    fn eq(&self, other: &Gate) -> bool {
+        Arc::ptr_eq(&self.released, &other.released)
+    }
+}
+
+impl Eq for Gate {}
 
 #[cfg(test)]
 mod tests {

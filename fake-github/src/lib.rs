@@ -38,7 +38,8 @@
 //! - **Faults** ([`FakeGitHub::inject`]) make matching requests fail in the
 //!   ways clients must survive: 5xx, 429, secondary and primary rate limits,
 //!   truncated bodies, delays, connection resets, and failures after the
-//!   request was carried out.
+//!   request was carried out; [`FakeGitHub::hold`] keeps matching requests
+//!   in flight until the test releases them.
 //! - **Recording**: every request is logged ([`FakeGitHub::requests`])
 //!   before any fault applies, path and query exactly as sent.
 //!
@@ -106,7 +107,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use fault::{Fault, FaultKind, Matcher};
+pub use fault::{Fault, FaultKind, Gate, Matcher};
 pub use recording::RecordedRequest;
 pub use store::{Owner, StoredVersion, VersionSpec};
 
@@ -304,6 +305,33 @@ impl FakeGitHub {
     /// Queues a fault; see [`Fault`] for how requests use faults up.
     pub fn inject(&self, fault: Fault) {
         self.store().inject(fault);
+    }
+
+    /// Holds the next request `matcher` accepts until the returned gate is
+    /// released ([`FaultKind::Hold`]), then handles it normally.
+    pub fn hold(&self, matcher: Matcher) -> Gate {
+        let gate = Gate::new();
+        self.inject(Fault::new(FaultKind::Hold(gate.clone())).on(matcher));
+        gate
+    }
+
+    /// Marks a version deleted (`true`) or active again, as if a request
+    /// had done it, without any request: e.g. a deletion GitHub carried out
+    /// after its client had given up on the answer.
+    ///
+    /// # Panics
+    ///
+    /// If the package was never added or has no version `id`.
+    pub fn set_version_deleted(
+        &self,
+        owner: &Owner,
+        package_type: &str,
+        package: &str,
+        id: i64,
+        deleted: bool,
+    ) {
+        self.store()
+            .set_version_deleted(owner, package_type, package, id, deleted);
     }
 
     /// How many uses of injected faults are left.

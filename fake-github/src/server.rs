@@ -272,6 +272,10 @@ async fn apply_fault(
             tokio::time::sleep(delay).await;
             Outcome::Reply(acted.unwrap_or_else(|| carry_out(store, context, request)))
         }
+        FaultKind::Hold(gate) => {
+            gate.wait().await;
+            Outcome::Reply(acted.unwrap_or_else(|| carry_out(store, context, request)))
+        }
         FaultKind::ConnectionReset => Outcome::Reset,
         FaultKind::TruncatedBody => {
             let is_read = matches!(request.method.as_str(), "GET" | "HEAD");

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 
 use crate::fault::{Fault, FaultKind};
 use crate::recording::RecordedRequest;
@@ -581,6 +581,27 @@ impl Store {
             Some(&(owner_slot, version_slot)) if owner_slot == package_slot => Some(version_slot),
             _ => None,
         }
+    }
+
+    pub(crate) fn set_version_deleted(
+        &mut self,
+        owner: &Owner,
+        package_type: &str,
+        package: &str,
+        id: i64,
+        deleted: bool,
+    ) {
+        let package_slot = self.seeded_package_slot(owner, package_type, package);
+        let version_slot = self.version_slot(package_slot, id).unwrap_or_else(|| {
+            panic!("fake-github: no version {id} in {owner:?}/{package_type}/{package}")
+        });
+        let package = &mut self.packages[package_slot];
+        let deleted_at = deleted.then(|| {
+            package.versions[version_slot]
+                .deleted_at
+                .unwrap_or_else(|| Utc::now().trunc_subsecs(0))
+        });
+        package.set_deleted(version_slot, deleted_at);
     }
 
     pub(crate) fn stored_versions(

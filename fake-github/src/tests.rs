@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
+use crate::{FakeGitHub, Fault, FaultKind, Gate, Matcher, Owner, VersionSpec};
 
 /// A plain reqwest client. In a workspace build reqwest has github-packages'
 /// `rustls-no-provider` feature, which needs a process-wide crypto provider.
@@ -792,6 +792,101 @@ async fn delay_fault_and_latency_hold_back_the_response() {
     let started = Instant::now();
     assert_eq!(api.get(VERSIONS).await.status(), StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_millis(200));
+}
+
+/// Waits (without assuming how long it takes) until the server has
+/// recorded `count` requests.
+async fn until_recorded(github: &FakeGitHub, count: usize) {
+    while github.requests().len() < count {
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+#[tokio::test]
+async fn hold_keeps_a_request_in_flight_until_the_gate_is_released() {
+    let (api, ids) = with_versions(3).await;
+    let acme = Owner::org("acme");
+    let deleted = |id: i64| {
+        api.github
+            .versions(&acme, "npm", "tool")
+            .iter()
+            .any(|version| version.id == id && version.deleted)
+    };
+    let gate = api.github.hold(Matcher::Method("DELETE".into()));
+    assert!(!gate.is_released());
+    let client = api.client.clone();
+    let url = api.url(&format!("{VERSIONS}/{}", ids[0]));
+    let held = tokio::spawn(async move {
+        client
+            .delete(url)
+            .bearer_auth(FakeGitHub::TOKEN)
+            .send()
+            .await
+            .map(|response| response.status())
+    });
+    until_recorded(&api.github, 1).await;
+    // Received, not carried out, not answered; other requests still flow.
+    assert!(!deleted(ids[0]));
+    assert_eq!(api.get(VERSIONS).await.status(), StatusCode::OK);
+    assert!(!held.is_finished());
+    assert_eq!(api.github.pending_faults(), 0);
+    gate.release();
+    assert_eq!(held.await.unwrap().unwrap(), StatusCode::NO_CONTENT);
+    assert!(deleted(ids[0]));
+    // A released gate holds nothing more.
+    let again = Gate::new();
+    again.release();
+    api.github
+        .inject(Fault::new(FaultKind::Hold(again)).on(Matcher::Method("DELETE".into())));
+    let response = api.delete(&format!("{VERSIONS}/{}", ids[1])).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    // After the action, the answer is held but the deletion is done.
+    let late = Gate::new();
+    api.github.inject(
+        Fault::new(FaultKind::AfterAction(Box::new(FaultKind::Hold(
+            late.clone(),
+        ))))
+        .on(Matcher::Method("POST".into())),
+    );
+    let client = api.client.clone();
+    let url = api.url(&format!("{VERSIONS}/{}/restore", ids[0]));
+    let before = api.github.requests().len();
+    let held = tokio::spawn(async move {
+        client
+            .post(url)
+            .bearer_auth(FakeGitHub::TOKEN)
+            .send()
+            .await
+            .map(|response| response.status())
+    });
+    until_recorded(&api.github, before + 1).await;
+    while deleted(ids[0]) {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert!(!held.is_finished());
+    late.release();
+    assert_eq!(held.await.unwrap().unwrap(), StatusCode::NO_CONTENT);
+    assert_eq!(late, late.clone());
+    assert_ne!(late, Gate::new());
+}
+
+#[tokio::test]
+async fn versions_can_be_marked_deleted_without_a_request() {
+    let (api, ids) = with_versions(2).await;
+    let acme = Owner::org("acme");
+    api.github
+        .set_version_deleted(&acme, "npm", "tool", ids[0], true);
+    let deleted: Vec<i64> = listed_ids(&api.get_json(&format!("{VERSIONS}?state=deleted")).await);
+    assert_eq!(deleted, [ids[0]]);
+    let version = api.get_json(&format!("{VERSIONS}/{}", ids[0])).await;
+    assert!(version["deleted_at"].is_string());
+    api.github
+        .set_version_deleted(&acme, "npm", "tool", ids[0], false);
+    let active = listed_ids(&api.get_json(VERSIONS).await);
+    assert_eq!(active.len(), 2);
+    assert_eq!(api.github.requests().len(), 3, "only the test's own reads");
 }
 
 #[tokio::test]
