@@ -2,6 +2,7 @@
 //! and listing defaults, from code or from the environment.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -63,7 +64,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redacted_url))
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -115,7 +116,12 @@ impl ClientBuilder {
     }
 
     /// The REST API's base URL (default [`DEFAULT_BASE_URL`]); for GitHub
-    /// Enterprise Server `https://HOST/api/v3`.
+    /// Enterprise Server `https://HOST/api/v3`. It must be `https`, except
+    /// for a loopback host (`http://127.0.0.1:PORT`, e.g. a test server),
+    /// and must not hold credentials, a query or a fragment; [`build`]
+    /// refuses it otherwise, without repeating it.
+    ///
+    /// [`build`]: Self::build
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -216,34 +222,97 @@ pub(crate) fn check_page_concurrency(pages: usize) -> Result<(), Error> {
 
 /// Checks the base URL and drops a trailing `/`: the generated operations
 /// append `/orgs/…` to it.
+///
+/// The URL is never echoed in an error (it may hold a token, in its user
+/// information or its query): at most its scheme and host are. Plain `http`
+/// is accepted only for a loopback host (`127.0.0.0/8`, `::1`,
+/// `localhost`), where the token does not cross a network.
 fn normalize_base_url(raw: &str) -> Result<String, Error> {
     let url = Url::parse(raw.trim()).map_err(|error| {
+        // `url`'s parse errors name the problem, never the input.
         Error::config(format!(
-            "the base URL {raw:?} is not a URL ({error}); expected e.g. {DEFAULT_BASE_URL} or https://HOST/api/v3"
+            "the base URL is not a valid URL ({error}); expected e.g. {DEFAULT_BASE_URL} or \
+             https://HOST/api/v3"
         ))
     })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(Error::config(format!(
-            "the base URL {raw:?} must be an http or https URL with a host"
-        )));
-    }
     if !url.username().is_empty() || url.password().is_some() {
-        // Not echoed: it holds credentials.
         return Err(Error::config(
             "the base URL must not contain credentials; pass the token with `token()`",
         ));
     }
+    let Some(host) = url.host_str() else {
+        return Err(Error::config(format!(
+            "the base URL must be an http or https URL with a host (it is a `{}:` URL \
+             without one)",
+            url.scheme()
+        )));
+    };
+    let shown = format!("{}://{host}", url.scheme());
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(host) => {}
+        "http" => {
+            return Err(Error::config(format!(
+                "the base URL ({shown}…) must use https: plain http is accepted only for \
+                 127.0.0.1, ::1 or localhost"
+            )));
+        }
+        _ => {
+            return Err(Error::config(format!(
+                "the base URL ({shown}…) must be an http or https URL (http only for \
+                 127.0.0.1, ::1 or localhost)"
+            )));
+        }
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "the base URL {raw:?} must not have a query or fragment"
+            "the base URL ({shown}…) must not have a query or fragment"
         )));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
+/// `127.0.0.0/8`, `::1` or `localhost`, as a URL's host.
+fn is_loopback(host: &str) -> bool {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|host| host.strip_suffix(']'))
+        .unwrap_or(host);
+    match bare.parse::<IpAddr>() {
+        Ok(address) => address.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// The base URL as `Debug` may show it: scheme, host, port and path, without
+/// user information, query or fragment, which may hold a token.
+fn redacted_url(raw: &str) -> String {
+    let Ok(url) = Url::parse(raw.trim()) else {
+        return "<not a URL; redacted>".to_string();
+    };
+    let Some(host) = url.host_str() else {
+        return format!("{}:<redacted>", url.scheme());
+    };
+    let port = url
+        .port()
+        .map(|port| format!(":{port}"))
+        .unwrap_or_default();
+    let mut shown = format!("{}://{host}{port}{}", url.scheme(), url.path());
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        shown.push_str(" (user information, query or fragment redacted)");
+    }
+    shown
+}
+
 /// reqwest's `rustls-no-provider` needs a process-wide crypto provider.
-/// Install `ring` unless the application installed one already.
-#[cfg(feature = "rustls")]
+/// Install `ring` unless the application installed one already. With
+/// `rustls-aws-lc` also enabled, reqwest falls back on aws-lc-rs by itself,
+/// so nothing is installed.
+#[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
 pub(crate) fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing a race with another thread installing one is fine.
@@ -251,7 +320,7 @@ pub(crate) fn install_crypto_provider() {
     }
 }
 
-#[cfg(not(feature = "rustls"))]
+#[cfg(not(all(feature = "rustls", not(feature = "rustls-aws-lc"))))]
 pub(crate) fn install_crypto_provider() {}
 
 impl Client {
@@ -297,9 +366,58 @@ mod tests {
             normalize_base_url("https://ghe.example.com/api/v3/").unwrap(),
             "https://ghe.example.com/api/v3"
         );
-        assert!(normalize_base_url("ftp://example.com").is_err());
-        let error = normalize_base_url("https://user:secret@example.com").unwrap_err();
-        assert!(!error.to_string().contains("secret"));
+        for loopback in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:8080/api/v3",
+            "http://localhost:3000",
+            "http://LOCALHOST",
+        ] {
+            normalize_base_url(loopback).unwrap();
+        }
+        for refused in [
+            "ftp://example.com",
+            "http://example.com",
+            "http://127.0.0.1.example.com",
+            "http://[::2]",
+            "http://10.0.0.1",
+            "file:///etc/passwd",
+            "mailto:someone@example.com",
+        ] {
+            assert!(normalize_base_url(refused).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn base_url_errors_never_echo_secrets() {
+        for (url, secret) in [
+            ("https://user:secret@example.com", "secret"),
+            ("https://u:ghp_x1@host:99999", "ghp_x1"),
+            ("https://ghp_x2@host:99999", "ghp_x2"),
+            ("ftp://u:ghp_x3@host", "ghp_x3"),
+            ("http://u:ghp_x4@example.com", "ghp_x4"),
+            ("https://example.com/?access_token=ghp_x5", "ghp_x5"),
+            ("https://example.com/#ghp_x6", "ghp_x6"),
+            ("http://example.com/?access_token=ghp_x7", "ghp_x7"),
+            ("ftp://example.com/?access_token=ghp_x8", "ghp_x8"),
+            ("https://[ghp_x9", "ghp_x9"),
+            ("not a url ghp_x10", "ghp_x10"),
+            ("data:ghp_x11", "ghp_x11"),
+        ] {
+            let error = normalize_base_url(url).unwrap_err();
+            let text = error.to_string();
+            assert!(text.contains("base URL"), "{url}: {text}");
+            assert!(!text.contains(secret), "{url}: {text}");
+            assert!(!format!("{error:?}").contains(secret), "{url}: {error:?}");
+            let builder = ClientBuilder::new().base_url(url);
+            assert!(!format!("{builder:?}").contains(secret), "{builder:?}");
+        }
+        // Credentials are named as the problem even where the scheme or the
+        // query is wrong too.
+        let error = normalize_base_url("http://u:ghp_x@example.com/?q=1").unwrap_err();
+        assert!(error.to_string().contains("credentials"), "{error}");
+        let error = normalize_base_url("https://example.com/?access_token=x").unwrap_err();
+        assert!(error.to_string().contains("https://example.com"), "{error}");
     }
 
     #[test]

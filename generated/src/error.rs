@@ -52,9 +52,13 @@ pub enum ErrorKind {
     /// GitHub answered with an error status; see [`Error::status`],
     /// [`Error::message`] and the other accessors.
     Response,
-    /// GitHub refuses to list beyond 10,000 results (`page * per_page`).
+    /// GitHub refuses to list beyond 10,000 results (`page * per_page`) in
+    /// the package lists. When the `Link` header shows that a listing goes
+    /// on past that, the listing ends with this error without requesting
+    /// the page ([`Error::status`] is `None`); if GitHub refuses a page with
+    /// a 400 for that reason, that is this error too.
     PaginationLimit {
-        /// The page that was refused.
+        /// The first page past the limit.
         page: u64,
         /// The page size used.
         per_page: u64,
@@ -76,6 +80,15 @@ pub enum ErrorKind {
     ForeignLink {
         /// The refused URL.
         url: String,
+    },
+    /// GitHub's `Link` header pointed somewhere a listing cannot go on to,
+    /// e.g. a `rel="next"` back to the same or an earlier page, which would
+    /// list items again or loop forever. The listing ends there.
+    InvalidLink {
+        /// The refused URL.
+        url: String,
+        /// What is wrong with it.
+        problem: &'static str,
     },
 }
 
@@ -220,10 +233,26 @@ impl Error {
         })
     }
 
+    pub(crate) fn invalid_link(url: &str, problem: &'static str) -> Self {
+        Error::new(ErrorKind::InvalidLink {
+            url: url.to_string(),
+            problem,
+        })
+    }
+
+    /// A listing reached GitHub's 10,000-result limit: page `page` was not
+    /// requested.
+    pub(crate) fn pagination_limit(call: Call, page: u64, per_page: u64) -> Self {
+        Error::new(ErrorKind::PaginationLimit { page, per_page }).during(call.operation)
+    }
+
     pub(crate) fn transport(call: Call, source: reqwest::Error) -> Self {
         let kind = match call.mutating {
-            // A connection that could not be opened carried nothing.
-            Some(method) if !source.is_connect() => ErrorKind::OutcomeUnknown { method },
+            // A connection that could not be opened, or a request that could
+            // not be built, carried nothing.
+            Some(method) if !source.is_connect() && !source.is_builder() => {
+                ErrorKind::OutcomeUnknown { method }
+            }
             _ => ErrorKind::Transport,
         };
         Error::new(kind).with_source(source).during(call.operation)
@@ -245,7 +274,8 @@ impl Error {
         let kind = match (call.mutating, call.page) {
             (Some(method), _) if status.is_server_error() => ErrorKind::OutcomeUnknown { method },
             (_, Some((page, per_page)))
-                if status == StatusCode::BAD_REQUEST && page * per_page > 10_000 =>
+                if status == StatusCode::BAD_REQUEST
+                    && page.saturating_mul(per_page) > crate::pagination::GITHUB_RESULT_LIMIT =>
             {
                 ErrorKind::PaginationLimit { page, per_page }
             }
@@ -361,13 +391,15 @@ impl Error {
         self.0.response.as_ref()?.token_scopes.as_deref()
     }
 
-    /// Accepted scopes the token does not have (empty if either header is
-    /// absent).
+    /// Accepted scopes the token does not have, counting the scopes a held
+    /// scope implies (`write:packages` implies `read:packages`;
+    /// `delete:packages` implies nothing). Empty if either header is absent
+    /// or empty (a fine-grained token or an app's token has no scopes).
     pub fn missing_scopes(&self) -> Vec<&str> {
         match (self.accepted_scopes(), self.token_scopes()) {
-            (Some(accepted), Some(held)) => accepted
+            (Some(accepted), Some(held)) if !accepted.is_empty() && !held.is_empty() => accepted
                 .iter()
-                .filter(|scope| !held.contains(scope))
+                .filter(|scope| !grants(held, scope))
                 .map(String::as_str)
                 .collect(),
             _ => Vec::new(),
@@ -377,17 +409,6 @@ impl Error {
     /// `true` when a `DELETE` or `POST` may or may not have been carried out.
     pub fn is_outcome_unknown(&self) -> bool {
         matches!(self.0.kind, ErrorKind::OutcomeUnknown { .. })
-    }
-
-    /// A successful answer whose body was cut off: worth reading again.
-    pub(crate) fn is_cut_off(&self) -> bool {
-        self.0.kind == ErrorKind::Transport
-            && self
-                .0
-                .source
-                .as_deref()
-                .and_then(|source| source.downcast_ref::<reqwest::Error>())
-                .is_some_and(|error| error.is_body() || error.is_decode())
     }
 
     /// `true` when the request timed out.
@@ -437,7 +458,7 @@ impl Error {
             )?;
         } else if status == StatusCode::FORBIDDEN {
             match (&response.accepted_scopes, &response.token_scopes) {
-                (Some(accepted), Some(held)) => {
+                (Some(accepted), Some(held)) if !accepted.is_empty() && !held.is_empty() => {
                     let missing = self.missing_scopes();
                     write!(
                         f,
@@ -494,8 +515,8 @@ impl fmt::Display for Error {
             ErrorKind::Response => self.fmt_response(f),
             ErrorKind::PaginationLimit { page, per_page } => write!(
                 f,
-                "GitHub lists at most 10,000 results and refused page {page} of {per_page}; \
-                 narrow the listing (e.g. list versions by `state`) to see the rest"
+                "GitHub lists at most 10,000 results, so page {page} of {per_page} is not \
+                 listed; narrow the listing (e.g. by `visibility`) to see the rest"
             ),
             ErrorKind::OutcomeUnknown { method } => {
                 write!(f, "the outcome of the {method} is unknown (")?;
@@ -539,6 +560,11 @@ impl fmt::Display for Error {
                 "GitHub's Link header points to another host ({url}); it was not followed, \
                  so the token was not sent there"
             ),
+            ErrorKind::InvalidLink { url, problem } => write!(
+                f,
+                "GitHub's Link header points to {url}, which {problem}; the listing stops \
+                 there rather than list items twice or loop"
+            ),
         }
     }
 }
@@ -567,6 +593,18 @@ impl StdError for Error {
             .as_deref()
             .map(|source| source as &(dyn StdError + 'static))
     }
+}
+
+/// Whether the `held` scopes grant `scope`, directly or by implication.
+fn grants(held: &[String], scope: &str) -> bool {
+    // GitHub: `write:packages` includes `read:packages`; `delete:packages`
+    // includes neither.
+    let implied_by: &[&str] = match scope {
+        "read:packages" => &["write:packages"],
+        _ => &[],
+    };
+    held.iter()
+        .any(|held| held == scope || implied_by.contains(&held.as_str()))
 }
 
 impl From<GeneratedError> for Error {
@@ -602,6 +640,64 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("may be missing delete:packages"), "{text}");
         assert!(text.contains("https://docs.github.com/rest"), "{text}");
+    }
+
+    fn forbidden(accepted: &'static str, held: &'static str) -> Error {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-accepted-oauth-scopes",
+            HeaderValue::from_static(accepted),
+        );
+        headers.insert("x-oauth-scopes", HeaderValue::from_static(held));
+        Error::response(
+            Call::write("restore_package_for_org", "POST"),
+            StatusCode::FORBIDDEN,
+            &headers,
+            br#"{"message":"Forbidden"}"#,
+        )
+    }
+
+    #[test]
+    fn scope_hints_count_implied_scopes() {
+        // write:packages implies read:packages.
+        let error = forbidden("read:packages, write:packages", "write:packages");
+        assert!(error.missing_scopes().is_empty());
+        assert!(!error.to_string().contains("may be missing"), "{error}");
+        // delete:packages implies neither.
+        let error = forbidden(
+            "read:packages, write:packages",
+            "delete:packages, read:packages",
+        );
+        assert_eq!(error.missing_scopes(), ["write:packages"]);
+        let error = forbidden("delete:packages, read:packages", "delete:packages");
+        assert_eq!(error.missing_scopes(), ["read:packages"]);
+        let error = forbidden("delete:packages, read:packages", "write:packages");
+        assert_eq!(error.missing_scopes(), ["delete:packages"]);
+    }
+
+    #[test]
+    fn scope_hints_skip_empty_lists() {
+        // A fine-grained token has no scopes; an endpoint may name none.
+        for (accepted, held) in [("read:packages", ""), ("", "read:packages"), ("", "")] {
+            let error = forbidden(accepted, held);
+            assert!(error.missing_scopes().is_empty(), "{accepted:?} {held:?}");
+            let text = error.to_string();
+            assert!(!text.contains("[]"), "{text}");
+            assert!(text.contains("the token may lack a scope"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_page_limit_check_does_not_overflow() {
+        let call = Call {
+            page: Some((u64::MAX, u64::MAX)),
+            ..Call::read("list_packages_for_organization")
+        };
+        let error = Error::response(call, StatusCode::BAD_REQUEST, &HeaderMap::new(), b"");
+        assert!(
+            matches!(error.kind(), ErrorKind::PaginationLimit { .. }),
+            "{error:?}"
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! - listings as streams that follow GitHub's `Link` header, fetching pages
 //!   concurrently once the last page is known ([`Client::packages`],
 //!   [`Client::versions`]);
+//! - path parameters checked before anything is sent: a value that would
+//!   change the requested path (`..`, `\`, an empty segment) is an error;
 //! - retries with backoff that honour GitHub's rate limits, and never repeat
 //!   a `DELETE` or `POST` whose outcome is unknown ([`RetryPolicy`]);
 //! - one error type, [`Error`], that says what to do next.
@@ -44,9 +46,9 @@
 //!
 //! The generated builders stay available for everything else, e.g.
 //! `client.get_package_for_organization().org("octo-org")…send().await`,
-//! with the same headers, retries and rate-limit bookkeeping (except that a
-//! successful answer whose body is cut off is not read again); their error,
-//! [`GeneratedError`], converts into [`Error`] with `?`.
+//! with the same headers, retries and rate-limit bookkeeping; their error,
+//! [`GeneratedError`], converts into [`Error`] with `?`. (They do not check
+//! path parameters: a value like `..` is theirs to avoid.)
 //!
 //! # How the crate is organised
 //!
@@ -72,6 +74,30 @@
 //! - `rustls-aws-lc`: rustls with reqwest's default provider, aws-lc-rs (its
 //!   build compiles C).
 //! - `native-tls`: the platform's TLS library.
+//!
+//! ## The default feature and other users of reqwest
+//!
+//! **Read this if your application also uses reqwest.** To keep aws-lc-rs
+//! out of the build, the default `rustls` feature turns on reqwest's
+//! `rustls-no-provider` feature. Cargo features are shared by the whole
+//! dependency graph, so *every* `reqwest::Client` in the process then needs
+//! a process-wide rustls crypto provider, and building one while none is
+//! installed panics ("No rustls crypto provider is configured").
+//!
+//! This crate installs `ring` as the process-wide default provider, unless
+//! one is installed already, when a [`Client`] is built
+//! ([`ClientBuilder::build`], [`Client::from_env`]) or a
+//! [`runtime::Runtime`] is made (`Runtime::default()`, which the generated
+//! `Client::new` takes). An application that builds its own reqwest clients
+//! must do one of these:
+//!
+//! - build this crate's [`Client`] before any other `reqwest::Client`;
+//! - or install a provider itself at start-up, before building any client:
+//!   `rustls::crypto::ring::default_provider().install_default()` (or
+//!   aws-lc-rs's); this crate then uses it and installs nothing;
+//! - or use `default-features = false, features = ["rustls-aws-lc"]` (or
+//!   `native-tls`): reqwest then brings its own provider and this crate
+//!   installs nothing, even when `rustls` is enabled as well.
 #![warn(missing_docs)]
 
 #[rustfmt::skip]

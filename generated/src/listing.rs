@@ -10,15 +10,18 @@ use futures_core::Stream;
 use crate::Client;
 use crate::config::{check_page_concurrency, check_per_page};
 use crate::error::{Call, Error};
-use crate::owner::Owner;
-use crate::pagination::{self, FirstPage, Items, Page};
-use crate::path::check_segment;
-use crate::retry::generated_cut_off;
+use crate::owner::{Owner, check_package, per_owner};
+use crate::pagination::{self, FirstPage, GITHUB_RESULT_LIMIT, Items, Page};
+use crate::path::check_package_type;
 use crate::types::{Package, PackageType, PackageVersion, PackageVersionState, PackageVisibility};
 
 /// The packages of one type an owner has: a [`Stream`] of
 /// `Result<Package, Error>`, made by [`Client::packages`]. Nothing is sent
 /// until it is first polled.
+///
+/// GitHub lists at most 10,000 packages (`page * per_page`); a listing that
+/// reaches that ends with [`crate::ErrorKind::PaginationLimit`] without
+/// requesting the page past it.
 pub struct PackageList {
     client: Client,
     owner: Owner,
@@ -91,6 +94,69 @@ impl Client {
     }
 }
 
+/// What [`PackageList`] and [`VersionList`] share: the page size and
+/// concurrency setters, the `Stream` that starts on the first poll, and
+/// `Debug`.
+macro_rules! listing {
+    ($list:ident, $item:ty, debug: [$($field:ident),*]) => {
+        impl $list {
+            /// Items per page, 1 to 100 (default: the client's, 100 unless set).
+            pub fn per_page(mut self, per_page: u8) -> Self {
+                self.per_page = per_page;
+                self
+            }
+
+            /// Pages fetched at once once the last page is known (default: the
+            /// client's, 4 unless set); 1 follows `rel="next"` one page at a
+            /// time. The pages are fetched by tasks on the current tokio
+            /// runtime, at most this many ahead of the page being read, so
+            /// a consumer that takes its time over each item does not hold
+            /// them up.
+            pub fn concurrency(mut self, pages: usize) -> Self {
+                self.concurrency = pages;
+                self
+            }
+
+            /// The checks every listing makes before sending anything.
+            fn check_common(&self) -> Result<(), Error> {
+                check_per_page(self.per_page)?;
+                check_page_concurrency(self.concurrency)
+            }
+        }
+
+        impl Stream for $list {
+            type Item = Result<$item, Error>;
+
+            fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+                let this = self.get_mut();
+                if this.items.is_none() {
+                    this.items = Some(match this.check_common() {
+                        Ok(()) => this.start(),
+                        Err(error) => pagination::failed(error),
+                    });
+                }
+                this.items
+                    .as_mut()
+                    .map_or(Poll::Ready(None), |items| items.as_mut().poll_next(cx))
+            }
+        }
+
+        impl fmt::Debug for $list {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($list))
+                    $(.field(stringify!($field), &self.$field))*
+                    .field("per_page", &self.per_page)
+                    .field("concurrency", &self.concurrency)
+                    .field("started", &self.items.is_some())
+                    .finish()
+            }
+        }
+    };
+}
+
+listing!(PackageList, Package, debug: [owner, package_type, visibility]);
+listing!(VersionList, PackageVersion, debug: [owner, package_type, package_name, state]);
+
 impl PackageList {
     /// Only packages with this visibility.
     pub fn visibility(mut self, visibility: PackageVisibility) -> Self {
@@ -98,87 +164,53 @@ impl PackageList {
         self
     }
 
-    /// Items per page, 1 to 100 (default: the client's, 100 unless set).
-    pub fn per_page(mut self, per_page: u8) -> Self {
-        self.per_page = per_page;
-        self
-    }
-
-    /// Pages fetched at once once the last page is known (default: the
-    /// client's, 4 unless set); 1 follows `rel="next"` one page at a time.
-    pub fn concurrency(mut self, pages: usize) -> Self {
-        self.concurrency = pages;
-        self
-    }
-
     fn start(&self) -> Items<Package> {
         let checked = self
             .owner
             .check()
-            .and_then(|()| check_per_page(self.per_page))
-            .and_then(|()| check_page_concurrency(self.concurrency));
+            .and_then(|()| check_package_type(&self.package_type));
         if let Err(error) = checked {
             return pagination::failed(error);
         }
-        let call = Call::read(match self.owner {
-            Owner::Org(_) => "list_packages_for_organization",
-            Owner::User(_) => "list_packages_for_user",
-            Owner::AuthenticatedUser => "list_packages_for_authenticated_user",
-        });
         let client = self.client.clone();
         let owner = self.owner.clone();
         let package_type = self.package_type.clone();
         let visibility = self.visibility.clone();
         let per_page = i64::from(self.per_page);
         let first: FirstPage<Package> = Box::pin(async move {
-            let (client, owner) = (&client, &owner);
-            let send = || {
-                let package_type = package_type.clone();
-                let visibility = visibility.clone();
-                async move {
-                    match owner {
-                        Owner::Org(org) => {
-                            let mut request = client
-                                .list_packages_for_organization()
-                                .org(org)
-                                .package_type(package_type)
-                                .per_page(per_page);
-                            if let Some(visibility) = visibility {
-                                request = request.visibility(visibility);
-                            }
-                            request.send().await
-                        }
-                        Owner::User(username) => {
-                            let mut request = client
-                                .list_packages_for_user()
-                                .username(username)
-                                .package_type(package_type)
-                                .per_page(per_page);
-                            if let Some(visibility) = visibility {
-                                request = request.visibility(visibility);
-                            }
-                            request.send().await
-                        }
-                        Owner::AuthenticatedUser => {
-                            let mut request = client
-                                .list_packages_for_authenticated_user()
-                                .package_type(package_type)
-                                .per_page(per_page);
-                            if let Some(visibility) = visibility {
-                                request = request.visibility(visibility);
-                            }
-                            request.send().await
-                        }
+            per_owner!(
+                &owner,
+                client,
+                Page::first,
+                read,
+                [
+                    list_packages_for_organization,
+                    list_packages_for_user,
+                    list_packages_for_authenticated_user
+                ],
+                |request| {
+                    let request = request.package_type(package_type).per_page(per_page);
+                    match visibility {
+                        Some(visibility) => request.visibility(visibility),
+                        None => request,
                     }
                 }
-            };
-            let result = client
-                .inner
-                .again_if_cut_off(call.operation, generated_cut_off, send)
-                .await;
-            Page::first(call, result).await
+            )
         });
-        pagination::items(self.client.clone(), call, self.concurrency, first)
+        pagination::items(
+            self.client.clone(),
+            read_call(
+                &self.owner,
+                [
+                    "list_packages_for_organization",
+                    "list_packages_for_user",
+                    "list_packages_for_authenticated_user",
+                ],
+            ),
+            self.concurrency,
+            Some(GITHUB_RESULT_LIMIT),
+            first,
+        )
     }
 }
 
@@ -192,42 +224,18 @@ impl VersionList {
         self
     }
 
-    /// Items per page, 1 to 100 (default: the client's, 100 unless set).
-    pub fn per_page(mut self, per_page: u8) -> Self {
-        self.per_page = per_page;
-        self
-    }
-
-    /// Pages fetched at once once the last page is known (default: the
-    /// client's, 4 unless set); 1 follows `rel="next"` one page at a time.
-    pub fn concurrency(mut self, pages: usize) -> Self {
-        self.concurrency = pages;
-        self
-    }
-
     fn start(&self) -> Items<PackageVersion> {
-        let checked = self
-            .owner
-            .check()
-            .and_then(|()| check_segment("package_name", &self.package_name))
-            .and_then(|()| check_per_page(self.per_page))
-            .and_then(|()| check_page_concurrency(self.concurrency))
-            .and_then(|()| match (&self.owner, self.state) {
+        let checked = check_package(&self.owner, &self.package_type, &self.package_name).and_then(
+            |()| match (&self.owner, self.state) {
                 (Owner::User(_), Some(PackageVersionState::Deleted)) => Err(Error::unsupported(
                     "listing deleted versions of another user's package",
                 )),
                 _ => Ok(()),
-            });
+            },
+        );
         if let Err(error) = checked {
             return pagination::failed(error);
         }
-        let call = Call::read(match self.owner {
-            Owner::Org(_) => "get_all_package_versions_for_package_owned_by_org",
-            Owner::User(_) => "get_all_package_versions_for_package_owned_by_user",
-            Owner::AuthenticatedUser => {
-                "get_all_package_versions_for_package_owned_by_authenticated_user"
-            }
-        });
         let client = self.client.clone();
         let owner = self.owner.clone();
         let package_type = self.package_type.clone();
@@ -235,109 +243,55 @@ impl VersionList {
         let state = self.state;
         let per_page = i64::from(self.per_page);
         let first: FirstPage<PackageVersion> = Box::pin(async move {
-            let (client, owner, package_name) = (&client, &owner, &package_name);
-            let send = || {
-                let package_type = package_type.clone();
-                async move {
-                    match owner {
-                        Owner::Org(org) => {
-                            let mut request = client
-                                .get_all_package_versions_for_package_owned_by_org()
-                                .org(org)
-                                .package_type(package_type)
-                                .package_name(package_name)
-                                .per_page(per_page);
-                            if let Some(state) = state {
-                                request = request.state(state);
-                            }
-                            request.send().await
-                        }
-                        // `active` is GitHub's default, so leaving it out is exact.
-                        Owner::User(username) => {
-                            client
-                                .get_all_package_versions_for_package_owned_by_user()
-                                .username(username)
-                                .package_type(package_type)
-                                .package_name(package_name)
-                                .per_page(per_page)
-                                .send()
-                                .await
-                        }
-                        Owner::AuthenticatedUser => {
-                            let mut request = client
-                                .get_all_package_versions_for_package_owned_by_authenticated_user()
-                                .package_type(package_type)
-                                .package_name(package_name)
-                                .per_page(per_page);
-                            if let Some(state) = state {
-                                request = request.state(state);
-                            }
-                            request.send().await
-                        }
+            let name = package_name.as_str();
+            per_owner!(
+                &owner, client, Page::first, read,
+                org: get_all_package_versions_for_package_owned_by_org |request| {
+                    let request = request.package_type(package_type).package_name(name);
+                    match state {
+                        Some(state) => request.state(state),
+                        None => request,
                     }
-                }
-            };
-            let result = client
-                .inner
-                .again_if_cut_off(call.operation, generated_cut_off, send)
-                .await;
-            Page::first(call, result).await
+                    .per_page(per_page)
+                },
+                // `active` is GitHub's default, so leaving it out is exact.
+                user: get_all_package_versions_for_package_owned_by_user |request| request
+                    .package_type(package_type)
+                    .package_name(name)
+                    .per_page(per_page),
+                me: get_all_package_versions_for_package_owned_by_authenticated_user |request| {
+                    let request = request.package_type(package_type).package_name(name);
+                    match state {
+                        Some(state) => request.state(state),
+                        None => request,
+                    }
+                    .per_page(per_page)
+                },
+            )
         });
-        pagination::items(self.client.clone(), call, self.concurrency, first)
+        pagination::items(
+            self.client.clone(),
+            read_call(
+                &self.owner,
+                [
+                    "get_all_package_versions_for_package_owned_by_org",
+                    "get_all_package_versions_for_package_owned_by_user",
+                    "get_all_package_versions_for_package_owned_by_authenticated_user",
+                ],
+            ),
+            self.concurrency,
+            None,
+            first,
+        )
     }
 }
 
-impl Stream for PackageList {
-    type Item = Result<Package, Error>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if this.items.is_none() {
-            this.items = Some(this.start());
-        }
-        this.items
-            .as_mut()
-            .map_or(Poll::Ready(None), |items| items.as_mut().poll_next(cx))
-    }
-}
-
-impl Stream for VersionList {
-    type Item = Result<PackageVersion, Error>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if this.items.is_none() {
-            this.items = Some(this.start());
-        }
-        this.items
-            .as_mut()
-            .map_or(Poll::Ready(None), |items| items.as_mut().poll_next(cx))
-    }
-}
-
-impl fmt::Debug for PackageList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PackageList")
-            .field("owner", &self.owner)
-            .field("package_type", &self.package_type)
-            .field("visibility", &self.visibility)
-            .field("per_page", &self.per_page)
-            .field("concurrency", &self.concurrency)
-            .field("started", &self.items.is_some())
-            .finish()
-    }
-}
-
-impl fmt::Debug for VersionList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VersionList")
-            .field("owner", &self.owner)
-            .field("package_type", &self.package_type)
-            .field("package_name", &self.package_name)
-            .field("state", &self.state)
-            .field("per_page", &self.per_page)
-            .field("concurrency", &self.concurrency)
-            .field("started", &self.items.is_some())
-            .finish()
-    }
+/// The call of the owner's family among `[org, user, authenticated user]`
+/// operations.
+fn read_call(owner: &Owner, operations: [&'static str; 3]) -> Call {
+    Call::read(match owner {
+        Owner::Org(_) => operations[0],
+        Owner::User(_) => operations[1],
+        Owner::AuthenticatedUser => operations[2],
+    })
 }

@@ -5,12 +5,12 @@
 use std::fmt;
 use std::str::FromStr;
 
+use progenitor_client::ResponseValue;
+
 use crate::Client;
 use crate::error::{Call, Error, GeneratedError};
-use crate::path::{check_segment, check_version_id};
-use crate::retry::generated_cut_off;
+use crate::path::{check_package_type, check_segment, check_version_id};
 use crate::types::{Package, PackageType, PackageVersion};
-use progenitor_client::ResponseValue;
 
 /// Who owns a package.
 ///
@@ -91,8 +91,61 @@ pub(crate) async fn finish<T>(
     }
 }
 
-fn check_package(owner: &Owner, package_name: &str) -> Result<(), Error> {
+/// Sends the generated operation of `owner`'s family (`$org`, `$user` or
+/// `$me`, whose names are also the operation ids), with the owner's path
+/// parameter set and the arm's `|request| …` applied to the builder, and
+/// hands `$finish` the [`Call`] (`Call::$call`) and the result.
+///
+/// The short form applies the same `|request| …` to all three families.
+macro_rules! per_owner {
+    (
+        $owner:expr, $client:expr, $finish:path, $call:ident $(($method:literal))?,
+        org: $org:ident |$org_request:ident| $org_rest:expr,
+        user: $user:ident |$user_request:ident| $user_rest:expr,
+        me: $me:ident |$me_request:ident| $me_rest:expr $(,)?
+    ) => {
+        match $owner {
+            $crate::owner::Owner::Org(org) => {
+                let $org_request = $client.$org().org(org);
+                let call = $crate::error::Call::$call(stringify!($org) $(, $method)?);
+                $finish(call, $org_rest.send().await).await
+            }
+            $crate::owner::Owner::User(username) => {
+                let $user_request = $client.$user().username(username);
+                let call = $crate::error::Call::$call(stringify!($user) $(, $method)?);
+                $finish(call, $user_rest.send().await).await
+            }
+            $crate::owner::Owner::AuthenticatedUser => {
+                let $me_request = $client.$me();
+                let call = $crate::error::Call::$call(stringify!($me) $(, $method)?);
+                $finish(call, $me_rest.send().await).await
+            }
+        }
+    };
+    (
+        $owner:expr, $client:expr, $finish:path, $call:ident $(($method:literal))?,
+        [$org:ident, $user:ident, $me:ident],
+        |$request:ident| $rest:expr $(,)?
+    ) => {
+        per_owner!(
+            $owner, $client, $finish, $call $(($method))?,
+            org: $org |$request| $rest,
+            user: $user |$request| $rest,
+            me: $me |$request| $rest,
+        )
+    };
+}
+pub(crate) use per_owner;
+
+/// Refuses an owner, package type or package name that would change the
+/// requested path.
+pub(crate) fn check_package(
+    owner: &Owner,
+    package_type: &PackageType,
+    package_name: &str,
+) -> Result<(), Error> {
     owner.check()?;
+    check_package_type(package_type)?;
     check_segment("package_name", package_name)
 }
 
@@ -104,52 +157,21 @@ impl Client {
         package_type: PackageType,
         package_name: &str,
     ) -> Result<Package, Error> {
-        check_package(owner, package_name)?;
-        let this = self;
-        let kind = || package_type.clone();
-        match owner {
-            Owner::Org(org) => {
-                let operation = "get_package_for_organization";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.get_package_for_organization()
-                            .org(org)
-                            .package_type(kind())
-                            .package_name(package_name)
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-            Owner::User(username) => {
-                let operation = "get_package_for_user";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.get_package_for_user()
-                            .username(username)
-                            .package_type(kind())
-                            .package_name(package_name)
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-            Owner::AuthenticatedUser => {
-                let operation = "get_package_for_authenticated_user";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.get_package_for_authenticated_user()
-                            .package_type(kind())
-                            .package_name(package_name)
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-        }
+        check_package(owner, &package_type, package_name)?;
+        per_owner!(
+            owner,
+            self,
+            finish,
+            read,
+            [
+                get_package_for_organization,
+                get_package_for_user,
+                get_package_for_authenticated_user
+            ],
+            |request| request
+                .package_type(package_type)
+                .package_name(package_name)
+        )
     }
 
     /// One version of a package.
@@ -160,56 +182,23 @@ impl Client {
         package_name: &str,
         version_id: i64,
     ) -> Result<PackageVersion, Error> {
-        check_package(owner, package_name)?;
+        check_package(owner, &package_type, package_name)?;
         check_version_id(version_id)?;
-        let this = self;
-        let kind = || package_type.clone();
-        match owner {
-            Owner::Org(org) => {
-                let operation = "get_package_version_for_organization";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.get_package_version_for_organization()
-                            .org(org)
-                            .package_type(kind())
-                            .package_name(package_name)
-                            .package_version_id(version_id)
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-            Owner::User(username) => {
-                let operation = "get_package_version_for_user";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.get_package_version_for_user()
-                            .username(username)
-                            .package_type(kind())
-                            .package_name(package_name)
-                            .package_version_id(version_id)
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-            Owner::AuthenticatedUser => {
-                let operation = "get_package_version_for_authenticated_user";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.get_package_version_for_authenticated_user()
-                            .package_type(kind())
-                            .package_name(package_name)
-                            .package_version_id(version_id)
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-        }
+        per_owner!(
+            owner,
+            self,
+            finish,
+            read,
+            [
+                get_package_version_for_organization,
+                get_package_version_for_user,
+                get_package_version_for_authenticated_user
+            ],
+            |request| request
+                .package_type(package_type)
+                .package_name(package_name)
+                .package_version_id(version_id)
+        )
     }
 
     /// Deletes a whole package. Not retried once sent unless GitHub's answer
@@ -220,42 +209,21 @@ impl Client {
         package_type: PackageType,
         package_name: &str,
     ) -> Result<(), Error> {
-        check_package(owner, package_name)?;
-        match owner {
-            Owner::Org(org) => {
-                let result = self
-                    .delete_package_for_org()
-                    .org(org)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
-                    .await;
-                finish(Call::write("delete_package_for_org", "DELETE"), result).await
-            }
-            Owner::User(username) => {
-                let result = self
-                    .delete_package_for_user()
-                    .username(username)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
-                    .await;
-                finish(Call::write("delete_package_for_user", "DELETE"), result).await
-            }
-            Owner::AuthenticatedUser => {
-                let result = self
-                    .delete_package_for_authenticated_user()
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
-                    .await;
-                finish(
-                    Call::write("delete_package_for_authenticated_user", "DELETE"),
-                    result,
-                )
-                .await
-            }
-        }
+        check_package(owner, &package_type, package_name)?;
+        per_owner!(
+            owner,
+            self,
+            finish,
+            write("DELETE"),
+            [
+                delete_package_for_org,
+                delete_package_for_user,
+                delete_package_for_authenticated_user
+            ],
+            |request| request
+                .package_type(package_type)
+                .package_name(package_name)
+        )
     }
 
     /// Restores a package deleted within the last 30 days.
@@ -265,42 +233,21 @@ impl Client {
         package_type: PackageType,
         package_name: &str,
     ) -> Result<(), Error> {
-        check_package(owner, package_name)?;
-        match owner {
-            Owner::Org(org) => {
-                let result = self
-                    .restore_package_for_org()
-                    .org(org)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
-                    .await;
-                finish(Call::write("restore_package_for_org", "POST"), result).await
-            }
-            Owner::User(username) => {
-                let result = self
-                    .restore_package_for_user()
-                    .username(username)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
-                    .await;
-                finish(Call::write("restore_package_for_user", "POST"), result).await
-            }
-            Owner::AuthenticatedUser => {
-                let result = self
-                    .restore_package_for_authenticated_user()
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .send()
-                    .await;
-                finish(
-                    Call::write("restore_package_for_authenticated_user", "POST"),
-                    result,
-                )
-                .await
-            }
-        }
+        check_package(owner, &package_type, package_name)?;
+        per_owner!(
+            owner,
+            self,
+            finish,
+            write("POST"),
+            [
+                restore_package_for_org,
+                restore_package_for_user,
+                restore_package_for_authenticated_user
+            ],
+            |request| request
+                .package_type(package_type)
+                .package_name(package_name)
+        )
     }
 
     /// Deletes one version. Not retried once sent unless GitHub's answer
@@ -312,54 +259,23 @@ impl Client {
         package_name: &str,
         version_id: i64,
     ) -> Result<(), Error> {
-        check_package(owner, package_name)?;
+        check_package(owner, &package_type, package_name)?;
         check_version_id(version_id)?;
-        match owner {
-            Owner::Org(org) => {
-                let result = self
-                    .delete_package_version_for_org()
-                    .org(org)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
-                    .await;
-                finish(
-                    Call::write("delete_package_version_for_org", "DELETE"),
-                    result,
-                )
-                .await
-            }
-            Owner::User(username) => {
-                let result = self
-                    .delete_package_version_for_user()
-                    .username(username)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
-                    .await;
-                finish(
-                    Call::write("delete_package_version_for_user", "DELETE"),
-                    result,
-                )
-                .await
-            }
-            Owner::AuthenticatedUser => {
-                let result = self
-                    .delete_package_version_for_authenticated_user()
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
-                    .await;
-                finish(
-                    Call::write("delete_package_version_for_authenticated_user", "DELETE"),
-                    result,
-                )
-                .await
-            }
-        }
+        per_owner!(
+            owner,
+            self,
+            finish,
+            write("DELETE"),
+            [
+                delete_package_version_for_org,
+                delete_package_version_for_user,
+                delete_package_version_for_authenticated_user
+            ],
+            |request| request
+                .package_type(package_type)
+                .package_name(package_name)
+                .package_version_id(version_id)
+        )
     }
 
     /// Restores a version deleted within the last 30 days.
@@ -370,97 +286,40 @@ impl Client {
         package_name: &str,
         version_id: i64,
     ) -> Result<(), Error> {
-        check_package(owner, package_name)?;
+        check_package(owner, &package_type, package_name)?;
         check_version_id(version_id)?;
-        match owner {
-            Owner::Org(org) => {
-                let result = self
-                    .restore_package_version_for_org()
-                    .org(org)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
-                    .await;
-                finish(
-                    Call::write("restore_package_version_for_org", "POST"),
-                    result,
-                )
-                .await
-            }
-            Owner::User(username) => {
-                let result = self
-                    .restore_package_version_for_user()
-                    .username(username)
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
-                    .await;
-                finish(
-                    Call::write("restore_package_version_for_user", "POST"),
-                    result,
-                )
-                .await
-            }
-            Owner::AuthenticatedUser => {
-                let result = self
-                    .restore_package_version_for_authenticated_user()
-                    .package_type(package_type)
-                    .package_name(package_name)
-                    .package_version_id(version_id)
-                    .send()
-                    .await;
-                finish(
-                    Call::write("restore_package_version_for_authenticated_user", "POST"),
-                    result,
-                )
-                .await
-            }
-        }
+        per_owner!(
+            owner,
+            self,
+            finish,
+            write("POST"),
+            [
+                restore_package_version_for_org,
+                restore_package_version_for_user,
+                restore_package_version_for_authenticated_user
+            ],
+            |request| request
+                .package_type(package_type)
+                .package_name(package_name)
+                .package_version_id(version_id)
+        )
     }
 
     /// Packages that hit a conflict while being migrated from the Docker
     /// registry to the Container registry.
     pub async fn docker_conflicts(&self, owner: &Owner) -> Result<Vec<Package>, Error> {
         owner.check()?;
-        let this = self;
-        match owner {
-            Owner::Org(org) => {
-                let operation = "list_docker_migration_conflicting_packages_for_organization";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.list_docker_migration_conflicting_packages_for_organization()
-                            .org(org)
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-            Owner::User(username) => {
-                let operation = "list_docker_migration_conflicting_packages_for_user";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.list_docker_migration_conflicting_packages_for_user()
-                            .username(username)
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-            Owner::AuthenticatedUser => {
-                let operation = "list_docker_migration_conflicting_packages_for_authenticated_user";
-                let result = self
-                    .inner
-                    .again_if_cut_off(operation, generated_cut_off, || {
-                        this.list_docker_migration_conflicting_packages_for_authenticated_user()
-                            .send()
-                    })
-                    .await;
-                finish(Call::read(operation), result).await
-            }
-        }
+        per_owner!(
+            owner,
+            self,
+            finish,
+            read,
+            [
+                list_docker_migration_conflicting_packages_for_organization,
+                list_docker_migration_conflicting_packages_for_user,
+                list_docker_migration_conflicting_packages_for_authenticated_user
+            ],
+            |request| request
+        )
     }
 }

@@ -2,20 +2,44 @@
 //!
 //! The first page comes from a generated operation. When its `Link` header
 //! names the last page (`rel="last"`), the remaining pages are fetched
-//! concurrently, a bounded number at a time, and still yielded in page
-//! order; otherwise `rel="next"` is followed one page at a time. At most the
-//! pages in flight are held in memory. A page answered with an error status
-//! ends the stream with that error; it is never decoded as a page.
+//! concurrently, by tasks on the current tokio runtime, at most
+//! `concurrency` pages ahead of the page being read, and still yielded in
+//! page order; otherwise `rel="next"` is followed one page at a time, when
+//! the page before is used up. Because the page tasks run on their own, a
+//! consumer that takes its time over each item does not hold up (or time
+//! out) the requests already started; dropping the stream aborts them.
+//!
+//! What a server says is not trusted further than it has to be:
+//!
+//! - pages are planned lazily, so a `rel="last"` of `page=4294967295`
+//!   allocates nothing; an empty page ends the listing (pages past the real
+//!   end are empty);
+//! - where GitHub lists at most 10,000 results (the package lists), no page
+//!   past that is requested: the stream ends with
+//!   [`ErrorKind::PaginationLimit`](crate::ErrorKind::PaginationLimit);
+//! - a `rel="next"` must move forward (a higher `page`), so a backward or
+//!   cyclic link ends the stream with
+//!   [`ErrorKind::InvalidLink`](crate::ErrorKind::InvalidLink) instead of
+//!   looping;
+//! - a link to another origin than the base URL's is refused
+//!   ([`ErrorKind::ForeignLink`](crate::ErrorKind::ForeignLink)): following
+//!   it would send the token there.
+//!
+//! At most the pages in flight are held in memory. A page answered with an
+//! error status ends the stream with that error; it is never decoded as a
+//! page.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
-use futures_util::stream::{self, StreamExt};
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderMap, LINK};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
+use tokio::task::JoinHandle;
 
 use crate::Client;
 use crate::error::{Call, Error, GeneratedError};
@@ -24,13 +48,18 @@ use crate::runtime::Runtime;
 /// GitHub's page size when a URL names none.
 const GITHUB_DEFAULT_PER_PAGE: u64 = 30;
 
+/// The most results GitHub lists in the listings that are limited (the
+/// package lists): `page * per_page` may not exceed it.
+pub(crate) const GITHUB_RESULT_LIMIT: u64 = 10_000;
+
 /// A stream of listed items.
 pub(crate) type Items<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 
 /// The first page's request, not yet sent.
 pub(crate) type FirstPage<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 
-type Pages<T> = Pin<Box<dyn Stream<Item = Result<Page<T>, Error>> + Send>>;
+/// The request for a page after the first.
+type PageFuture<T> = FirstPage<T>;
 
 /// One page of a listing and where the listing goes on.
 pub(crate) struct Page<T> {
@@ -117,6 +146,11 @@ fn query_number(url: &Url, name: &str) -> Option<u64> {
         .and_then(|(_, value)| value.parse().ok())
 }
 
+/// The page size a page URL asks for.
+fn per_page_of(url: &Url) -> u64 {
+    query_number(url, "per_page").unwrap_or(GITHUB_DEFAULT_PER_PAGE)
+}
+
 /// `url` with its `page` parameter set to `page`.
 fn with_page(url: &Url, page: u64) -> Url {
     let pairs: Vec<(String, String)> = url
@@ -133,44 +167,26 @@ fn with_page(url: &Url, page: u64) -> Url {
 }
 
 /// Fetches one page by URL, through the same hooks (headers, retries,
-/// rate-limit bookkeeping) as the generated operations, again if its body is
-/// cut off.
+/// rate-limit bookkeeping, a cut-off body read again) as the generated
+/// operations.
 async fn fetch_page<T: DeserializeOwned>(
-    client: &Client,
+    client: Client,
     url: Url,
     call: Call,
 ) -> Result<Page<T>, Error> {
-    if let Ok(base) = Url::parse(&client.baseurl) {
-        check_origin(&base, &url).map_err(|error| error.during(call.operation))?;
-    }
+    check_origin(&client.baseurl, &url).map_err(|error| error.during(call.operation))?;
     let call = Call {
-        page: query_number(&url, "page").map(|page| {
-            let per_page = query_number(&url, "per_page").unwrap_or(GITHUB_DEFAULT_PER_PAGE);
-            (page, per_page)
-        }),
+        page: query_number(&url, "page").map(|page| (page, per_page_of(&url))),
         ..call
     };
-    client
-        .inner
-        .again_if_cut_off(call.operation, Error::is_cut_off, || {
-            fetch_page_once(client, url.clone(), call)
-        })
-        .await
-}
-
-async fn fetch_page_once<T: DeserializeOwned>(
-    client: &Client,
-    url: Url,
-    call: Call,
-) -> Result<Page<T>, Error> {
     let info = OperationInfo {
         operation_id: call.operation,
     };
     let mut request = reqwest::Request::new(Method::GET, url);
-    if let Err(error) = <Client as ClientHooks<Runtime>>::pre(client, &mut request, &info).await {
+    if let Err(error) = <Client as ClientHooks<Runtime>>::pre(&client, &mut request, &info).await {
         return Err(Error::from_generated(call, error).await);
     }
-    let mut response = <Client as ClientHooks<Runtime>>::exec(client, request, &info)
+    let mut response = <Client as ClientHooks<Runtime>>::exec(&client, request, &info)
         .await
         .map_err(|error| Error::transport(call, error))?;
     let status = response.status();
@@ -187,135 +203,278 @@ async fn fetch_page_once<T: DeserializeOwned>(
 }
 
 /// Refuses a `Link` target on another origin than the client's base URL:
-/// following it would send the token there.
-fn check_origin(base: &Url, url: &Url) -> Result<(), Error> {
-    if url.origin() == base.origin() {
-        Ok(())
-    } else {
-        Err(Error::foreign_link(url.as_str()))
+/// following it would send the token there. Fails closed: a base URL that
+/// does not parse accepts no link.
+fn check_origin(base: &str, url: &Url) -> Result<(), Error> {
+    match Url::parse(base) {
+        Ok(base) if url.origin() == base.origin() => Ok(()),
+        _ => Err(Error::foreign_link(url.as_str())),
     }
 }
 
+/// A listing: the stream behind [`crate::PackageList`] and
+/// [`crate::VersionList`].
+struct Listing<T> {
+    client: Client,
+    call: Call,
+    concurrency: usize,
+    /// The most results GitHub lists, where it limits them.
+    limit: Option<u64>,
+    /// The rest of the page being read.
+    items: std::vec::IntoIter<T>,
+    state: State<T>,
+}
+
+// Nothing is pinned in place: the futures are boxed, the tasks are handles.
+impl<T> Unpin for Listing<T> {}
+
 enum State<T> {
+    /// The first page's request.
     First(FirstPage<T>),
-    Concurrent { pages: Pages<T>, after: Option<Url> },
-    Sequential(Option<Url>),
+    /// The pages up to the last one the first page named, fetched
+    /// concurrently.
+    Concurrent(Concurrent<T>),
+    /// Following `rel="next"`: where to go after page `current`.
+    Sequential {
+        next: Option<Url>,
+        current: u64,
+    },
+    /// Page `number`, reached by `rel="next"`, being fetched.
+    Fetching {
+        page: PageFuture<T>,
+        number: u64,
+    },
+    /// Yields this error, then ends.
+    Failed(Error),
     Done,
 }
 
-/// The pages after the first: concurrently when the last page is known.
-fn plan<T: DeserializeOwned + Send + 'static>(
-    client: &Client,
-    call: Call,
-    concurrency: usize,
-    next: Option<Url>,
-    last: Option<Url>,
-) -> State<T> {
-    let last_page = last
-        .as_ref()
-        .and_then(|url| Some((url, query_number(url, "page")?)));
-    match last_page {
-        Some((last, last_page)) if concurrency > 1 && last_page > 1 => {
-            // A page past GitHub's 10,000-result limit is refused with a 400,
-            // which ends the stream with `ErrorKind::PaginationLimit`.
-            let client = client.clone();
-            let urls: Vec<Url> = (2..=last_page).map(|page| with_page(last, page)).collect();
-            let pages = stream::iter(urls)
-                .map(move |url| {
-                    let client = client.clone();
-                    async move { fetch_page::<T>(&client, url, call).await }
-                })
-                .buffered(concurrency);
-            State::Concurrent {
-                pages: Box::pin(pages),
-                after: None,
-            }
+/// Pages fetched by tasks, in page order.
+struct Concurrent<T> {
+    /// A URL of the listing; each page's is this one with another `page`.
+    template: Url,
+    /// The page `tasks`' first task fetches.
+    front: u64,
+    /// The next page to start, and the last one to fetch.
+    next: u64,
+    last: u64,
+    /// `(page, per_page)` GitHub would refuse: ends the listing once every
+    /// page before it is read.
+    refused: Option<(u64, u64)>,
+    /// Started pages: a finished task holds its page until it is read.
+    tasks: VecDeque<JoinHandle<Result<Page<T>, Error>>>,
+    /// The `rel="next"` of page `last`: set when the listing grew while it
+    /// was read.
+    after: Option<Url>,
+}
+
+impl<T: DeserializeOwned + Send + 'static> Concurrent<T> {
+    /// Starts pages until `concurrency` are fetched or in flight ahead of
+    /// the page being read.
+    fn start_pages(&mut self, client: &Client, call: Call, concurrency: usize) {
+        while self.tasks.len() < concurrency && self.next <= self.last {
+            let url = with_page(&self.template, self.next);
+            self.tasks
+                .push_back(tokio::spawn(fetch_page(client.clone(), url, call)));
+            self.next += 1;
         }
-        _ => State::Sequential(next),
     }
 }
 
-/// The items of a listing whose first page is `first`.
+impl<T> Drop for Concurrent<T> {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Listing<T> {
+    /// Takes a page's items; an empty page ends the listing.
+    fn read(&mut self, items: Vec<T>) -> bool {
+        if items.is_empty() {
+            self.state = State::Done;
+            false
+        } else {
+            self.items = items.into_iter();
+            true
+        }
+    }
+
+    /// Plans the pages after the first.
+    fn plan(&mut self, next: Option<Url>, last: Option<Url>) -> State<T> {
+        let last_page = last
+            .and_then(|url| Some((query_number(&url, "page")?, url)))
+            .filter(|(page, _)| *page > 1);
+        let Some((last_page, template)) = last_page.filter(|_| self.concurrency > 1) else {
+            return State::Sequential { next, current: 1 };
+        };
+        let per_page = per_page_of(&template);
+        let (last, refused) = match self.limit {
+            Some(limit) if last_page.saturating_mul(per_page) > limit => {
+                let allowed = limit / per_page.max(1);
+                (allowed, Some((allowed.saturating_add(1).max(2), per_page)))
+            }
+            _ => (last_page, None),
+        };
+        let mut pages = Concurrent {
+            template,
+            front: 2,
+            next: 2,
+            last,
+            refused,
+            tasks: VecDeque::new(),
+            after: None,
+        };
+        pages.start_pages(&self.client, self.call, self.concurrency);
+        State::Concurrent(pages)
+    }
+
+    /// Checks a `rel="next"` target before following it from page `current`.
+    fn follow(&self, url: &Url, current: u64) -> Result<u64, Error> {
+        let number = query_number(url, "page")
+            .filter(|number| *number > current)
+            .ok_or_else(|| {
+                Error::invalid_link(url.as_str(), "does not lead to a later page")
+                    .during(self.call.operation)
+            })?;
+        let per_page = per_page_of(url);
+        match self.limit {
+            Some(limit) if number.saturating_mul(per_page) > limit => {
+                Err(Error::pagination_limit(self.call, number, per_page))
+            }
+            _ => Ok(number),
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Stream for Listing<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match &mut this.state {
+                State::Done => return Poll::Ready(None),
+                State::Failed(_) => {
+                    let State::Failed(error) = std::mem::replace(&mut this.state, State::Done)
+                    else {
+                        unreachable!("matched above")
+                    };
+                    return Poll::Ready(Some(Err(error)));
+                }
+                State::First(first) => match ready!(first.as_mut().poll(cx)) {
+                    Ok(page) => {
+                        this.state = State::Done;
+                        if this.read(page.items) {
+                            this.state = this.plan(page.next, page.last);
+                        }
+                    }
+                    Err(error) => this.state = State::Failed(error),
+                },
+                State::Concurrent(pages) => {
+                    let Some(task) = pages.tasks.front_mut() else {
+                        this.state = match (pages.refused, pages.after.take()) {
+                            (Some((page, per_page)), _) => {
+                                State::Failed(Error::pagination_limit(this.call, page, per_page))
+                            }
+                            (None, next) => State::Sequential {
+                                next,
+                                current: pages.last,
+                            },
+                        };
+                        continue;
+                    };
+                    let joined = ready!(Pin::new(task).poll(cx));
+                    pages.tasks.pop_front();
+                    let number = pages.front;
+                    pages.front += 1;
+                    let page = match joined {
+                        Ok(Ok(page)) => page,
+                        Ok(Err(error)) => {
+                            this.state = State::Failed(error);
+                            continue;
+                        }
+                        Err(join_error) => match join_error.try_into_panic() {
+                            Ok(panic) => std::panic::resume_unwind(panic),
+                            // Only dropping the listing aborts its tasks.
+                            Err(_) => {
+                                this.state = State::Done;
+                                continue;
+                            }
+                        },
+                    };
+                    if page.items.is_empty() {
+                        // Dropping the tasks aborts them.
+                        this.state = State::Done;
+                        continue;
+                    }
+                    if number == pages.last {
+                        pages.after = page.next;
+                    }
+                    pages.start_pages(&this.client, this.call, this.concurrency);
+                    this.items = page.items.into_iter();
+                }
+                State::Sequential { next, current } => {
+                    let current = *current;
+                    let Some(url) = next.take() else {
+                        this.state = State::Done;
+                        continue;
+                    };
+                    this.state = match this.follow(&url, current) {
+                        Ok(number) => State::Fetching {
+                            page: Box::pin(fetch_page(this.client.clone(), url, this.call)),
+                            number,
+                        },
+                        Err(error) => State::Failed(error),
+                    };
+                }
+                State::Fetching { page, number } => {
+                    let number = *number;
+                    match ready!(page.as_mut().poll(cx)) {
+                        Ok(page) => {
+                            this.state = State::Sequential {
+                                next: page.next,
+                                current: number,
+                            };
+                            this.read(page.items);
+                        }
+                        Err(error) => this.state = State::Failed(error),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The items of a listing whose first page is `first`. `limit` is the most
+/// results GitHub lists, for listings it limits.
 pub(crate) fn items<T>(
     client: Client,
     call: Call,
     concurrency: usize,
+    limit: Option<u64>,
     first: FirstPage<T>,
 ) -> Items<T>
 where
     T: DeserializeOwned + Send + 'static,
 {
-    let pages = stream::unfold(State::First(first), move |mut state| {
-        let client = client.clone();
-        async move {
-            loop {
-                match state {
-                    State::Done | State::Sequential(None) => return None,
-                    State::First(first) => {
-                        return Some(match first.await {
-                            Ok(page) => {
-                                let next = plan(&client, call, concurrency, page.next, page.last);
-                                (Ok(page.items), next)
-                            }
-                            Err(error) => (Err(error), State::Done),
-                        });
-                    }
-                    State::Concurrent { mut pages, after } => match pages.next().await {
-                        Some(Ok(page)) => {
-                            // Only the final page's `next` survives: it is set
-                            // when the listing grew while being read.
-                            let after = page.next;
-                            return Some((Ok(page.items), State::Concurrent { pages, after }));
-                        }
-                        Some(Err(error)) => return Some((Err(error), State::Done)),
-                        None => state = State::Sequential(after),
-                    },
-                    State::Sequential(Some(url)) => {
-                        return Some(match fetch_page::<T>(&client, url.clone(), call).await {
-                            // A `next` pointing at the same page would loop.
-                            Ok(page) => {
-                                let next = page.next.filter(|next| *next != url);
-                                (Ok(page.items), State::Sequential(next))
-                            }
-                            Err(error) => (Err(error), State::Done),
-                        });
-                    }
-                }
-            }
-        }
-    });
-    Box::pin(pages.flat_map(|page| stream::iter(PageItems::from(page))))
+    Box::pin(Listing {
+        client,
+        call,
+        concurrency,
+        limit,
+        items: Vec::new().into_iter(),
+        state: State::First(first),
+    })
 }
 
 /// A stream that yields `error` and ends.
 pub(crate) fn failed<T: Send + 'static>(error: Error) -> Items<T> {
-    Box::pin(stream::once(async move { Err(error) }))
-}
-
-/// The items of one page, or the error that ended the listing.
-enum PageItems<T> {
-    Items(std::vec::IntoIter<T>),
-    Failed(Option<Error>),
-}
-
-impl<T> From<Result<Vec<T>, Error>> for PageItems<T> {
-    fn from(page: Result<Vec<T>, Error>) -> Self {
-        match page {
-            Ok(items) => PageItems::Items(items.into_iter()),
-            Err(error) => PageItems::Failed(Some(error)),
-        }
-    }
-}
-
-impl<T> Iterator for PageItems<T> {
-    type Item = Result<T, Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self {
-            PageItems::Items(items) => items.next().map(Ok),
-            PageItems::Failed(error) => error.take().map(Err),
-        }
-    }
+    Box::pin(futures_util::stream::once(async move { Err(error) }))
 }
 
 #[cfg(test)]
@@ -348,17 +507,38 @@ mod tests {
         assert!(third.query().unwrap().contains("state=deleted"));
     }
 
+    #[tokio::test]
+    async fn dropping_the_pages_aborts_their_tasks() {
+        let (dropped, when_dropped) = tokio::sync::oneshot::channel::<()>();
+        let never_done = tokio::spawn(async move {
+            let _guard = dropped;
+            std::future::pending::<Result<Page<u8>, Error>>().await
+        });
+        let pages = Concurrent {
+            template: Url::parse("https://api.github.com/x?page=9").unwrap(),
+            front: 2,
+            next: 3,
+            last: 9,
+            refused: None,
+            tasks: VecDeque::from([never_done]),
+            after: None,
+        };
+        drop(pages);
+        // The task's future, and the sender it holds, are dropped only if
+        // the task was aborted; otherwise this waits forever.
+        assert!(when_dropped.await.is_err());
+    }
+
     #[test]
-    fn refuses_links_to_other_hosts() {
-        let base = Url::parse("https://api.github.com").unwrap();
-        check_origin(
-            &base,
-            &Url::parse("https://api.github.com/x?page=2").unwrap(),
-        )
-        .unwrap();
-        assert!(
-            check_origin(&base, &Url::parse("https://evil.example/x?page=2").unwrap()).is_err()
-        );
-        assert!(check_origin(&base, &Url::parse("http://api.github.com/x").unwrap()).is_err());
+    fn refuses_links_to_other_origins_and_fails_closed() {
+        let base = "https://api.github.com";
+        let link = |url: &str| Url::parse(url).unwrap();
+        check_origin(base, &link("https://api.github.com/x?page=2")).unwrap();
+        assert!(check_origin(base, &link("https://evil.example/x?page=2")).is_err());
+        assert!(check_origin(base, &link("http://api.github.com/x")).is_err());
+        assert!(check_origin(base, &link("https://api.github.com:444/x")).is_err());
+        // A base URL that does not parse accepts nothing.
+        assert!(check_origin("not a url", &link("https://api.github.com/x")).is_err());
+        assert!(check_origin("", &link("https://api.github.com/x")).is_err());
     }
 }

@@ -1,23 +1,41 @@
 //! Checks on path parameters before a request is built.
 //!
 //! The generated code percent-encodes every path parameter exactly once
-//! (`/`, `%`, `?`, `#`, spaces and non-ASCII included), so `repo/image`
-//! reaches GitHub as `repo%2Fimage`. What encoding cannot protect against
-//! is a segment that URL parsing itself rewrites: `.` and `..` are removed
-//! or walk up the path, and an empty segment turns `/orgs/{org}/packages`
-//! into another endpoint. Those values are refused here, before anything
-//! is sent.
+//! (`/`, `%`, `?`, `#`, spaces, control characters and non-ASCII included),
+//! so `repo/image` reaches GitHub as `repo%2Fimage`. What that encoding does
+//! not protect against is a segment that URL parsing itself rewrites:
+//!
+//! - `.` and `..` are removed or walk up the path;
+//! - `\` is left unencoded, and the URL parser reads it as `/` in `http`
+//!   and `https` URLs, so `a\..\..` walks up two segments;
+//! - an empty segment turns `/orgs/{org}/packages` into another endpoint.
+//!
+//! Those values, and ASCII control characters (which no GitHub name
+//! contains), are refused here, before anything is sent, in every path
+//! parameter: logins, package names and the package type (an
+//! `Unknown("..")` package type is a path segment too).
 
 use crate::error::Error;
+use crate::types::PackageType;
 
 /// Refuses a path parameter that would change which URL is requested.
 pub(crate) fn check_segment(parameter: &'static str, value: &str) -> Result<(), Error> {
     let problem = match value {
         "" => "must not be empty",
         "." | ".." => "must not be `.` or `..`, which would change the requested path",
+        _ if value.contains('\\') => {
+            "must not contain `\\`, which URLs read as `/` and which would change the requested path"
+        }
+        _ if value.chars().any(|c| c.is_ascii_control()) => "must not contain control characters",
         _ => return Ok(()),
     };
     Err(Error::invalid_parameter(parameter, value, problem))
+}
+
+/// Refuses a package type that would change the requested path (only an
+/// `Unknown` one can).
+pub(crate) fn check_package_type(package_type: &PackageType) -> Result<(), Error> {
+    check_segment("package_type", package_type.as_str())
 }
 
 /// Refuses a version id GitHub cannot have issued.
@@ -39,7 +57,18 @@ mod tests {
 
     #[test]
     fn refuses_segments_that_rewrite_the_path() {
-        for bad in ["", ".", ".."] {
+        for bad in [
+            "",
+            ".",
+            "..",
+            r"a\..\..",
+            r"..\..\user\packages\npm\victim",
+            r"\",
+            "a\nb",
+            "tab\there",
+            "nul\0",
+            "del\x7f",
+        ] {
             let error = check_segment("package_name", bad).unwrap_err();
             assert!(error.to_string().contains("package_name"), "{error}");
         }
@@ -51,8 +80,21 @@ mod tests {
             "ünïcødé",
             "...",
             ".hidden",
+            "a..b",
         ] {
             check_segment("package_name", good).unwrap();
+        }
+    }
+
+    #[test]
+    fn refuses_package_types_that_rewrite_the_path() {
+        for known in PackageType::KNOWN {
+            check_package_type(known).unwrap();
+        }
+        check_package_type(&PackageType::Unknown("cargo".into())).unwrap();
+        for bad in ["..", ".", "", r"a\b"] {
+            let error = check_package_type(&PackageType::Unknown(bad.into())).unwrap_err();
+            assert!(error.to_string().contains("package_type"), "{error}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! GitHub's rate-limit headers, and how a response says "slow down".
 
+use std::cmp::Reverse;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -51,17 +52,36 @@ pub(crate) struct RateLimitHeaders {
     reset: HeaderValue,
     used: Option<HeaderValue>,
     resource: Option<HeaderValue>,
+    /// `(reset, Reverse(remaining))`, when both are numbers: the larger, the
+    /// newer the state.
+    age: Option<(u64, Reverse<u64>)>,
 }
 
 impl RateLimitHeaders {
     pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let remaining = headers.get(REMAINING)?;
+        let reset = headers.get(RESET)?;
         Some(RateLimitHeaders {
             limit: headers.get(LIMIT)?.clone(),
-            remaining: headers.get(REMAINING)?.clone(),
-            reset: headers.get(RESET)?.clone(),
+            age: number(reset).zip(number(remaining).map(Reverse)),
+            remaining: remaining.clone(),
+            reset: reset.clone(),
             used: headers.get(USED).cloned(),
             resource: headers.get(RESOURCE).cloned(),
         })
+    }
+
+    /// Whether this state is older than `other`, as far as the headers
+    /// tell: responses can arrive out of order (concurrent pages), and an
+    /// older one must not overwrite a newer one. A later reset is a later
+    /// window; within one window, fewer remaining requests is later. A state
+    /// whose numbers do not parse counts as older than one whose do.
+    pub(crate) fn is_older_than(&self, other: &RateLimitHeaders) -> bool {
+        match (self.age, other.age) {
+            (Some(mine), Some(theirs)) => mine < theirs,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        }
     }
 
     pub(crate) fn parse(&self) -> Option<RateLimit> {
@@ -156,6 +176,29 @@ mod tests {
         );
         assert_eq!(limit.reset.timestamp(), 1_700_000_000);
         assert_eq!(limit.resource.as_deref(), Some("core"));
+    }
+
+    #[test]
+    fn a_newer_state_is_recognised() {
+        let state = |remaining: &str, reset: &str| {
+            RateLimitHeaders::from_headers(&headers(&[
+                ("x-ratelimit-limit", "5000"),
+                ("x-ratelimit-remaining", remaining),
+                ("x-ratelimit-reset", reset),
+            ]))
+            .unwrap()
+        };
+        let early = state("4990", "1700000000");
+        let later_same_window = state("4980", "1700000000");
+        let next_window = state("4999", "1700003600");
+        let garbled = state("many", "1700000000");
+        assert!(early.is_older_than(&later_same_window));
+        assert!(!later_same_window.is_older_than(&early));
+        assert!(later_same_window.is_older_than(&next_window));
+        assert!(!next_window.is_older_than(&later_same_window));
+        assert!(!early.is_older_than(&early));
+        assert!(garbled.is_older_than(&early));
+        assert!(!early.is_older_than(&garbled));
     }
 
     #[test]

@@ -1,25 +1,39 @@
 //! Retrying requests that GitHub did not carry out, or that are safe to repeat.
 //!
+//! Everything happens in one loop around each request (`ClientHooks::exec`),
+//! for the generated operations and the hand-written layer alike, so one
+//! request never makes more than `max_retries + 1` attempts nor waits more
+//! than `max_total_wait` in all.
+//!
 //! Reads (`GET`) are retried on connection errors, timeouts, 5xx, 429 and
-//! rate-limit refusals (in `ClientHooks::exec`, around each request), and
-//! when a successful answer's body is cut off (by the hand-written layer,
-//! which reads it: [`Runtime::again_if_cut_off`]). A `DELETE` or `POST` is retried
-//! only when the answer proves it was not carried out: a rate-limit refusal
-//! (403/429), or a connection that could not even be opened. After a
-//! timeout, a lost connection or a 5xx its outcome is unknown, so it is
-//! returned as is and the caller gets
-//! [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown).
+//! rate-limit refusals, and when a successful answer's body is cut off: the
+//! body of a successful read is read here, before the answer is handed on.
+//! A `DELETE` or `POST` is retried only when the answer proves it was not
+//! carried out: a rate-limit refusal (403/429, classified by its status and
+//! headers even when its body cannot be read), or a connection that could
+//! not even be opened. After a timeout, a lost connection or a 5xx its
+//! outcome is unknown, so it is returned as is and the caller gets
+//! [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown). A
+//! request that could not be built, or that ran into a redirect loop, is
+//! never retried.
 
 use std::collections::hash_map::RandomState;
-use std::future::Future;
 use std::hash::BuildHasher;
 use std::time::Duration;
 
-use reqwest::{Method, Request, Response, StatusCode};
+use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode, Url};
 
-use crate::error::GeneratedError;
 use crate::rate_limit::{self, Throttle};
 use crate::runtime::Runtime;
+
+/// The shortest wait before retrying after a rate-limit refusal, whatever
+/// the policy and GitHub say: a `retry-after: 0` must not make the retries
+/// a tight loop.
+pub(crate) const MIN_RATE_LIMIT_WAIT: Duration = Duration::from_millis(100);
+
+/// The most of an error response's body that is read (GitHub's are small
+/// JSON objects; a proxy's error page may not be).
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// How requests are retried. [`RetryPolicy::default`] retries up to 4
 /// times; [`RetryPolicy::none`] never retries.
@@ -27,10 +41,18 @@ use crate::runtime::Runtime;
 /// Waits GitHub asks for (`retry-after`, the `x-ratelimit-reset` of a used-up
 /// limit, at least [`secondary_rate_limit_wait`](Self::secondary_rate_limit_wait)
 /// after a secondary limit without `retry-after`) are always honoured: the
-/// client never retries earlier. When such a wait is longer than
-/// [`max_wait`](Self::max_wait), the client does not wait at all and returns
-/// the error, which tells when to come back ([`crate::Error::retry_after`],
-/// [`crate::Error::rate_limit`]).
+/// client never retries earlier. It waits a little longer, in fact: at least
+/// the backoff for that retry (and never less than 100 ms, so that
+/// `retry-after: 0` does not make a tight loop), plus a random extra of up
+/// to [`initial_backoff`](Self::initial_backoff), so that clients waiting
+/// for the same reset do not all come back at once. When GitHub's wait is
+/// longer than [`max_wait`](Self::max_wait), the client does not wait at all
+/// and returns the error, which tells when to come back
+/// ([`crate::Error::retry_after`], [`crate::Error::rate_limit`]).
+///
+/// The bounds hold for one request as a whole, whatever went wrong:
+/// at most `max_retries + 1` attempts, and at most
+/// [`max_total_wait`](Self::max_total_wait) spent waiting between them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,
@@ -111,8 +133,26 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(doubling)
             .min(self.max_backoff);
-        full.mul_f64(0.5 + 0.5 * random_fraction())
+        scale(full, 0.5 + 0.5 * random_fraction())
     }
+
+    /// The wait before retry number `retry` after a rate-limit refusal for
+    /// which GitHub asked to wait `asked`: never sooner, at least the backoff
+    /// and [`MIN_RATE_LIMIT_WAIT`], plus a positive jitter.
+    fn rate_limit_wait(&self, asked: Duration, retry: u32) -> Duration {
+        let floor = self.backoff(retry).max(MIN_RATE_LIMIT_WAIT);
+        let spread = self.initial_backoff.max(MIN_RATE_LIMIT_WAIT);
+        asked
+            .max(floor)
+            .saturating_add(scale(spread, random_fraction()))
+    }
+}
+
+/// `duration * factor` for a factor in `[0, 1]`, without the panics of
+/// `Duration::mul_f64` near `Duration::MAX`.
+fn scale(duration: Duration, factor: f64) -> Duration {
+    Duration::try_from_secs_f64(duration.as_secs_f64() * factor)
+        .map_or(duration, |scaled| scaled.min(duration))
 }
 
 /// A number in `[0, 1)`, from std's per-instance random hash keys (enough
@@ -124,7 +164,8 @@ fn random_fraction() -> f64 {
 
 /// What happened to one attempt.
 enum Attempt {
-    /// An answer; an error status's body already read.
+    /// An answer; the body of an error or of a successful read already
+    /// read.
     Answered {
         response: Response,
         throttle: Option<Throttle>,
@@ -132,9 +173,16 @@ enum Attempt {
     Failed(reqwest::Error),
 }
 
+/// What one request has used of its policy's retries and total wait.
+#[derive(Default)]
+struct Budget {
+    retries: u32,
+    waited: Duration,
+}
+
 impl Runtime {
     /// Sends `request`, retrying according to the policy. Used by the
-    /// generated operations (through `ClientHooks::exec`) and by pagination.
+    /// generated operations and by pagination, through `ClientHooks::exec`.
     pub(crate) async fn execute(
         &self,
         client: &reqwest::Client,
@@ -143,29 +191,29 @@ impl Runtime {
     ) -> reqwest::Result<Response> {
         let policy = self.retry_policy();
         let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
-        let mut waited = Duration::ZERO;
-        let mut retry = 0;
+        let mut budget = Budget::default();
         let mut request = request;
         loop {
-            let spare = if retry < policy.max_retries {
+            let spare = if budget.retries < policy.max_retries {
                 request.try_clone()
             } else {
                 None
             };
-            let attempt = self.attempt(client, request).await;
+            let attempt = self.attempt(client, request, idempotent).await;
             let Some(next) = spare.filter(|_| attempt.may_need_retry()) else {
                 return attempt.into_result();
             };
-            retry += 1;
-            let Some((wait, reason)) = self.decide(policy, &attempt, idempotent, retry) else {
+            let retry = budget.retries + 1;
+            let Some((wait, reason)) = decide(policy, &attempt, idempotent, retry) else {
                 return attempt.into_result();
             };
-            if waited + wait > policy.max_total_wait {
+            let waited = budget.waited.saturating_add(wait);
+            if waited > policy.max_total_wait {
                 tracing::warn!(
                     operation,
                     retry,
                     wait_ms = millis(wait),
-                    waited_ms = millis(waited),
+                    waited_ms = millis(budget.waited),
                     %reason,
                     "not retrying GitHub request: the total wait budget is spent"
                 );
@@ -181,149 +229,148 @@ impl Runtime {
             );
             drop(attempt);
             tokio::time::sleep(wait).await;
-            waited += wait;
+            budget = Budget {
+                retries: retry,
+                waited,
+            };
             request = next;
         }
     }
 
-    async fn attempt(&self, client: &reqwest::Client, request: Request) -> Attempt {
+    async fn attempt(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        idempotent: bool,
+    ) -> Attempt {
         let mut response = match client.execute(request).await {
             Ok(response) => response,
             Err(error) => return Attempt::Failed(error),
         };
         self.record_rate_limit(response.headers());
         let status = response.status();
-        // A success is passed on unread (its body is read by whoever asked;
-        // see `again_if_cut_off`). An error's body is read here, since a
-        // 403 says in its message whether it is a rate limit.
-        if !status.is_client_error() && !status.is_server_error() {
+        let is_error = status.is_client_error() || status.is_server_error();
+        let read_here = is_error || (idempotent && status.is_success());
+        // A write's success, and any redirect, are handed on unread.
+        if !read_here {
             return Attempt::Answered {
                 response,
                 throttle: None,
             };
         }
         let version = response.version();
+        let url = response.url().clone();
         let headers = std::mem::take(response.headers_mut());
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(error) => return Attempt::Failed(error),
-        };
+        if !is_error {
+            // A successful read: a body cut off here is retried like any
+            // other failure of the read.
+            return match response.bytes().await {
+                Ok(body) => Attempt::Answered {
+                    response: rebuild(status, version, url, headers, body),
+                    throttle: None,
+                },
+                Err(error) => Attempt::Failed(error),
+            };
+        }
+        // An error's body says whether a 403 is a rate limit. One that
+        // cannot be read (or only in part) still has its status: a 429 still
+        // proves that a write was not carried out.
+        let mut body = Vec::new();
+        let _unreadable = read_capped(&mut response, &mut body, MAX_ERROR_BODY).await;
         let throttle = rate_limit::throttle(status, &headers, &body);
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
         Attempt::Answered {
-            response: Response::from(rebuilt),
+            response: rebuild(status, version, url, headers, body),
             throttle,
         }
     }
+}
 
-    /// How long to wait before retry number `retry`, or `None` not to retry.
-    fn decide(
-        &self,
-        policy: &RetryPolicy,
-        attempt: &Attempt,
-        idempotent: bool,
-        retry: u32,
-    ) -> Option<(Duration, String)> {
-        let backoff = policy.backoff(retry);
-        let (asked, reason) = match attempt {
-            Attempt::Failed(error) => {
-                // A write whose connection was never opened carried nothing.
-                if !idempotent && !error.is_connect() {
-                    return None;
-                }
-                return Some((backoff, transport_reason(error)));
-            }
-            Attempt::Answered { response, throttle } => match throttle {
-                Some(Throttle::Secondary {
-                    retry_after: Some(wait),
-                }) => (
-                    *wait,
-                    format!("secondary rate limit, retry-after {} s", wait.as_secs()),
-                ),
-                Some(Throttle::Secondary { retry_after: None }) => (
-                    policy.secondary_rate_limit_wait.max(backoff),
-                    format!("secondary rate limit ({})", response.status()),
-                ),
-                Some(Throttle::Primary {
-                    until_reset: Some(wait),
-                }) => (
-                    (*wait).max(backoff),
-                    "rate limit used up until its reset".to_string(),
-                ),
-                Some(Throttle::Primary { until_reset: None }) => {
-                    (backoff, "rate limit used up, reset unknown".to_string())
-                }
-                None if idempotent && is_transient(response.status()) => {
-                    return Some((backoff, format!("HTTP {}", response.status())));
-                }
-                None => return None,
-            },
+/// Reads up to `cap` bytes of the body into `body`.
+async fn read_capped(
+    response: &mut Response,
+    body: &mut Vec<u8>,
+    cap: usize,
+) -> reqwest::Result<()> {
+    while body.len() < cap {
+        let Some(chunk) = response.chunk().await? else {
+            break;
         };
-        if asked > policy.max_wait {
-            tracing::warn!(
-                wait_s = asked.as_secs(),
-                max_wait_s = policy.max_wait.as_secs(),
-                %reason,
-                "not retrying GitHub request: it asks for a longer wait than allowed"
-            );
-            return None;
-        }
-        Some((asked, reason))
+        let room = cap - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
     }
+    Ok(())
 }
 
-impl Runtime {
-    /// Repeats a read whose successful answer was cut off mid-body.
-    ///
-    /// `exec` hands a successful response on unread, so a connection lost
-    /// while its body arrives shows up only when the body is read: by the
-    /// generated code (`ResponseBodyError`) or by pagination. The methods of
-    /// this crate read through here; the generated builders, used directly,
-    /// do not repeat such a read.
-    pub(crate) async fn again_if_cut_off<T, E, F, Fut>(
-        &self,
-        operation: &'static str,
-        is_cut_off: fn(&E) -> bool,
-        mut read: F,
-    ) -> Result<T, E>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, E>>,
-    {
-        let policy = self.retry_policy();
-        let mut waited = Duration::ZERO;
-        let mut retry = 0;
-        loop {
-            let result = read().await;
-            match &result {
-                Err(error) if is_cut_off(error) && retry < policy.max_retries => {
-                    retry += 1;
-                    let wait = policy.backoff(retry);
-                    if waited + wait > policy.max_total_wait {
-                        return result;
-                    }
-                    tracing::warn!(
-                        operation,
-                        retry,
-                        wait_ms = millis(wait),
-                        reason = "the response body was cut off",
-                        "retrying GitHub request"
-                    );
-                    tokio::time::sleep(wait).await;
-                    waited += wait;
-                }
-                _ => return result,
+/// A response whose body was read, rebuilt with everything the original
+/// had that callers may look at, its URL included.
+fn rebuild(
+    status: StatusCode,
+    version: reqwest::Version,
+    url: Url,
+    headers: reqwest::header::HeaderMap,
+    body: impl Into<reqwest::Body>,
+) -> Response {
+    let mut rebuilt = http::Response::builder()
+        .status(status)
+        .version(version)
+        .url(url)
+        .body(body.into())
+        .expect("a status, a version and a URL make a valid response");
+    *rebuilt.headers_mut() = headers;
+    Response::from(rebuilt)
+}
+
+/// How long to wait before retry number `retry`, or `None` not to retry.
+fn decide(
+    policy: &RetryPolicy,
+    attempt: &Attempt,
+    idempotent: bool,
+    retry: u32,
+) -> Option<(Duration, String)> {
+    let (asked, reason) = match attempt {
+        Attempt::Failed(error) => {
+            // A request that could not be built or that loops on redirects
+            // fails the same way every time; a write whose connection was
+            // never opened carried nothing.
+            if !retryable(error) || (!idempotent && !error.is_connect()) {
+                return None;
             }
+            return Some((policy.backoff(retry), transport_reason(error)));
         }
+        Attempt::Answered { response, throttle } => match throttle {
+            Some(Throttle::Secondary {
+                retry_after: Some(wait),
+            }) => (
+                *wait,
+                format!("secondary rate limit, retry-after {} s", wait.as_secs()),
+            ),
+            Some(Throttle::Secondary { retry_after: None }) => (
+                policy.secondary_rate_limit_wait,
+                format!("secondary rate limit ({})", response.status()),
+            ),
+            Some(Throttle::Primary {
+                until_reset: Some(wait),
+            }) => (*wait, "rate limit used up until its reset".to_string()),
+            Some(Throttle::Primary { until_reset: None }) => (
+                Duration::ZERO,
+                "rate limit used up, reset unknown".to_string(),
+            ),
+            None if idempotent && is_transient(response.status()) => {
+                return Some((policy.backoff(retry), format!("HTTP {}", response.status())));
+            }
+            None => return None,
+        },
+    };
+    if asked > policy.max_wait {
+        tracing::warn!(
+            wait_s = asked.as_secs(),
+            max_wait_s = policy.max_wait.as_secs(),
+            %reason,
+            "not retrying GitHub request: it asks for a longer wait than allowed"
+        );
+        return None;
     }
-}
-
-/// A generated operation's body was cut off (not a decoding failure).
-pub(crate) fn generated_cut_off(error: &GeneratedError) -> bool {
-    matches!(error, progenitor_client::Error::ResponseBodyError(_))
+    Some((policy.rate_limit_wait(asked, retry), reason))
 }
 
 impl Attempt {
@@ -349,6 +396,12 @@ fn is_transient(status: StatusCode) -> bool {
     status.is_server_error()
         || status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::REQUEST_TIMEOUT
+}
+
+/// A transport error that may go away: not a request that could not be
+/// built, nor a redirect loop.
+fn retryable(error: &reqwest::Error) -> bool {
+    !(error.is_builder() || error.is_redirect() || error.is_status() || error.is_upgrade())
 }
 
 fn transport_reason(error: &reqwest::Error) -> String {
@@ -384,5 +437,54 @@ mod tests {
             let capped = policy.backoff(10);
             assert!(capped >= Duration::from_millis(175) && capped <= Duration::from_millis(350));
         }
+    }
+
+    #[test]
+    fn huge_durations_do_not_overflow() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX)
+            .max_wait(Duration::MAX);
+        for retry in [1, 2, 64, u32::MAX] {
+            assert!(policy.backoff(retry) <= Duration::MAX);
+            assert_eq!(policy.rate_limit_wait(Duration::MAX, retry), Duration::MAX);
+        }
+    }
+
+    #[test]
+    fn rate_limit_waits_are_never_shorter_than_asked_nor_a_tight_loop() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::ZERO)
+            .max_backoff(Duration::ZERO);
+        for _ in 0..50 {
+            let wait = policy.rate_limit_wait(Duration::ZERO, 1);
+            assert!(wait >= MIN_RATE_LIMIT_WAIT && wait <= 2 * MIN_RATE_LIMIT_WAIT);
+        }
+        let policy = RetryPolicy::default();
+        let mut waits = Vec::new();
+        for _ in 0..50 {
+            let wait = policy.rate_limit_wait(Duration::from_secs(7), 1);
+            assert!(wait >= Duration::from_secs(7) && wait <= Duration::from_secs(8));
+            waits.push(wait);
+        }
+        waits.dedup();
+        assert!(waits.len() > 1, "jittered: {waits:?}");
+    }
+
+    #[test]
+    fn a_rebuilt_response_keeps_its_url_and_headers() {
+        let url = Url::parse("https://api.github.com/orgs/acme/packages?page=2").unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-github-request-id", "ABC".parse().unwrap());
+        let response = rebuild(
+            StatusCode::BAD_GATEWAY,
+            reqwest::Version::HTTP_11,
+            url.clone(),
+            headers,
+            b"oops".to_vec(),
+        );
+        assert_eq!(response.url(), &url);
+        assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+        assert_eq!(response.headers()["x-github-request-id"], "ABC");
     }
 }

@@ -34,7 +34,8 @@ pub(crate) const DEFAULT_PAGE_CONCURRENCY: usize = 4;
 ///
 /// Prefer [`Client::builder`]. `Client::new(url, Runtime::default())` also
 /// works: making a `Runtime` installs the TLS crypto provider (feature
-/// `rustls`) that the generated constructor's reqwest client needs.
+/// `rustls` without `rustls-aws-lc`; see the crate's "Cargo features") that
+/// the generated constructor's reqwest client needs.
 #[derive(Clone, Debug)]
 pub struct Runtime {
     shared: Arc<Shared>,
@@ -111,13 +112,19 @@ impl Runtime {
         headers?.parse()
     }
 
+    /// Keeps the rate-limit state of a response, unless the state kept
+    /// already is newer (responses to concurrent requests arrive in any
+    /// order).
     pub(crate) fn record_rate_limit(&self, headers: &HeaderMap) {
         if let Some(limit) = RateLimitHeaders::from_headers(headers) {
-            *self
+            let mut kept = self
                 .shared
                 .rate_limit
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(limit);
+                .unwrap_or_else(PoisonError::into_inner);
+            if kept.as_ref().is_none_or(|kept| !limit.is_older_than(kept)) {
+                *kept = Some(limit);
+            }
         }
     }
 }
@@ -151,5 +158,36 @@ impl ClientHooks<Runtime> for Client {
         self.inner
             .execute(&self.client, request, info.operation_id)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(remaining: &str, reset: &str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        map.insert("x-ratelimit-limit", HeaderValue::from_static("5000"));
+        map.insert("x-ratelimit-remaining", remaining.parse().unwrap());
+        map.insert("x-ratelimit-reset", reset.parse().unwrap());
+        map
+    }
+
+    #[test]
+    fn a_late_older_response_does_not_overwrite_newer_state() {
+        let runtime = Runtime::default();
+        runtime.record_rate_limit(&headers("4990", "1700000000"));
+        runtime.record_rate_limit(&headers("4995", "1700000000"));
+        assert_eq!(runtime.rate_limit().unwrap().remaining, 4990);
+        // A new window wins even with more remaining.
+        runtime.record_rate_limit(&headers("4999", "1700003600"));
+        assert_eq!(runtime.rate_limit().unwrap().remaining, 4999);
+        runtime.record_rate_limit(&headers("0", "1700000000"));
+        assert_eq!(runtime.rate_limit().unwrap().remaining, 4999);
+        // Clones share the state.
+        runtime
+            .clone()
+            .record_rate_limit(&headers("4998", "1700003600"));
+        assert_eq!(runtime.rate_limit().unwrap().remaining, 4998);
     }
 }

@@ -87,6 +87,10 @@ async fn run() {
     );
     // The same transport settings as the client's defaults (a 30 s request
     // timeout, 10 s to connect), so that only the layers above differ.
+    // github-packages' default `rustls` feature gives every reqwest client in
+    // the build `rustls-no-provider`: install the provider ourselves rather
+    // than count on `Client::builder().build()` above having done it.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let plain = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))

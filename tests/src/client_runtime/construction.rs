@@ -162,7 +162,13 @@ async fn a_github_enterprise_server_url_keeps_its_path() {
 
 #[test]
 fn bad_base_urls_are_refused_with_a_reason() {
-    for url in ["not a url", "ftp://example.com", "https://example.com/?x=1"] {
+    for url in [
+        "not a url",
+        "ftp://example.com",
+        "https://example.com/?x=1",
+        "http://api.example.com",
+        "http://192.168.1.10/api/v3",
+    ] {
         let error = Client::builder().base_url(url).build().unwrap_err();
         assert!(
             matches!(error.kind(), ErrorKind::Config { .. }),
@@ -170,11 +176,34 @@ fn bad_base_urls_are_refused_with_a_reason() {
         );
         assert!(error.to_string().contains("base URL"), "{error}");
     }
-    let error = Client::builder()
-        .base_url("https://user:hunter2@example.com")
-        .build()
-        .unwrap_err();
-    assert!(!error.to_string().contains("hunter2"), "{error}");
+    // Plain http is for a server on this machine only.
+    for url in ["http://127.0.0.1:1", "http://[::1]:1", "http://localhost:1"] {
+        Client::builder().base_url(url).build().unwrap();
+    }
+}
+
+#[test]
+fn a_refused_base_url_is_never_echoed() {
+    for (url, secret) in [
+        ("https://user:hunter2@example.com", "hunter2"),
+        ("https://u:ghp_Port0@host:99999", "ghp_Port0"),
+        ("https://example.com/?access_token=ghp_Query1", "ghp_Query1"),
+        (
+            "http://example.com/api?access_token=ghp_Query2",
+            "ghp_Query2",
+        ),
+        ("ftp://x-access-token:ghp_Ftp3@example.com", "ghp_Ftp3"),
+        ("https://example.com/#ghp_Fragment4", "ghp_Fragment4"),
+        ("ghp_NotAUrl5", "ghp_NotAUrl5"),
+    ] {
+        let builder = Client::builder().base_url(url);
+        assert!(!format!("{builder:?}").contains(secret), "{builder:?}");
+        let error = builder.build().unwrap_err();
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(shown.contains("base URL"), "{shown}");
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
 }
 
 /// Records every `tracing` event as text.

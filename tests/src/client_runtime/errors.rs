@@ -3,8 +3,9 @@
 
 use fake_github::{FakeGitHub, Owner as Seed};
 use github_packages::types::PackageType;
-use github_packages::{ErrorKind, Owner, RetryPolicy};
+use github_packages::{Client, ErrorKind, GeneratedError, Owner, RetryPolicy};
 
+use super::scripted::{Scripted, reply};
 use super::{builder, client};
 
 #[tokio::test]
@@ -78,4 +79,57 @@ async fn an_undocumented_status_keeps_githubs_message() {
     assert!(!error.is_outcome_unknown());
     let message = error.message().expect("GitHub's message is kept");
     assert!(error.to_string().contains(message), "{error}");
+}
+
+#[tokio::test]
+async fn an_error_response_keeps_its_url_and_at_most_64_kib_of_its_body() {
+    // A proxy's error page of a megabyte.
+    let page = format!("<html>{}</html>", "x".repeat(1 << 20));
+    let server = Scripted::start(move |_, _| {
+        reply(
+            "502 Bad Gateway",
+            &[("content-type", "text/html".into())],
+            page.as_bytes(),
+        )
+    })
+    .await;
+    let client = Client::builder()
+        .token("t")
+        .base_url(&server.base_url)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    // The generated builders hand the response on: its URL is the one
+    // requested, its body cut to 64 KiB.
+    let result = client
+        .get_package_for_organization()
+        .org("acme")
+        .package_type(PackageType::Npm)
+        .package_name("tool")
+        .send()
+        .await;
+    let Err(GeneratedError::UnexpectedResponse(response)) = result else {
+        panic!("expected an undocumented status, got {result:?}");
+    };
+    assert_eq!(
+        response.url().as_str(),
+        format!("{}/orgs/acme/packages/npm/tool", server.base_url)
+    );
+    assert_eq!(response.status().as_u16(), 502);
+    let body = response.bytes().await.unwrap();
+    assert_eq!(body.len(), 64 * 1024);
+    assert!(body.starts_with(b"<html>xxx"));
+
+    // The crate's error keeps the start of it as the message.
+    let error = client
+        .package(&Owner::org("acme"), PackageType::Npm, "tool")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(502));
+    let message = error.message().unwrap();
+    assert!(
+        message.starts_with("<html>x") && message.chars().count() <= 201,
+        "{message}"
+    );
 }

@@ -9,15 +9,17 @@ mod owners;
 mod pagination;
 mod paths;
 mod retries;
+mod scripted;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fake_github::{FakeGitHub, RecordedRequest};
 use github_packages::{Client, ClientBuilder, RetryPolicy};
 
 /// Retries with waits of a few milliseconds, so tests never sleep for long.
 /// Waits GitHub asks for are still honoured up to two seconds; tests ask
-/// for none (`retry-after: 0`) or for far longer (to see them refused).
+/// for none (`retry-after: 0`, which the client stretches to 100 ms or so)
+/// or for far longer (to see them refused).
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::default()
         .initial_backoff(Duration::from_millis(1))
@@ -53,4 +55,17 @@ fn query_param(request: &RecordedRequest, name: &str) -> Option<String> {
         let (key, value) = pair.split_once('=')?;
         (key == name).then(|| value.to_string())
     })
+}
+
+/// Waits until `done` holds: for an event a test cannot await directly
+/// (e.g. something the fake does in its own task). It checks every
+/// millisecond, yielding to the runtime in between; the deadline is only a
+/// guard against hanging when the event never comes, which is a failure,
+/// not a duration any passing run relies on.
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
 }

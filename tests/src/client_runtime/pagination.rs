@@ -6,9 +6,10 @@ use std::time::Duration;
 use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner as Seed};
 use futures_util::{StreamExt, TryStreamExt};
 use github_packages::types::PackageType;
-use github_packages::{Client, ErrorKind, Owner};
+use github_packages::{Client, Error, ErrorKind, Owner};
 
-use super::{client, query_param};
+use super::scripted::{Scripted, Seen, array, package_json, reply, version_json};
+use super::{client, query_param, until};
 
 const PACKAGE: &str = "big";
 
@@ -96,9 +97,10 @@ async fn pages_are_fetched_as_the_stream_is_read() {
     for _ in 0..101 {
         concurrent.next().await.unwrap().unwrap();
     }
-    // Page 1, and at most 4 pages in flight: never the whole listing.
+    // Page 1, page 2 being read, and at most 4 pages ahead of it: never the
+    // whole listing.
     let sent = github.requests().len();
-    assert!((2..=5).contains(&sent), "{sent} requests");
+    assert!((2..=6).contains(&sent), "{sent} requests");
     let rest = concurrent.count().await;
     assert_eq!(rest, 1_000 - 101);
     assert_eq!(github.requests().len(), 10);
@@ -219,6 +221,304 @@ async fn the_ten_thousand_result_limit_is_a_named_error() {
         ),
         "{error:?}"
     );
-    assert_eq!(error.status().map(|status| status.as_u16()), Some(400));
     assert!(error.to_string().contains("at most 10,000"), "{error}");
+    assert!(packages.next().await.is_none(), "the stream ends");
+    // The first page's `Link` named page 101 as the last; it was not
+    // requested, since GitHub would refuse it.
+    assert_eq!(error.status(), None);
+    assert_eq!(pages_requested(&github), (1..=100).collect::<Vec<u64>>());
+
+    // Following `rel="next"` stops there too.
+    github.clear_requests();
+    let mut packages = client
+        .packages(&Owner::org("acme"), PackageType::Npm)
+        .concurrency(1);
+    let mut listed = 0;
+    let error = loop {
+        match packages.next().await.unwrap() {
+            Ok(_) => listed += 1,
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(listed, 10_000);
+    assert!(
+        matches!(error.kind(), ErrorKind::PaginationLimit { page: 101, .. }),
+        "{error:?}"
+    );
+    assert_eq!(github.requests().len(), 100);
+}
+
+#[tokio::test]
+async fn prefetched_pages_progress_while_the_consumer_is_busy() {
+    let github = FakeGitHub::start().await;
+    let expected = seed(&github, 1_000);
+    let client = client(&github);
+    let mut versions = client
+        .versions(&Owner::org("acme"), PackageType::Container, PACKAGE)
+        .concurrency(4);
+    let first = versions.next().await.unwrap().unwrap();
+    // The consumer holds the first item and does not poll the stream. The
+    // four pages after page 1 are fetched all the same: their answers
+    // arrive (each one's rate-limit headers are recorded), rather than
+    // wait, and perhaps time out, until page 1 is used up.
+    until("pages 2 to 5 are answered", || {
+        client.rate_limit().and_then(|limit| limit.used) == Some(5)
+    })
+    .await;
+    // Never more than 4 pages ahead of the page being read.
+    let mut pages = pages_requested(&github);
+    pages.sort_unstable();
+    assert_eq!(pages, [1, 2, 3, 4, 5]);
+
+    let mut listed = vec![first.id];
+    listed.extend(
+        versions
+            .map_ok(|version| version.id)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(listed, expected);
+    assert_eq!(github.requests().len(), 10);
+}
+
+/// A client for a scripted server, with fast retries.
+fn scripted_client(server: &Scripted) -> Client {
+    Client::builder()
+        .token("t")
+        .base_url(&server.base_url)
+        .retry(super::fast_retries())
+        .build()
+        .unwrap()
+}
+
+/// A version-list page with these ids and this `Link` header.
+fn versions_page(ids: impl IntoIterator<Item = u64>, link: &str) -> Vec<u8> {
+    reply(
+        "200 OK",
+        &[("link", link.to_string())],
+        &array(ids.into_iter().map(version_json)),
+    )
+}
+
+/// The page a scripted request asked for (1 when none).
+fn page_of(request: &Seen) -> u64 {
+    request
+        .param("page")
+        .map_or(1, |page| page.parse().unwrap())
+}
+
+/// Everything a listing yields, until and with its first error.
+async fn drain<T>(
+    mut list: impl futures_util::Stream<Item = Result<T, Error>> + Unpin,
+) -> (Vec<T>, Option<Error>) {
+    let mut items = Vec::new();
+    while let Some(item) = list.next().await {
+        match item {
+            Ok(item) => items.push(item),
+            Err(error) => {
+                assert!(
+                    list.next().await.is_none(),
+                    "the stream ends after an error"
+                );
+                return (items, Some(error));
+            }
+        }
+    }
+    (items, None)
+}
+
+/// A `Link` header entry for the scripted version list.
+fn link(request: &Seen, query: &str, rel: &str) -> String {
+    format!(
+        "<{}/orgs/acme/packages/container/app/versions?{query}>; rel=\"{rel}\"",
+        request.base_url
+    )
+}
+
+async fn scripted_versions(
+    concurrency: usize,
+    script: impl Fn(&Seen, u64) -> Vec<u8> + Send + Sync + 'static,
+) -> (Vec<u64>, Option<Error>, Vec<u64>) {
+    let server = Scripted::start(move |request, _| script(request, page_of(request))).await;
+    let client = scripted_client(&server);
+    let list = client
+        .versions(&Owner::org("acme"), PackageType::Container, "app")
+        .concurrency(concurrency);
+    let (items, error) = drain(list).await;
+    let ids = items.iter().map(|version| version.id as u64).collect();
+    let pages = server.seen().iter().map(page_of).collect();
+    (ids, error, pages)
+}
+
+fn assert_invalid_link(error: Option<Error>) {
+    let error = error.expect("an error");
+    assert!(
+        matches!(error.kind(), ErrorKind::InvalidLink { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("Link header"), "{error}");
+}
+
+#[tokio::test]
+async fn a_next_link_that_does_not_move_forward_ends_the_listing_with_an_error() {
+    // Backward: 1 -> 3 -> 2.
+    let (ids, error, pages) = scripted_versions(1, |request, page| match page {
+        1 => versions_page([1], &link(request, "per_page=100&page=3", "next")),
+        _ => versions_page([page], &link(request, "per_page=100&page=2", "next")),
+    })
+    .await;
+    assert_eq!(ids, [1, 3]);
+    assert_eq!(pages, [1, 3]);
+    assert_invalid_link(error);
+
+    // To itself.
+    let (ids, error, pages) = scripted_versions(1, |request, page| {
+        versions_page([page], &link(request, "per_page=100&page=1", "next"))
+    })
+    .await;
+    assert_eq!((ids, pages), (vec![1], vec![1]));
+    assert_invalid_link(error);
+
+    // Without a page number.
+    let (ids, error, pages) = scripted_versions(1, |request, page| {
+        versions_page([page], &link(request, "per_page=100", "next"))
+    })
+    .await;
+    assert_eq!((ids, pages), (vec![1], vec![1]));
+    assert_invalid_link(error);
+
+    // After the pages fetched concurrently: the last page's `next` points
+    // back at it.
+    let (ids, error, pages) = scripted_versions(4, |request, page| match page {
+        1 => versions_page(
+            [1],
+            &format!(
+                "{}, {}",
+                link(request, "per_page=100&page=2", "next"),
+                link(request, "per_page=100&page=2", "last")
+            ),
+        ),
+        _ => versions_page([page], &link(request, "per_page=100&page=2", "next")),
+    })
+    .await;
+    assert_eq!((ids, pages), (vec![1, 2], vec![1, 2]));
+    assert_invalid_link(error);
+}
+
+#[tokio::test]
+async fn a_lying_last_page_costs_nothing_and_an_empty_page_ends_the_listing() {
+    // Page 4294967295 of a version list: pages are planned as they are
+    // needed, and the first empty one ends the listing.
+    let (ids, error, pages) = scripted_versions(4, |request, page| match page {
+        1 => versions_page(
+            [1],
+            &format!(
+                "{}, {}",
+                link(request, "per_page=100&page=2", "next"),
+                link(request, "per_page=100&page=4294967295", "last")
+            ),
+        ),
+        _ => versions_page([], ""),
+    })
+    .await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(ids, [1]);
+    // Page 1, page 2 and at most the three after it that were in flight.
+    assert!(pages.len() >= 2 && pages.len() <= 5, "{pages:?}");
+    assert!(pages.iter().all(|page| *page <= 5), "{pages:?}");
+}
+
+/// The package list of a scripted server: each page has one package, with
+/// the id of its page, and the `Link` header `links` makes.
+async fn scripted_packages(
+    concurrency: usize,
+    links: impl Fn(&Seen) -> String + Send + Sync + 'static,
+) -> (Vec<u64>, Option<Error>, Vec<u64>) {
+    let server = Scripted::start(move |request, _| {
+        let body = array([package_json(page_of(request))]);
+        reply("200 OK", &[("link", links(request))], &body)
+    })
+    .await;
+    let client = scripted_client(&server);
+    let list = client
+        .packages(&Owner::org("acme"), PackageType::Npm)
+        .concurrency(concurrency);
+    let (items, error) = drain(list).await;
+    let ids = items.iter().map(|package| package.id as u64).collect();
+    let pages = server.seen().iter().map(page_of).collect();
+    (ids, error, pages)
+}
+
+fn package_link(request: &Seen, query: &str, rel: &str) -> String {
+    format!(
+        "<{}/orgs/acme/packages?package_type=npm&{query}>; rel=\"{rel}\"",
+        request.base_url
+    )
+}
+
+fn assert_pagination_limit(error: Option<Error>, page: u64, per_page: u64) {
+    let error = error.expect("an error");
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::PaginationLimit { page, per_page },
+        "{error:?}"
+    );
+    assert_eq!(error.status(), None, "not requested");
+}
+
+#[tokio::test]
+async fn package_lists_stop_at_the_result_limit_whatever_the_link_says() {
+    // 5,000 a page: pages 1 and 2 are all GitHub lists.
+    let (ids, error, pages) = scripted_packages(4, |request| {
+        package_link(request, "per_page=5000&page=4294967295", "last")
+    })
+    .await;
+    assert_eq!((ids, pages), (vec![1, 2], vec![1, 2]));
+    assert_pagination_limit(error, 3, 5000);
+
+    // Numbers whose product overflows.
+    let (ids, error, pages) = scripted_packages(4, |request| {
+        package_link(
+            request,
+            "per_page=18446744073709551615&page=18446744073709551615",
+            "last",
+        )
+    })
+    .await;
+    assert_eq!((ids, pages), (vec![1], vec![1]));
+    assert_pagination_limit(error, 2, u64::MAX);
+
+    // Following `rel="next"`.
+    let (ids, error, pages) = scripted_packages(1, |request| match request.param("page") {
+        None => package_link(request, "per_page=100&page=100", "next"),
+        Some(_) => package_link(request, "per_page=100&page=101", "next"),
+    })
+    .await;
+    assert_eq!((ids, pages), (vec![1, 100], vec![1, 100]));
+    assert_pagination_limit(error, 101, 100);
+}
+
+#[tokio::test]
+async fn a_link_to_another_origin_is_not_followed() {
+    for concurrency in [1, 4] {
+        let (ids, error, pages) = scripted_versions(concurrency, |_, page| {
+            let elsewhere = "<http://127.0.0.2:9/orgs/acme/packages/container/app/versions?per_page=100&page=2>";
+            versions_page(
+                [page],
+                &format!("{elsewhere}; rel=\"next\", {elsewhere}; rel=\"last\""),
+            )
+        })
+        .await;
+        assert_eq!(
+            (ids, pages),
+            (vec![1], vec![1]),
+            "concurrency {concurrency}"
+        );
+        let error = error.expect("an error");
+        assert!(
+            matches!(error.kind(), ErrorKind::ForeignLink { .. }),
+            "{error:?}"
+        );
+    }
 }

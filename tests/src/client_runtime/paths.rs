@@ -122,3 +122,86 @@ async fn dot_segments_and_empty_values_are_refused_before_sending() {
     assert_eq!(refused_parameter(&error), "package_version_id");
     assert!(github.requests().is_empty());
 }
+
+#[tokio::test]
+async fn backslashes_control_characters_and_odd_package_types_are_refused_before_sending() {
+    let github = FakeGitHub::start().await;
+    // Something a traversal would reach: the authenticated user's package.
+    github.add_package(&Seed::user("octocat"), "npm", "victim", "public");
+    let client = client(&github);
+    let acme = Owner::org("acme");
+    let npm = || PackageType::Npm;
+
+    // The URL parser reads `\` as `/` and then resolves the dot segments:
+    // sent, this would be `DELETE /user/packages/npm/victim`.
+    let error = client
+        .delete_package(&acme, npm(), r"..\..\..\..\user\packages\npm\victim")
+        .await
+        .unwrap_err();
+    assert_eq!(refused_parameter(&error), "package_name");
+    let text = error.to_string();
+    assert!(text.contains("package_name") && text.contains("no request was sent"));
+
+    for bad in [
+        r"a\..\..",
+        r"\",
+        "line\nbreak",
+        "tab\tin",
+        "nul\0",
+        "del\u{7f}",
+    ] {
+        let owners = [("org", Owner::org(bad)), ("username", Owner::user(bad))];
+        for (parameter, owner) in owners {
+            let error = client.package(&owner, npm(), "tool").await.unwrap_err();
+            assert_eq!(refused_parameter(&error), parameter, "{bad:?}");
+            let error = client.docker_conflicts(&owner).await.unwrap_err();
+            assert_eq!(refused_parameter(&error), parameter, "{bad:?}");
+        }
+        let error = client.restore_package(&acme, npm(), bad).await.unwrap_err();
+        assert_eq!(refused_parameter(&error), "package_name", "{bad:?}");
+        let error = client
+            .versions(&acme, npm(), bad)
+            .next()
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(refused_parameter(&error), "package_name", "{bad:?}");
+    }
+
+    // The package type is a path segment too.
+    for bad in ["..", ".", "", r"..\..", "a\nb"] {
+        let odd = || PackageType::Unknown(bad.to_string());
+        let results = [
+            client.package(&acme, odd(), "tool").await.map(drop),
+            client.version(&acme, odd(), "tool", 1).await.map(drop),
+            client.delete_package(&acme, odd(), "tool").await,
+            client.restore_package(&acme, odd(), "tool").await,
+            client.delete_version(&acme, odd(), "tool", 1).await,
+            client.restore_version(&acme, odd(), "tool", 1).await,
+        ];
+        for result in results {
+            let error = result.unwrap_err();
+            assert_eq!(refused_parameter(&error), "package_type", "{bad:?}");
+            assert!(error.to_string().contains("package_type"), "{error}");
+        }
+        for error in [
+            client
+                .packages(&acme, odd())
+                .next()
+                .await
+                .unwrap()
+                .unwrap_err(),
+            client
+                .versions(&Owner::AuthenticatedUser, odd(), "tool")
+                .next()
+                .await
+                .unwrap()
+                .unwrap_err(),
+        ] {
+            assert_eq!(refused_parameter(&error), "package_type", "{bad:?}");
+        }
+    }
+
+    assert!(github.requests().is_empty(), "{:?}", github.requests());
+    assert!(github.package_exists(&Seed::user("octocat"), "npm", "victim"));
+}

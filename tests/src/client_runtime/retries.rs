@@ -4,11 +4,12 @@
 
 use std::time::Duration;
 
-use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner as Seed};
+use fake_github::{FakeGitHub, Fault, FaultKind, Gate, Matcher, Owner as Seed};
 use github_packages::types::PackageType;
 use github_packages::{Client, ErrorKind, Owner, RetryPolicy};
 
-use super::{builder, client, fast_retries, requests_with_method};
+use super::scripted::{Scripted, cut_off, reply};
+use super::{builder, client, fast_retries, requests_with_method, until};
 
 /// `acme/container/app` with three versions; returns their ids.
 fn seed(github: &FakeGitHub) -> Vec<i64> {
@@ -111,10 +112,16 @@ async fn a_delete_that_times_out_is_reported_as_unknown_and_not_retried() {
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    // GitHub deletes the version, but the answer comes too late.
+    // An open connection for the DELETE: nothing but sending it is left to
+    // do when the request starts.
+    get_version(&client, ids[1]).await.unwrap();
+    // GitHub deletes the version, then holds the answer back until the test
+    // releases it, which it does only after the client gave up: however
+    // slow the machine, the client's time runs out first.
+    let answer = Gate::new();
     github.inject(
-        Fault::new(FaultKind::AfterAction(Box::new(FaultKind::Delay(
-            Duration::from_secs(3),
+        Fault::new(FaultKind::AfterAction(Box::new(FaultKind::Hold(
+            answer.clone(),
         ))))
         .on(Matcher::Method("DELETE".into())),
     );
@@ -130,8 +137,153 @@ async fn a_delete_that_times_out_is_reported_as_unknown_and_not_retried() {
         text.contains("unknown") && text.contains("timed out") && text.contains("not retried"),
         "{text}"
     );
+    // The fake carries the deletion out as it receives the request, in its
+    // own task: wait for that, however long it takes.
+    until("the fake carried out the DELETE", || {
+        is_deleted(&github, ids[0])
+    })
+    .await;
+    assert!(!answer.is_released());
+    answer.release();
     assert_eq!(requests_with_method(&github, "DELETE").len(), 1);
-    assert!(is_deleted(&github, ids[0]), "it was carried out after all");
+}
+
+#[tokio::test]
+async fn one_request_never_exceeds_its_retry_budget() {
+    let github = FakeGitHub::start().await;
+    let ids = seed(&github);
+    let client = builder(&github)
+        .retry(fast_retries().max_retries(2))
+        .build()
+        .unwrap();
+    // Cut-off bodies and error statuses draw on the same budget: three
+    // attempts in all, not three per kind of failure.
+    github.inject(Fault::new(FaultKind::TruncatedBody).times(10));
+    let error = get_version(&client, ids[0]).await.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Transport), "{error:?}");
+    assert_eq!(github.requests().len(), 3);
+
+    github.clear_faults();
+    github.clear_requests();
+    for kind in [
+        FaultKind::TruncatedBody,
+        FaultKind::Status(502),
+        FaultKind::TruncatedBody,
+        FaultKind::Status(502),
+    ] {
+        github.inject(Fault::new(kind));
+    }
+    // The third attempt's body is cut off, and that is the end.
+    let error = get_version(&client, ids[0]).await.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Transport), "{error:?}");
+    assert_eq!(github.requests().len(), 3);
+    assert_eq!(github.pending_faults(), 1);
+
+    // The listing's pages too.
+    github.clear_faults();
+    github.clear_requests();
+    github.inject(
+        Fault::new(FaultKind::TruncatedBody)
+            .on(Matcher::QueryContains("page=2".into()))
+            .times(10),
+    );
+    let listed: Result<Vec<_>, _> = futures_util::TryStreamExt::try_collect(
+        client
+            .versions(&Owner::org("acme"), PackageType::Container, "app")
+            .per_page(1)
+            .concurrency(1),
+    )
+    .await;
+    listed.unwrap_err();
+    let page_two = github
+        .requests()
+        .iter()
+        .filter(|request| {
+            request
+                .query
+                .as_deref()
+                .is_some_and(|q| q.contains("page=2"))
+        })
+        .count();
+    assert_eq!(page_two, 3);
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_not_retried() {
+    let github = FakeGitHub::start().await;
+    let ids = seed(&github);
+    let client = client(&github);
+    let url = format!(
+        "{}/orgs/acme/packages/container/app/versions/{}",
+        github.base_url(),
+        ids[0]
+    );
+    github.inject(
+        Fault::new(FaultKind::Redirect {
+            status: 307,
+            location: url,
+        })
+        .times(1_000),
+    );
+    let error = get_version(&client, ids[0]).await.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Transport), "{error:?}");
+    // reqwest follows up to 10 redirects, then gives up; a retry would start
+    // over.
+    let sent = github.requests().len();
+    assert!((2..=11).contains(&sent), "{sent} requests");
+}
+
+#[tokio::test]
+async fn a_write_refused_with_a_cut_off_429_is_retried() {
+    // The 429's body is cut off: its status alone proves that the DELETE was
+    // not carried out.
+    let server = Scripted::start(|_, index| {
+        if index == 0 {
+            cut_off(
+                "429 Too Many Requests",
+                &[("retry-after", "0".to_string())],
+                br#"{"message":"You have exc"#,
+                1_000,
+            )
+        } else {
+            reply("204 No Content", &[], b"")
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .token("t")
+        .base_url(&server.base_url)
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    delete_version(&client, 7).await.unwrap();
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|request| request.method == "DELETE"));
+
+    // Without retries it is reported as the rate limit it is, not as an
+    // unknown outcome.
+    let server = Scripted::start(|_, _| {
+        cut_off(
+            "429 Too Many Requests",
+            &[("retry-after", "30".to_string())],
+            b"{",
+            1_000,
+        )
+    })
+    .await;
+    let client = Client::builder()
+        .token("t")
+        .base_url(&server.base_url)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = delete_version(&client, 7).await.unwrap_err();
+    assert!(!error.is_outcome_unknown(), "{error:?}");
+    assert!(error.is_rate_limited(), "{error:?}");
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(429));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
+    assert_eq!(server.seen().len(), 1);
 }
 
 #[tokio::test]
