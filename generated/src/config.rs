@@ -188,6 +188,10 @@ impl ClientBuilder {
             .default_headers(headers)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            // Retrying is the runtime's job (see `retry`). reqwest's own
+            // policy only ever retries HTTP/2 refusals (this crate does not
+            // enable HTTP/2), yet it copies every request up front in case.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(|error| {
                 Error::config(format!("the HTTP client could not be built: {error}"))

@@ -33,7 +33,7 @@ impl RateLimit {
     /// Reads the state from response headers; `None` unless `limit`,
     /// `remaining` and `reset` are all present and numeric.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        RateLimitHeaders::from_headers(headers)?.parse()
+        RateLimitState::from_headers(headers).map(RateLimitState::into_rate_limit)
     }
 
     /// How long until the window resets (zero if it already has).
@@ -42,66 +42,68 @@ impl RateLimit {
     }
 }
 
-/// The rate-limit headers of a response, kept as received (cheap clones of
-/// the response's bytes) and parsed only when someone asks: every response
-/// carries them, few callers read them.
+/// The rate-limit state of a response, as the client keeps it: parsed, with
+/// the `resource` name left as received (a cheap clone of the response's
+/// bytes) until someone asks for it. Every response carries these headers;
+/// few callers read them.
 #[derive(Clone, Debug)]
-pub(crate) struct RateLimitHeaders {
-    limit: HeaderValue,
-    remaining: HeaderValue,
-    reset: HeaderValue,
-    used: Option<HeaderValue>,
+pub(crate) struct RateLimitState {
+    limit: u64,
+    remaining: u64,
+    used: Option<u64>,
+    reset: DateTime<Utc>,
     resource: Option<HeaderValue>,
-    /// `(reset, Reverse(remaining))`, when both are numbers: the larger, the
-    /// newer the state.
-    age: Option<(u64, Reverse<u64>)>,
 }
 
-impl RateLimitHeaders {
+impl RateLimitState {
+    /// `None` unless `limit`, `remaining` and `reset` are present and
+    /// numeric (and `reset` a representable time).
     pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let remaining = headers.get(REMAINING)?;
-        let reset = headers.get(RESET)?;
-        Some(RateLimitHeaders {
-            limit: headers.get(LIMIT)?.clone(),
-            age: number(reset).zip(number(remaining).map(Reverse)),
-            remaining: remaining.clone(),
-            reset: reset.clone(),
-            used: headers.get(USED).cloned(),
+        let remaining = number(headers.get(REMAINING)?)?;
+        let reset = i64::try_from(number(headers.get(RESET)?)?).ok()?;
+        Some(RateLimitState {
+            limit: number(headers.get(LIMIT)?)?,
+            remaining,
+            used: headers.get(USED).and_then(number),
+            reset: Utc.timestamp_opt(reset, 0).single()?,
             resource: headers.get(RESOURCE).cloned(),
         })
     }
 
-    /// Whether this state is older than `other`, as far as the headers
-    /// tell: responses can arrive out of order (concurrent pages), and an
-    /// older one must not overwrite a newer one. A later reset is a later
-    /// window; within one window, fewer remaining requests is later. A state
-    /// whose numbers do not parse counts as older than one whose do.
-    pub(crate) fn is_older_than(&self, other: &RateLimitHeaders) -> bool {
-        match (self.age, other.age) {
-            (Some(mine), Some(theirs)) => mine < theirs,
-            (None, Some(_)) => true,
-            (_, None) => false,
-        }
+    /// Whether this state is older than `other`: responses can arrive out
+    /// of order (concurrent pages), and an older one must not overwrite a
+    /// newer one. A later reset is a later window; within one window, fewer
+    /// remaining requests is later.
+    pub(crate) fn is_older_than(&self, other: &RateLimitState) -> bool {
+        (self.reset, Reverse(self.remaining)) < (other.reset, Reverse(other.remaining))
     }
 
-    pub(crate) fn parse(&self) -> Option<RateLimit> {
-        let reset = i64::try_from(number(&self.reset)?).ok()?;
-        Some(RateLimit {
-            limit: number(&self.limit)?,
-            remaining: number(&self.remaining)?,
-            used: self.used.as_ref().and_then(number),
-            reset: Utc.timestamp_opt(reset, 0).single()?,
+    pub(crate) fn into_rate_limit(self) -> RateLimit {
+        RateLimit {
+            limit: self.limit,
+            remaining: self.remaining,
+            used: self.used,
+            reset: self.reset,
             resource: self
                 .resource
                 .as_ref()
                 .and_then(|value| value.to_str().ok())
                 .map(|value| value.trim().to_string()),
-        })
+        }
     }
 }
 
+/// A header's decimal value, surrounding whitespace allowed. Runs for
+/// several headers of every response, hence no `str` detour.
 fn number(value: &HeaderValue) -> Option<u64> {
-    value.to_str().ok()?.trim().parse().ok()
+    let digits = value.as_bytes().trim_ascii();
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |number, &byte| {
+        let digit = byte.checked_sub(b'0').filter(|digit| *digit <= 9)?;
+        number.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 /// Why GitHub refused a request for rate reasons, and how long it asks
@@ -181,24 +183,45 @@ mod tests {
     #[test]
     fn a_newer_state_is_recognised() {
         let state = |remaining: &str, reset: &str| {
-            RateLimitHeaders::from_headers(&headers(&[
+            RateLimitState::from_headers(&headers(&[
                 ("x-ratelimit-limit", "5000"),
                 ("x-ratelimit-remaining", remaining),
                 ("x-ratelimit-reset", reset),
             ]))
-            .unwrap()
         };
-        let early = state("4990", "1700000000");
-        let later_same_window = state("4980", "1700000000");
-        let next_window = state("4999", "1700003600");
-        let garbled = state("many", "1700000000");
+        let early = state("4990", "1700000000").unwrap();
+        let later_same_window = state("4980", "1700000000").unwrap();
+        let next_window = state("4999", "1700003600").unwrap();
         assert!(early.is_older_than(&later_same_window));
         assert!(!later_same_window.is_older_than(&early));
         assert!(later_same_window.is_older_than(&next_window));
         assert!(!next_window.is_older_than(&later_same_window));
         assert!(!early.is_older_than(&early));
-        assert!(garbled.is_older_than(&early));
-        assert!(!early.is_older_than(&garbled));
+        // Headers that do not parse are no state at all.
+        assert!(state("many", "1700000000").is_none());
+        assert!(state("4990", "soon").is_none());
+        assert!(state("4990", &u64::MAX.to_string()).is_none());
+    }
+
+    #[test]
+    fn numbers_are_plain_decimals() {
+        let parse = |text: &str| number(&HeaderValue::from_str(text).unwrap());
+        assert_eq!(parse("4999"), Some(4999));
+        assert_eq!(parse(" 60 "), Some(60));
+        assert_eq!(parse("0"), Some(0));
+        assert_eq!(parse(&u64::MAX.to_string()), Some(u64::MAX));
+        for bad in [
+            "",
+            " ",
+            "-1",
+            "+1",
+            "1.5",
+            "1e3",
+            "6O",
+            "18446744073709551616",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::Client;
-use crate::rate_limit::{RateLimit, RateLimitHeaders};
+use crate::rate_limit::{RateLimit, RateLimitState};
 use crate::retry::RetryPolicy;
 
 /// The REST API version this crate was generated for.
@@ -56,7 +56,7 @@ struct Shared {
     retry: RetryPolicy,
     per_page: u8,
     page_concurrency: usize,
-    rate_limit: Mutex<Option<RateLimitHeaders>>,
+    rate_limit: Mutex<Option<RateLimitState>>,
 }
 
 impl Default for Shared {
@@ -103,20 +103,20 @@ impl Runtime {
     }
 
     pub(crate) fn rate_limit(&self) -> Option<RateLimit> {
-        let headers = self
+        let state = self
             .shared
             .rate_limit
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        headers?.parse()
+        state.map(RateLimitState::into_rate_limit)
     }
 
     /// Keeps the rate-limit state of a response, unless the state kept
     /// already is newer (responses to concurrent requests arrive in any
     /// order).
     pub(crate) fn record_rate_limit(&self, headers: &HeaderMap) {
-        if let Some(limit) = RateLimitHeaders::from_headers(headers) {
+        if let Some(limit) = RateLimitState::from_headers(headers) {
             let mut kept = self
                 .shared
                 .rate_limit

@@ -20,11 +20,42 @@ const ROUNDS: usize = 21;
 const PACKAGE: &str = "big";
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // The fake GitHub runs on a thread and runtime of its own, as a server
+    // in another process would: the client's work is not interleaved with
+    // the server's on the same worker threads.
+    let github = FakeGitHub::start_in_background();
+    let acme = Seed::org("acme");
+    github.add_package(&acme, "container", PACKAGE, "private");
+    let ids = github.add_versions(&acme, "container", PACKAGE, VERSIONS);
+    println!(
+        "github-packages client benchmark: fake GitHub on 127.0.0.1, {} CPU cores",
+        std::thread::available_parallelism().map_or(0, |cores| cores.get())
+    );
+    println!();
+    // Listing: the multi-threaded runtime most applications use.
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .expect("tokio runtime");
-    runtime.block_on(run());
+        .expect("tokio runtime")
+        .block_on(listing(&github));
+    println!();
+    // One request at a time: a current-thread runtime, so that each
+    // response is handled on the thread that waits for it instead of being
+    // handed across worker threads, which only adds noise.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(single_gets(&github, &ids));
+}
+
+/// A client of the fake, built on the runtime that uses it.
+fn client(github: &FakeGitHub) -> Client {
+    Client::builder()
+        .token(FakeGitHub::TOKEN)
+        .base_url(github.base_url())
+        .build()
+        .expect("client")
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -36,23 +67,9 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
 }
 
-async fn run() {
-    let github = FakeGitHub::start().await;
-    let acme = Seed::org("acme");
-    github.add_package(&acme, "container", PACKAGE, "private");
-    let ids = github.add_versions(&acme, "container", PACKAGE, VERSIONS);
-    let client = Client::builder()
-        .token(FakeGitHub::TOKEN)
-        .base_url(github.base_url())
-        .build()
-        .expect("client");
+async fn listing(github: &FakeGitHub) {
+    let client = client(github);
     let owner = Owner::org("acme");
-
-    println!(
-        "github-packages client benchmark: fake GitHub on 127.0.0.1, {} CPU cores",
-        std::thread::available_parallelism().map_or(0, |cores| cores.get())
-    );
-    println!();
     println!("Full listing of {VERSIONS} versions (100 pages of 100), median of runs:");
     for (latency, runs) in [(Duration::ZERO, 7), (Duration::from_millis(20), 3)] {
         github.set_latency(latency);
@@ -80,8 +97,11 @@ async fn run() {
         );
     }
     github.set_latency(Duration::ZERO);
+}
 
-    println!();
+async fn single_gets(github: &FakeGitHub, ids: &[i64]) {
+    let client = client(github);
+    let owner = Owner::org("acme");
     println!(
         "{GETS} single-version GETs, one at a time, interleaved in batches of {BATCH}; median of {ROUNDS} rounds:"
     );
