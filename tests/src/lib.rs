@@ -16,3 +16,9 @@ mod fixtures;
 mod surface;
 #[cfg(test)]
 mod wire;
+
+/// The workspace README's code, compiled as doc tests (`rust,no_run`
+/// blocks build but do not run; they would need GitHub).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
