@@ -121,7 +121,10 @@ pub(crate) fn admit(store: &mut Store, request: &RecordedRequest) -> Admission {
             auth,
             rate,
             request_id: store.request_count,
-            route: route::route(&request.method, &request.raw_path),
+            route: request
+                .raw_path
+                .strip_prefix(store.path_prefix.as_str())
+                .and_then(|path| route::route(&request.method, path)),
         },
         fault: store.take_fault(request),
         latency: store.latency,
@@ -218,13 +221,12 @@ impl ListRequest<'_> {
     ) -> Reply {
         let reply = Reply::json(200, items);
         let last_page = page.last_page(total);
-        match pagination::link_header(
-            &store.base_url,
-            self.raw_path,
-            self.query,
-            page.page,
-            last_page,
-        ) {
+        // `raw_path` is the whole path as sent, prefix included.
+        let origin = store
+            .base_url
+            .strip_suffix(store.path_prefix.as_str())
+            .unwrap_or(&store.base_url);
+        match pagination::link_header(origin, self.raw_path, self.query, page.page, last_page) {
             Some(link) => reply.header("link", link),
             None => reply,
         }

@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn package_and_version_bodies() {
-        let mut store = Store::new("http://127.0.0.1:9".into(), "t");
+        let mut store = Store::new("http://127.0.0.1:9".into(), "", "t");
         let owner = Owner::org("Acme");
         store.add_package(&owner, "container", "repo/image", "public");
         let id = store.add_version(

@@ -42,6 +42,9 @@
 //!   in flight until the test releases them.
 //! - **Recording**: every request is logged ([`FakeGitHub::requests`])
 //!   before any fault applies, path and query exactly as sent.
+//! - **Enterprise Server**: [`FakeGitHub::start_enterprise`] serves the same
+//!   API over HTTPS under `/api/v3`, with a certificate signed by
+//!   [`TEST_CA_PEM`].
 //!
 //! Seeded data is deterministic: ids count up from 1000 (packages) and
 //! 1000000 (versions), and timestamps default to 2024-01-01T00:00:00Z.
@@ -104,8 +107,11 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
 pub use fault::{Fault, FaultKind, Gate, Matcher};
 pub use recording::RecordedRequest;
@@ -141,14 +147,61 @@ impl Drop for Inner {
     }
 }
 
-async fn bind() -> (TcpListener, String) {
-    let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .await
-        .expect("fake-github: cannot bind 127.0.0.1:0");
-    let address = listener
-        .local_addr()
-        .expect("fake-github: bound socket has an address");
-    (listener, format!("http://{address}"))
+/// The certificate authority that signed the certificate of
+/// [`FakeGitHub::start_enterprise`]'s server, as PEM. Test material only:
+/// the authority's key was discarded, and the server's key is in this
+/// crate's source for anyone to read.
+pub const TEST_CA_PEM: &str = include_str!("../certs/ca.pem");
+
+const SERVER_CERT_PEM: &str = include_str!("../certs/server.pem");
+const SERVER_KEY_PEM: &str = include_str!("../certs/server.key");
+
+/// What kind of GitHub a server looks like.
+#[derive(Clone, Copy)]
+enum Setup {
+    /// GitHub.com's paths over plain HTTP.
+    Plain,
+    /// Enterprise Server: HTTPS, paths under `/api/v3`.
+    Enterprise,
+}
+
+impl Setup {
+    async fn bind(self) -> (TcpListener, Option<TlsAcceptor>, SharedStore) {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .await
+            .expect("fake-github: cannot bind 127.0.0.1:0");
+        let address = listener
+            .local_addr()
+            .expect("fake-github: bound socket has an address");
+        let (base_url, prefix, tls) = match self {
+            Setup::Plain => (format!("http://{address}"), "", None),
+            Setup::Enterprise => (
+                format!("https://{address}/api/v3"),
+                "/api/v3",
+                Some(tls_acceptor()),
+            ),
+        };
+        let store = Store::new(base_url, prefix, FakeGitHub::TOKEN);
+        (listener, tls, Arc::new(Mutex::new(store)))
+    }
+}
+
+/// TLS with the test certificate, through ring whatever provider the
+/// process has installed.
+fn tls_acceptor() -> TlsAcceptor {
+    let certificates = CertificateDer::pem_slice_iter(SERVER_CERT_PEM.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .expect("fake-github: the test certificate is valid PEM");
+    let key = PrivateKeyDer::from_pem_slice(SERVER_KEY_PEM.as_bytes())
+        .expect("fake-github: the test key is valid PEM");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("fake-github: ring supports the default TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(certificates, key)
+        .expect("fake-github: the test certificate matches its key");
+    TlsAcceptor::from(Arc::new(config))
 }
 
 impl FakeGitHub {
@@ -159,10 +212,23 @@ impl FakeGitHub {
     /// Starts a server on the current tokio runtime (which must have IO and
     /// time enabled, as `#[tokio::test]` does).
     pub async fn start() -> FakeGitHub {
-        let (listener, base_url) = bind().await;
-        let store = Arc::new(Mutex::new(Store::new(base_url.clone(), Self::TOKEN)));
+        Self::launch(Setup::Plain).await
+    }
+
+    /// Starts a server that looks like GitHub Enterprise Server's REST API:
+    /// HTTPS, with every path under `/api/v3`, so [`base_url`](Self::base_url)
+    /// is `https://127.0.0.1:PORT/api/v3`. Its certificate (for `127.0.0.1`
+    /// and `localhost`) is signed by [`TEST_CA_PEM`], which clients must
+    /// trust. On the current tokio runtime, like [`start`](Self::start).
+    pub async fn start_enterprise() -> FakeGitHub {
+        Self::launch(Setup::Enterprise).await
+    }
+
+    async fn launch(setup: Setup) -> FakeGitHub {
         let (shutdown, stopped) = watch::channel(());
-        tokio::spawn(server::serve(listener, store.clone(), stopped));
+        let (listener, tls, store) = setup.bind().await;
+        let base_url = lock(&store).base_url.clone();
+        tokio::spawn(server::serve(listener, store.clone(), tls, stopped));
         FakeGitHub {
             inner: Arc::new(Inner {
                 store,
@@ -187,17 +253,17 @@ impl FakeGitHub {
                     .build()
                     .expect("fake-github: cannot build a tokio runtime");
                 runtime.block_on(async move {
-                    let (listener, base_url) = bind().await;
-                    let store = Arc::new(Mutex::new(Store::new(base_url.clone(), Self::TOKEN)));
-                    if ready_sender.send((store.clone(), base_url)).is_ok() {
-                        server::serve(listener, store, stopped).await;
+                    let (listener, tls, store) = Setup::Plain.bind().await;
+                    if ready_sender.send(store.clone()).is_ok() {
+                        server::serve(listener, store, tls, stopped).await;
                     }
                 });
             })
             .expect("fake-github: cannot spawn the server thread");
-        let (store, base_url) = ready
+        let store = ready
             .recv()
             .expect("fake-github: the server thread failed to start");
+        let base_url = lock(&store).base_url.clone();
         FakeGitHub {
             inner: Arc::new(Inner {
                 store,

@@ -18,6 +18,7 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
+use tokio_rustls::TlsAcceptor;
 
 use crate::api::{self, Auth, Context, DOCS_REST, Reply};
 use crate::fault::FaultKind;
@@ -31,17 +32,24 @@ pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Accepts connections until `shutdown`'s sender is dropped.
+/// Accepts connections until `shutdown`'s sender is dropped, over TLS when
+/// given an acceptor.
 pub(crate) async fn serve(
     listener: TcpListener,
     store: SharedStore,
+    tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<()>,
 ) {
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    tokio::spawn(serve_connection(stream, store.clone(), shutdown.clone()));
+                    tokio::spawn(accept_connection(
+                        stream,
+                        tls.clone(),
+                        store.clone(),
+                        shutdown.clone(),
+                    ));
                 }
                 // E.g. out of file descriptors: let other tasks run, then retry.
                 Err(_) => tokio::task::yield_now().await,
@@ -71,17 +79,37 @@ impl ConnectionControl {
     }
 }
 
-async fn serve_connection(
+async fn accept_connection(
     stream: TcpStream,
+    tls: Option<TlsAcceptor>,
     store: SharedStore,
-    mut shutdown: watch::Receiver<()>,
+    shutdown: watch::Receiver<()>,
 ) {
     let _ = stream.set_nodelay(true);
     let control = Arc::new(ConnectionControl::default());
-    let io = TokioIo::new(ConnectionStream {
+    let stream = ConnectionStream {
         stream,
         control: control.clone(),
-    });
+    };
+    match tls {
+        None => serve_connection(stream, control, store, shutdown).await,
+        Some(acceptor) => {
+            // A client that refuses the certificate ends the handshake;
+            // there is nothing to serve then.
+            if let Ok(stream) = acceptor.accept(stream).await {
+                serve_connection(stream, control, store, shutdown).await;
+            }
+        }
+    }
+}
+
+async fn serve_connection(
+    io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    control: Arc<ConnectionControl>,
+    store: SharedStore,
+    mut shutdown: watch::Receiver<()>,
+) {
+    let io = TokioIo::new(io);
     let handler_control = control.clone();
     let service =
         service_fn(move |request| handle(store.clone(), handler_control.clone(), request));

@@ -265,7 +265,11 @@ pub(crate) const TOKEN_RATE_LIMIT: u32 = 5000;
 pub(crate) const ANONYMOUS_RATE_LIMIT: u32 = 60;
 
 pub(crate) struct Store {
+    /// The API's root, e.g. `http://127.0.0.1:PORT`, or
+    /// `https://127.0.0.1:PORT/api/v3` for Enterprise Server.
     pub(crate) base_url: String,
+    /// What comes before the API's paths (`/api/v3` for Enterprise Server).
+    pub(crate) path_prefix: String,
     pub(crate) authenticated_user: String,
     tokens: HashMap<String, Vec<String>>,
     rate_windows: HashMap<String, RateWindow>,
@@ -284,9 +288,10 @@ pub(crate) struct Store {
 }
 
 impl Store {
-    pub(crate) fn new(base_url: String, default_token: &str) -> Store {
+    pub(crate) fn new(base_url: String, path_prefix: &str, default_token: &str) -> Store {
         let mut store = Store {
             base_url,
+            path_prefix: path_prefix.to_string(),
             authenticated_user: "octocat".to_string(),
             tokens: HashMap::new(),
             rate_windows: HashMap::new(),
@@ -660,7 +665,7 @@ mod tests {
 
     #[test]
     fn versions_are_listed_newest_first_whatever_the_insertion_order() {
-        let mut store = Store::new("http://fake".into(), "t");
+        let mut store = Store::new("http://fake".into(), "", "t");
         let owner = Owner::org("acme");
         store.add_package(&owner, "npm", "pkg", "private");
         let day = |d| Utc.with_ymd_and_hms(2024, 3, d, 0, 0, 0).single().unwrap();
@@ -701,7 +706,7 @@ mod tests {
 
     #[test]
     fn rate_window_counts_down_and_starts_over_before_running_out() {
-        let mut store = Store::new("http://fake".into(), "t");
+        let mut store = Store::new("http://fake".into(), "", "t");
         let first = store.count_request("t", 3, 100);
         assert_eq!((first.used, first.remaining, first.reset), (1, 2, 3700));
         let second = store.count_request("t", 3, 101);

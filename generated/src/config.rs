@@ -43,6 +43,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     per_page: u8,
     page_concurrency: usize,
+    #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+    root_certificates: Vec<reqwest::Certificate>,
 }
 
 impl Default for ClientBuilder {
@@ -56,13 +58,16 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             per_page: DEFAULT_PER_PAGE,
             page_concurrency: DEFAULT_PAGE_CONCURRENCY,
+            #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+            root_certificates: Vec::new(),
         }
     }
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
+        let mut debug = f.debug_struct("ClientBuilder");
+        debug
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url.as_deref().map(redacted_url))
             .field("user_agent", &self.user_agent)
@@ -70,8 +75,10 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("per_page", &self.per_page)
-            .field("page_concurrency", &self.page_concurrency)
-            .finish()
+            .field("page_concurrency", &self.page_concurrency);
+        #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+        debug.field("root_certificates", &self.root_certificates.len());
+        debug.finish()
     }
 }
 
@@ -165,6 +172,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts `certificate` as a root, besides the platform's roots: for a
+    /// GitHub Enterprise Server whose certificate comes from a private
+    /// certificate authority. May be called more than once. (Needs one of
+    /// the TLS features, as does `Certificate`.)
+    ///
+    /// ```no_run
+    /// use github_packages::{Certificate, Client};
+    ///
+    /// let pem = std::fs::read("/etc/ssl/private-ca.pem")?;
+    /// let client = Client::builder()
+    ///     .base_url("https://github.example.com/api/v3")
+    ///     .add_root_certificate(Certificate::from_pem(&pem)?)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
@@ -184,7 +212,10 @@ impl ClientBuilder {
         }
         // Before reqwest builds its TLS configuration.
         let runtime = Runtime::new(user_agent, self.retry, self.per_page, self.page_concurrency);
-        let http = reqwest::Client::builder()
+        let http = reqwest::Client::builder();
+        #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+        let http = http.tls_certs_merge(self.root_certificates);
+        let http = http
             .default_headers(headers)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)

@@ -130,6 +130,9 @@ pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder};
 pub use listing::{PackageList, VersionList};
 pub use owner::Owner;
 pub use rate_limit::RateLimit;
+/// A root certificate for [`ClientBuilder::add_root_certificate`].
+#[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+pub use reqwest::Certificate;
 pub use retry::RetryPolicy;
 
 /// Request and response types of the API.

@@ -399,9 +399,40 @@ fn is_transient(status: StatusCode) -> bool {
 }
 
 /// A transport error that may go away: not a request that could not be
-/// built, nor a redirect loop.
+/// built, nor a redirect loop, nor a TLS handshake that refused the
+/// server's certificate.
 fn retryable(error: &reqwest::Error) -> bool {
-    !(error.is_builder() || error.is_redirect() || error.is_status() || error.is_upgrade())
+    !(error.is_builder()
+        || error.is_redirect()
+        || error.is_status()
+        || error.is_upgrade()
+        || is_tls_refusal(error))
+}
+
+/// A connection that failed in its TLS handshake: rustls (through
+/// tokio-rustls) reports that as an `InvalidData` I/O error, e.g. for a
+/// certificate from an authority the client does not trust, which the
+/// connector wraps in another I/O error. Trying again meets the same
+/// certificate.
+fn is_tls_refusal(error: &reqwest::Error) -> bool {
+    if !error.is_connect() {
+        return false;
+    }
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        // `io::Error::source` skips the error it wraps: look inside.
+        let mut io = inner.downcast_ref::<std::io::Error>();
+        while let Some(current) = io {
+            if current.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+            io = current
+                .get_ref()
+                .and_then(|wrapped| wrapped.downcast_ref::<std::io::Error>());
+        }
+        cause = inner.source();
+    }
+    false
 }
 
 fn transport_reason(error: &reqwest::Error) -> String {

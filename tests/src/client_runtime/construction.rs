@@ -9,7 +9,7 @@ use fake_github::{FakeGitHub, Fault, FaultKind, Owner as Seed};
 use futures_util::TryStreamExt;
 use github_packages::runtime::DEFAULT_USER_AGENT;
 use github_packages::types::PackageType;
-use github_packages::{Client, ClientBuilder, DEFAULT_BASE_URL, ErrorKind, Owner};
+use github_packages::{Certificate, Client, ClientBuilder, DEFAULT_BASE_URL, ErrorKind, Owner};
 
 use super::{builder, client};
 
@@ -141,23 +141,98 @@ async fn the_environment_configures_the_client() {
     assert_eq!(builder.build().unwrap().base_url(), DEFAULT_BASE_URL);
 }
 
+/// A client that trusts the fake's test certificate authority.
+fn enterprise_client(github: &FakeGitHub) -> ClientBuilder {
+    let authority = Certificate::from_pem(fake_github::TEST_CA_PEM.as_bytes()).unwrap();
+    builder(github).add_root_certificate(authority)
+}
+
 #[tokio::test]
-async fn a_github_enterprise_server_url_keeps_its_path() {
-    let github = FakeGitHub::start().await;
-    let client = builder(&github)
-        .base_url(format!("{}/api/v3/", github.base_url()))
+async fn a_github_enterprise_server_over_https_with_a_private_authority() {
+    let github = FakeGitHub::start_enterprise().await;
+    assert!(github.base_url().starts_with("https://127.0.0.1:"));
+    assert!(github.base_url().ends_with("/api/v3"));
+    let acme = Seed::org("acme");
+    github.add_package(&acme, "container", "repo/image", "private");
+    let ids = github.add_versions(&acme, "container", "repo/image", 5);
+    // A trailing slash is dropped; the path prefix stays.
+    let client = enterprise_client(&github)
+        .base_url(format!("{}/", github.base_url()))
+        .per_page(2)
         .build()
         .unwrap();
-    assert_eq!(client.base_url(), format!("{}/api/v3", github.base_url()));
-    // The fake serves GitHub.com's paths, so it answers 404; what matters
-    // is the path it received.
-    let _ = client
-        .package(&Owner::org("acme"), PackageType::Npm, "left-pad")
-        .await;
-    assert_eq!(
-        github.requests()[0].raw_path,
-        "/api/v3/orgs/acme/packages/npm/left-pad"
-    );
+    assert_eq!(client.base_url(), github.base_url());
+
+    // Three pages over TLS, following `Link` URLs that keep `/api/v3`.
+    let listed: Vec<i64> = client
+        .versions(&Owner::org("acme"), PackageType::Container, "repo/image")
+        .map_ok(|version| version.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed, ids.iter().rev().copied().collect::<Vec<_>>());
+    let paths: Vec<String> = github
+        .requests()
+        .into_iter()
+        .map(|request| request.raw_path)
+        .collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    for path in &paths {
+        assert_eq!(
+            path, "/api/v3/orgs/acme/packages/container/repo%2Fimage/versions",
+            "{paths:?}"
+        );
+    }
+    let version = client
+        .version(
+            &Owner::org("acme"),
+            PackageType::Container,
+            "repo/image",
+            ids[0],
+        )
+        .await
+        .unwrap();
+    assert_eq!(version.id, ids[0]);
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_fails_at_once_and_sends_nothing() {
+    let github = FakeGitHub::start_enterprise().await;
+    // The platform's roots only: the fake's authority is unknown to them.
+    // Retries stay on: a refused certificate is not worth a second try.
+    let client = builder(&github).build().unwrap();
+    let logs = CapturedLogs::default();
+    let guard = tracing::subscriber::set_default(logs.clone());
+    let error = client
+        .packages(&Owner::org("acme"), PackageType::Container)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Transport), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("certificate"), "{message}");
+    // The handshake failed, so no request reached the server; and the
+    // client did not try again (every retry is logged).
+    assert!(github.requests().is_empty());
+    assert!(!message.contains(FakeGitHub::TOKEN), "{message}");
+    drop(guard);
+    let retried = logs
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|line| line.contains("retrying"));
+    assert!(!retried, "{:?}", logs.0.lock().unwrap());
+
+    // A trusting client on the same server gets through.
+    let listed = enterprise_client(&github)
+        .build()
+        .unwrap()
+        .packages(&Owner::org("acme"), PackageType::Container)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    assert!(listed.is_empty());
 }
 
 #[test]
