@@ -6,8 +6,10 @@
 //! and [`Error::documentation_url`], [`Error::rate_limit`],
 //! [`Error::retry_after`]. It never holds the token.
 
+use std::cell::Cell;
 use std::error::Error as StdError;
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -162,6 +164,65 @@ fn plain_text_message(body: &[u8]) -> Option<String> {
     Some(message)
 }
 
+/// The status and headers of an error response, which progenitor does not
+/// keep when the body cannot be decoded.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+/// A generated operation's error, with the error response it came from
+/// when the hand-written layer sent it ([`send`]).
+#[derive(Debug)]
+pub(crate) struct Failure {
+    error: GeneratedError,
+    answer: Option<Answer>,
+}
+
+impl From<GeneratedError> for Failure {
+    fn from(error: GeneratedError) -> Self {
+        Failure {
+            error,
+            answer: None,
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The last answer of the generated operation being sent by [`send`],
+    /// when it was an error status; set by the runtime's `exec` hook.
+    static ANSWER: Cell<Option<Answer>>;
+}
+
+/// Sends a generated operation (its `send()` future), keeping the status
+/// and headers of an error answer for [`Error::from_failure`].
+pub(crate) async fn send<T>(
+    operation: impl Future<Output = Result<T, GeneratedError>>,
+) -> Result<T, Failure> {
+    ANSWER
+        .scope(Cell::new(None), async {
+            operation.await.map_err(|error| Failure {
+                error,
+                answer: ANSWER.with(Cell::take),
+            })
+        })
+        .await
+}
+
+/// Called with the final response of every request: keeps its status and
+/// headers if it is an error and the request was made through [`send`].
+pub(crate) fn note_answer(response: &reqwest::Response) {
+    let status = response.status();
+    let answer = (status.is_client_error() || status.is_server_error()).then(|| Answer {
+        status,
+        headers: response.headers().clone(),
+    });
+    // Outside `send` (a generated operation called directly) there is
+    // nowhere to keep it, and nobody to ask.
+    let _ = ANSWER.try_with(|slot| slot.set(answer));
+}
+
 /// What the layer calling a generated operation knows about the call.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Call {
@@ -289,14 +350,25 @@ impl Error {
     /// Converts a generated operation's error, reading the body of an
     /// undocumented response so its message is not lost.
     pub(crate) async fn from_generated(call: Call, error: GeneratedError) -> Self {
-        match error {
-            progenitor_client::Error::UnexpectedResponse(response) => {
+        Error::from_failure(call, Failure::from(error)).await
+    }
+
+    /// Converts the error of a generated operation sent through [`send`].
+    pub(crate) async fn from_failure(call: Call, failure: Failure) -> Self {
+        match (failure.error, failure.answer) {
+            (progenitor_client::Error::UnexpectedResponse(response), _) => {
                 let status = response.status();
                 let headers = response.headers().clone();
                 let body = response.bytes().await.unwrap_or_default();
                 Error::response(call, status, &headers, &body)
             }
-            other => Error::from_generated_sync(call, other),
+            // A documented error status whose body is not GitHub's JSON (a
+            // proxy's HTML page, a body cut off): progenitor keeps only the
+            // body, the status and headers come from the answer.
+            (progenitor_client::Error::InvalidResponsePayload(body, _), Some(answer)) => {
+                Error::response(call, answer.status, &answer.headers, &body)
+            }
+            (other, _) => Error::from_generated_sync(call, other),
         }
     }
 

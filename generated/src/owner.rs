@@ -8,7 +8,7 @@ use std::str::FromStr;
 use progenitor_client::ResponseValue;
 
 use crate::Client;
-use crate::error::{Call, Error, GeneratedError};
+use crate::error::{Call, Error, Failure};
 use crate::path::{check_package_type, check_segment, check_version_id};
 use crate::types::{Package, PackageType, PackageVersion};
 
@@ -83,11 +83,11 @@ impl FromStr for Owner {
 /// Turns a generated operation's result into this crate's.
 pub(crate) async fn finish<T>(
     call: Call,
-    result: Result<ResponseValue<T>, GeneratedError>,
+    result: Result<ResponseValue<T>, Failure>,
 ) -> Result<T, Error> {
     match result {
         Ok(value) => Ok(value.into_inner()),
-        Err(error) => Err(Error::from_generated(call, error).await),
+        Err(failure) => Err(Error::from_failure(call, failure).await),
     }
 }
 
@@ -108,17 +108,17 @@ macro_rules! per_owner {
             $crate::owner::Owner::Org(org) => {
                 let $org_request = $client.$org().org(org);
                 let call = $crate::error::Call::$call(stringify!($org) $(, $method)?);
-                $finish(call, $org_rest.send().await).await
+                $finish(call, $crate::error::send($org_rest.send()).await).await
             }
             $crate::owner::Owner::User(username) => {
                 let $user_request = $client.$user().username(username);
                 let call = $crate::error::Call::$call(stringify!($user) $(, $method)?);
-                $finish(call, $user_rest.send().await).await
+                $finish(call, $crate::error::send($user_rest.send()).await).await
             }
             $crate::owner::Owner::AuthenticatedUser => {
                 let $me_request = $client.$me();
                 let call = $crate::error::Call::$call(stringify!($me) $(, $method)?);
-                $finish(call, $me_rest.send().await).await
+                $finish(call, $crate::error::send($me_rest.send()).await).await
             }
         }
     };

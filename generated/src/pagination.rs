@@ -42,7 +42,7 @@ use serde::de::DeserializeOwned;
 use tokio::task::JoinHandle;
 
 use crate::Client;
-use crate::error::{Call, Error, GeneratedError};
+use crate::error::{Call, Error, Failure};
 use crate::runtime::Runtime;
 
 /// GitHub's page size when a URL names none.
@@ -85,7 +85,7 @@ impl<T> Page<T> {
     /// The first page, from a generated list operation.
     pub(crate) async fn first(
         call: Call,
-        result: Result<ResponseValue<Vec<T>>, GeneratedError>,
+        result: Result<ResponseValue<Vec<T>>, Failure>,
     ) -> Result<Self, Error> {
         match result {
             Ok(value) => {
@@ -95,7 +95,7 @@ impl<T> Page<T> {
                     ..page
                 })
             }
-            Err(error) => Err(Error::from_generated(call, error).await),
+            Err(failure) => Err(Error::from_failure(call, failure).await),
         }
     }
 }

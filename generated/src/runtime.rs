@@ -155,9 +155,14 @@ impl ClientHooks<Runtime> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner
+        let result = self
+            .inner
             .execute(&self.client, request, info.operation_id)
-            .await
+            .await;
+        if let Ok(response) = &result {
+            crate::error::note_answer(response);
+        }
+        result
     }
 }
 

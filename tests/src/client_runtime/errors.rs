@@ -2,10 +2,11 @@
 //! and words a person can act on.
 
 use fake_github::{FakeGitHub, Owner as Seed};
+use futures_util::TryStreamExt;
 use github_packages::types::PackageType;
 use github_packages::{Client, ErrorKind, GeneratedError, Owner, RetryPolicy};
 
-use super::scripted::{Scripted, reply};
+use super::scripted::{Scripted, array, reply, version_json};
 use super::{builder, client};
 
 #[tokio::test]
@@ -132,4 +133,162 @@ async fn an_error_response_keeps_its_url_and_at_most_64_kib_of_its_body() {
         message.starts_with("<html>x") && message.chars().count() <= 201,
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn a_documented_error_status_with_a_body_that_is_not_json_keeps_its_status() {
+    // 401, 403 and 404 are documented with GitHub's JSON error, so the
+    // generated code decodes their bodies; a proxy's page is not JSON.
+    let server = Scripted::start(move |request, _| {
+        let (status, headers) = if request.target.contains("/versions") {
+            (
+                "403 Forbidden",
+                vec![
+                    ("content-type", "text/html".to_string()),
+                    ("x-accepted-oauth-scopes", "read:packages".to_string()),
+                    ("x-oauth-scopes", "repo".to_string()),
+                ],
+            )
+        } else {
+            ("404 Not Found", vec![("content-type", "text/html".into())])
+        };
+        reply(
+            status,
+            &headers,
+            b"<html><h1>Blocked by the proxy</h1></html>",
+        )
+    })
+    .await;
+    let client = Client::builder()
+        .token("t")
+        .base_url(&server.base_url)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    let error = client
+        .package(&Owner::org("acme"), PackageType::Npm, "tool")
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Response), "{error:?}");
+    assert!(error.is_not_found(), "{error:?}");
+    assert_eq!(
+        error.message(),
+        Some("<html><h1>Blocked by the proxy</h1></html>")
+    );
+
+    // A listing's first page, with the scope hint from the headers.
+    let error = client
+        .versions(&Owner::org("acme"), PackageType::Npm, "tool")
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(403));
+    let text = error.to_string();
+    assert!(text.contains("read:packages"), "{text}");
+
+    // Called directly, the generated builder says what progenitor knows:
+    // the body did not decode.
+    let result = client
+        .get_package_for_organization()
+        .org("acme")
+        .package_type(PackageType::Npm)
+        .package_name("tool")
+        .send()
+        .await;
+    assert!(
+        matches!(result, Err(GeneratedError::InvalidResponsePayload(..))),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_success_whose_body_is_not_json_is_a_decode_error_even_after_an_error() {
+    // The first answer is a 502 (retried), the second a 200 with a body
+    // that does not decode: the error is the 200's, not the 502's.
+    let server = Scripted::start(move |_, index| {
+        if index == 0 {
+            reply("502 Bad Gateway", &[], b"")
+        } else {
+            reply(
+                "200 OK",
+                &[("content-type", "application/json".into())],
+                b"{\"id\": \"not a number\"}",
+            )
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .token("t")
+        .base_url(&server.base_url)
+        .retry(super::fast_retries())
+        .build()
+        .unwrap();
+    let error = client
+        .package(&Owner::org("acme"), PackageType::Npm, "tool")
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Decode), "{error:?}");
+    assert_eq!(error.status(), None);
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[tokio::test]
+async fn githubs_own_refusal_past_ten_thousand_results_is_the_named_error() {
+    // Version lists have no limit the client could know in advance: it
+    // follows `Link` to page 101 of 100, and GitHub refuses that page.
+    let server = Scripted::start(move |request, _| {
+        if request.param("page") == Some("101") {
+            return reply(
+                "400 Bad Request",
+                &[("content-type", "application/json".into())],
+                br#"{"message":"Pagination is limited to 10000 results.","documentation_url":"https://docs.github.com/rest"}"#,
+            );
+        }
+        let next = format!(
+            "<{}/orgs/acme/packages/container/app/versions?per_page=100&page=101>; rel=\"next\"",
+            request.base_url
+        );
+        reply(
+            "200 OK",
+            &[("content-type", "application/json".into()), ("link", next)],
+            &array([version_json(1), version_json(2)]),
+        )
+    })
+    .await;
+    let client = Client::builder()
+        .token("t")
+        .base_url(&server.base_url)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut versions = client
+        .versions(&Owner::org("acme"), PackageType::Container, "app")
+        .concurrency(1);
+    let mut listed = Vec::new();
+    let error = loop {
+        match versions.try_next().await {
+            Ok(Some(version)) => listed.push(version.id),
+            Ok(None) => panic!("the listing ended without GitHub's refusal"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(listed, [1, 2]);
+    assert!(
+        matches!(
+            error.kind(),
+            ErrorKind::PaginationLimit {
+                page: 101,
+                per_page: 100
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(400));
+    assert_eq!(
+        error.message(),
+        Some("Pagination is limited to 10000 results.")
+    );
+    assert!(error.to_string().contains("at most 10,000"), "{error}");
+    assert_eq!(server.seen().len(), 2);
 }
