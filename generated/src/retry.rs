@@ -472,13 +472,30 @@ mod tests {
 
     #[test]
     fn huge_durations_do_not_overflow() {
+        // Doubling, capping and jittering the largest durations neither
+        // panics nor wraps around to a short wait.
         let policy = RetryPolicy::default()
             .initial_backoff(Duration::MAX)
             .max_backoff(Duration::MAX)
             .max_wait(Duration::MAX);
         for retry in [1, 2, 64, u32::MAX] {
-            assert!(policy.backoff(retry) <= Duration::MAX);
+            let backoff = policy.backoff(retry);
+            assert!(backoff >= Duration::MAX / 2, "retry {retry}: {backoff:?}");
             assert_eq!(policy.rate_limit_wait(Duration::MAX, retry), Duration::MAX);
+        }
+        // A huge first backoff, doubled up to `u32::MAX` times, is still
+        // capped by `max_backoff`, then jittered down to half of it at most.
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::from_secs(30));
+        for retry in [1, 2, 64, u32::MAX] {
+            let backoff = policy.backoff(retry);
+            assert!(
+                backoff >= Duration::from_secs(15) && backoff <= Duration::from_secs(30),
+                "retry {retry}: {backoff:?}"
+            );
+            let wait = policy.rate_limit_wait(Duration::from_secs(1), retry);
+            assert!(wait >= Duration::from_secs(15), "retry {retry}: {wait:?}");
         }
     }
 

@@ -2,8 +2,6 @@
 //! request carries, and the token kept out of everything printable.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
 
 use fake_github::{FakeGitHub, Fault, FaultKind, Owner as Seed};
 use futures_util::TryStreamExt;
@@ -11,7 +9,7 @@ use github_packages::runtime::DEFAULT_USER_AGENT;
 use github_packages::types::PackageType;
 use github_packages::{Certificate, Client, ClientBuilder, DEFAULT_BASE_URL, ErrorKind, Owner};
 
-use super::{builder, client};
+use super::{CapturedLogs, builder, client};
 
 fn seed_left_pad(github: &FakeGitHub, versions: usize) {
     let acme = Seed::org("acme");
@@ -279,37 +277,6 @@ fn a_refused_base_url_is_never_echoed() {
             assert!(!shown.contains(secret), "{shown}");
         }
     }
-}
-
-/// Records every `tracing` event as text.
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<String>>>);
-
-impl tracing::Subscriber for CapturedLogs {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut line = String::new();
-        let mut visit = |field: &tracing::field::Field, value: &dyn std::fmt::Debug| {
-            let _ = write!(line, "{}={value:?} ", field.name());
-        };
-        event.record(&mut visit);
-        self.0.lock().unwrap().push(line);
-    }
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 #[tokio::test]

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner as Seed};
+use fake_github::{FakeGitHub, Fault, FaultKind, Gate, Matcher, Owner as Seed};
 use futures_util::{StreamExt, TryStreamExt};
 use github_packages::types::PackageType;
-use github_packages::{Client, Error, ErrorKind, Owner};
+use github_packages::{Client, Error, ErrorKind, Owner, RetryPolicy, VersionList};
 
 use super::scripted::{Scripted, Seen, array, package_json, reply, version_json};
-use super::{client, query_param, until};
+use super::{builder, client, fast_retries, query_param, until};
 
 const PACKAGE: &str = "big";
 
@@ -280,6 +280,188 @@ async fn prefetched_pages_progress_while_the_consumer_is_busy() {
     );
     assert_eq!(listed, expected);
     assert_eq!(github.requests().len(), 10);
+}
+
+/// The pages of version lists requested so far, in order of arrival (1 for
+/// a first page, which names none); other requests are left out.
+fn list_pages(github: &FakeGitHub) -> Vec<u64> {
+    github
+        .requests()
+        .iter()
+        .filter(|request| request.raw_path.ends_with("/versions"))
+        .map(|request| query_param(request, "page").map_or(1, |page| page.parse().unwrap()))
+        .collect()
+}
+
+/// A request made after everything a listing has started so far. The page
+/// requests a listing starts at once are sent together, so any of them has
+/// reached the fake, and any that is not held back has been answered, by
+/// the time this one is answered.
+async fn round_trip(client: &Client) {
+    client
+        .package(&Owner::org("acme"), PackageType::Container, PACKAGE)
+        .await
+        .unwrap();
+}
+
+/// Reads `versions`, a listing of the 1,000 `expected` versions (10 pages),
+/// holding each page after the first until the one before it is read, and
+/// checks after each page that exactly `concurrency` pages after it (or as
+/// many as are left) have been requested: the listing reaches its
+/// concurrency, and never goes past it.
+async fn assert_pages_in_flight(
+    github: &FakeGitHub,
+    client: &Client,
+    mut versions: VersionList,
+    expected: &[i64],
+    concurrency: u64,
+) {
+    // `&page=2` to `&page=10`: no pattern matches another page.
+    let gates: Vec<Gate> = (2..=10)
+        .map(|page| github.hold(Matcher::QueryContains(format!("&page={page}"))))
+        .collect();
+    let mut listed = Vec::new();
+    for page in 1..=10 {
+        if page > 1 {
+            gates[page as usize - 2].release();
+        }
+        for _ in 0..100 {
+            listed.push(versions.next().await.unwrap().unwrap().id);
+        }
+        let last_started = (page + concurrency).min(10);
+        until(&format!("pages up to {last_started} are requested"), || {
+            list_pages(github).len() as u64 >= last_started
+        })
+        .await;
+        round_trip(client).await;
+        let mut pages = list_pages(github);
+        pages.sort_unstable();
+        assert_eq!(
+            pages,
+            (1..=last_started).collect::<Vec<u64>>(),
+            "after reading page {page}"
+        );
+    }
+    assert!(versions.next().await.is_none(), "the stream ends");
+    assert_eq!(listed, expected);
+}
+
+#[tokio::test]
+async fn listings_fetch_four_pages_at_once_by_default() {
+    let github = FakeGitHub::start().await;
+    let expected = seed(&github, 1_000);
+    // No `.concurrency()`, no `.page_concurrency()`: the defaults.
+    let client = client(&github);
+    let versions = client.versions(&Owner::org("acme"), PackageType::Container, PACKAGE);
+    assert_pages_in_flight(&github, &client, versions, &expected, 4).await;
+}
+
+#[tokio::test]
+async fn the_client_sets_how_many_pages_a_listing_fetches_at_once() {
+    let github = FakeGitHub::start().await;
+    let expected = seed(&github, 1_000);
+    let client = builder(&github).page_concurrency(2).build().unwrap();
+    let versions = client.versions(&Owner::org("acme"), PackageType::Container, PACKAGE);
+    assert_pages_in_flight(&github, &client, versions, &expected, 2).await;
+}
+
+#[tokio::test]
+async fn pages_answered_out_of_order_are_still_listed_in_order() {
+    let github = FakeGitHub::start().await;
+    let expected = seed(&github, 1_000);
+    let client = client(&github);
+    let page_two = github.hold(Matcher::QueryContains("&page=2".into()));
+    // The nine pages after page 1 at once, so that pages 3 to 10 can all be
+    // answered while page 2 is held back.
+    let mut versions = client
+        .versions(&Owner::org("acme"), PackageType::Container, PACKAGE)
+        .concurrency(9);
+    let mut listed = vec![versions.next().await.unwrap().unwrap().id];
+    until("pages 2 to 10 are requested", || {
+        list_pages(&github).len() == 10
+    })
+    .await;
+    round_trip(&client).await;
+    assert!(!page_two.is_released());
+    page_two.release();
+    listed.extend(
+        versions
+            .map_ok(|version| version.id)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap(),
+    );
+    // Every item once, in page order.
+    assert_eq!(listed, expected);
+    let mut pages = list_pages(&github);
+    pages.sort_unstable();
+    assert_eq!(pages, (1..=10).collect::<Vec<u64>>());
+}
+
+#[tokio::test]
+async fn an_error_page_among_concurrent_pages_ends_the_stream_after_the_pages_before_it() {
+    let github = FakeGitHub::start().await;
+    let expected = seed(&github, 1_000);
+    // Statuses that are not retried: a 404, a 403 that is no rate limit,
+    // and a 500 with retries off.
+    for (status, message, policy) in [
+        (404, "Not Found", fast_retries()),
+        (403, "Forbidden", fast_retries()),
+        (500, "Internal Server Error", RetryPolicy::none()),
+    ] {
+        github.clear_requests();
+        let client = builder(&github).retry(policy).build().unwrap();
+        github.inject(
+            Fault::new(FaultKind::Status(status)).on(Matcher::QueryContains("&page=3".into())),
+        );
+        // Default concurrency: page 3 is fetched along with pages 2, 4, 5.
+        let versions = client.versions(&Owner::org("acme"), PackageType::Container, PACKAGE);
+        let (items, error) = drain(versions).await;
+        let ids: Vec<i64> = items.iter().map(|version| version.id).collect();
+        assert_eq!(
+            ids,
+            expected[..200],
+            "{status}: pages 1 and 2, nothing more"
+        );
+        let error = error.expect("an error");
+        // GitHub's error object, not that object failing to decode as a page.
+        assert!(
+            matches!(error.kind(), ErrorKind::Response),
+            "{status}: {error:?}"
+        );
+        assert_eq!(error.status().map(|status| status.as_u16()), Some(status));
+        assert_eq!(error.message(), Some(message), "{error:?}");
+        let page_three = list_pages(&github)
+            .iter()
+            .filter(|page| **page == 3)
+            .count();
+        assert_eq!(page_three, 1, "{status}: not retried");
+    }
+}
+
+#[tokio::test]
+async fn an_error_on_the_first_page_is_the_first_item() {
+    let github = FakeGitHub::start().await;
+    seed(&github, 300);
+    let client = builder(&github).retry(RetryPolicy::none()).build().unwrap();
+    let owner = Owner::org("acme");
+
+    github.inject(Fault::new(FaultKind::Status(502)));
+    let (items, error) = drain(client.versions(&owner, PackageType::Container, PACKAGE)).await;
+    assert!(items.is_empty());
+    let error = error.expect("an error");
+    assert!(matches!(error.kind(), ErrorKind::Response), "{error:?}");
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(502));
+    assert_eq!(error.message(), Some("Bad Gateway"));
+    assert_eq!(github.requests().len(), 1);
+
+    // A package that does not exist.
+    let (items, error) = drain(client.versions(&owner, PackageType::Container, "missing")).await;
+    assert!(items.is_empty());
+    let error = error.expect("an error");
+    assert!(error.is_not_found(), "{error:?}");
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
+    assert_eq!(github.requests().len(), 2);
 }
 
 /// A client for a scripted server, with fast retries.

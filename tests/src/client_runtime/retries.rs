@@ -2,14 +2,16 @@
 //! configurable; a DELETE or POST only when GitHub proves it did nothing;
 //! rate-limit waits are honoured or reported.
 
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fake_github::{FakeGitHub, Fault, FaultKind, Gate, Matcher, Owner as Seed};
 use github_packages::types::PackageType;
 use github_packages::{Client, ErrorKind, Owner, RetryPolicy};
 
 use super::scripted::{Scripted, cut_off, reply};
-use super::{builder, client, fast_retries, requests_with_method, until};
+use super::{
+    CapturedLogs, builder, client, fast_retries, logged_wait_ms, requests_with_method, until,
+};
 
 /// `acme/container/app` with three versions; returns their ids.
 fn seed(github: &FakeGitHub) -> Vec<i64> {
@@ -146,6 +148,34 @@ async fn a_delete_that_times_out_is_reported_as_unknown_and_not_retried() {
     assert!(!answer.is_released());
     answer.release();
     assert_eq!(requests_with_method(&github, "DELETE").len(), 1);
+}
+
+#[tokio::test]
+async fn a_read_that_times_out_is_retried() {
+    let github = FakeGitHub::start().await;
+    let ids = seed(&github);
+    let client = builder(&github)
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let logs = CapturedLogs::default();
+    let _guard = tracing::subscriber::set_default(logs.clone());
+    // The first GET is answered only once the test releases it, which it
+    // does only after the client succeeded: a delay longer than any
+    // timeout, however slow the machine.
+    let first_answer = github.hold(Matcher::Method("GET".into()));
+    let version = client
+        .version(&Owner::org("acme"), PackageType::Container, "app", ids[0])
+        .await
+        .unwrap();
+    assert_eq!(version.id, ids[0]);
+    // The answer came from the retry: the first one was still held back.
+    assert!(!first_answer.is_released());
+    assert_eq!(requests_with_method(&github, "GET").len(), 2);
+    let retries = logs.retries();
+    assert_eq!(retries.len(), 1, "{retries:?}");
+    assert!(retries[0].contains("reason=timed out"), "{retries:?}");
+    first_answer.release();
 }
 
 #[tokio::test]
@@ -353,6 +383,73 @@ async fn a_write_refused_by_a_rate_limit_is_retried() {
         .unwrap();
     assert_eq!(requests_with_method(&github, "POST").len(), 2);
     assert!(!is_deleted(&github, ids[0]));
+}
+
+/// Fast retries that accept waits of a few seconds.
+fn patient_retries() -> RetryPolicy {
+    fast_retries().max_wait(Duration::from_secs(10))
+}
+
+#[tokio::test]
+async fn a_retry_after_is_waited_out_before_the_read_is_retried() {
+    let github = FakeGitHub::start().await;
+    let ids = seed(&github);
+    let client = builder(&github).retry(patient_retries()).build().unwrap();
+    let logs = CapturedLogs::default();
+    let _guard = tracing::subscriber::set_default(logs.clone());
+    for kind in [
+        FaultKind::TooManyRequests {
+            retry_after_secs: 1,
+        },
+        FaultKind::SecondaryRateLimit {
+            retry_after_secs: Some(1),
+        },
+    ] {
+        github.clear_requests();
+        logs.clear();
+        github.inject(Fault::new(kind.clone()));
+        let start = Instant::now();
+        get_version(&client, ids[0]).await.unwrap();
+        let elapsed = start.elapsed();
+        assert_eq!(github.requests().len(), 2, "{kind:?}");
+        // Not a backoff of a few milliseconds: the second GitHub asked for.
+        assert!(elapsed >= Duration::from_secs(1), "{kind:?}: {elapsed:?}");
+        let retries = logs.retries();
+        assert_eq!(retries.len(), 1, "{kind:?}: {retries:?}");
+        assert!(retries[0].contains("retry-after 1 s"), "{retries:?}");
+        assert!(logged_wait_ms(&retries[0]) >= 1_000, "{retries:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_used_up_rate_limit_is_waited_out_until_its_reset() {
+    let github = FakeGitHub::start().await;
+    let ids = seed(&github);
+    let client = builder(&github).retry(patient_retries()).build().unwrap();
+    let logs = CapturedLogs::default();
+    let _guard = tracing::subscriber::set_default(logs.clone());
+    // `x-ratelimit-reset` is in whole epoch seconds: the fake's "3 s from
+    // now" is the start of the third second after the current one, 2 to 3 s
+    // away, and no earlier than `reset` below.
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    let reset = UNIX_EPOCH + Duration::from_secs(now.as_secs() + 3);
+    github.inject(Fault::new(FaultKind::PrimaryRateLimit { reset_in_secs: 3 }));
+    let start = Instant::now();
+    get_version(&client, ids[0]).await.unwrap();
+    let elapsed = start.elapsed();
+    assert_eq!(github.requests().len(), 2);
+    // A bound with a second to spare (the wait is over 2 s) ...
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+    // ... and the reset itself: the client slept on the monotonic clock
+    // until the wall-clock reset, which may drift apart by a little.
+    let finished = SystemTime::now() + Duration::from_millis(50);
+    assert!(finished >= reset, "{finished:?} < {reset:?}");
+    let retries = logs.retries();
+    assert_eq!(retries.len(), 1, "{retries:?}");
+    assert!(
+        retries[0].contains("rate limit used up until its reset"),
+        "{retries:?}"
+    );
 }
 
 #[tokio::test]
