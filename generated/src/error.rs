@@ -200,14 +200,13 @@ tokio::task_local! {
 pub(crate) async fn send<T>(
     operation: impl Future<Output = Result<T, GeneratedError>>,
 ) -> Result<T, Failure> {
-    ANSWER
-        .scope(Cell::new(None), async {
-            operation.await.map_err(|error| Failure {
-                error,
-                answer: ANSWER.with(Cell::take),
-            })
-        })
-        .await
+    // Pinned where it stands: a generated operation's future is large, and
+    // every move of it is a copy.
+    let mut scoped = std::pin::pin!(ANSWER.scope(Cell::new(None), operation));
+    scoped.as_mut().await.map_err(|error| Failure {
+        error,
+        answer: scoped.take_value().and_then(Cell::into_inner),
+    })
 }
 
 /// Called with the final response of every request: keeps its status and
