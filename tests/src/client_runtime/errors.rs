@@ -4,7 +4,7 @@
 use fake_github::{FakeGitHub, Owner as Seed};
 use futures_util::TryStreamExt;
 use github_packages::types::PackageType;
-use github_packages::{Client, ErrorKind, GeneratedError, Owner, RetryPolicy};
+use github_packages::{ErrorKind, GeneratedError, Owner, RetryPolicy};
 
 use super::scripted::{Scripted, array, reply, version_json};
 use super::{builder, client};
@@ -94,12 +94,7 @@ async fn an_error_response_keeps_its_url_and_at_most_64_kib_of_its_body() {
         )
     })
     .await;
-    let client = Client::builder()
-        .token("t")
-        .base_url(&server.base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = server.client(RetryPolicy::none());
 
     // The generated builders hand the response on: its URL is the one
     // requested, its body cut to 64 KiB.
@@ -159,12 +154,7 @@ async fn a_documented_error_status_with_a_body_that_is_not_json_keeps_its_status
         )
     })
     .await;
-    let client = Client::builder()
-        .token("t")
-        .base_url(&server.base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = server.client(RetryPolicy::none());
 
     let error = client
         .package(&Owner::org("acme"), PackageType::Npm, "tool")
@@ -218,12 +208,7 @@ async fn a_success_whose_body_is_not_json_is_a_decode_error_even_after_an_error(
         }
     })
     .await;
-    let client = Client::builder()
-        .token("t")
-        .base_url(&server.base_url)
-        .retry(super::fast_retries())
-        .build()
-        .unwrap();
+    let client = server.client(super::fast_retries());
     let error = client
         .package(&Owner::org("acme"), PackageType::Npm, "tool")
         .await
@@ -256,12 +241,7 @@ async fn githubs_own_refusal_past_ten_thousand_results_is_the_named_error() {
         )
     })
     .await;
-    let client = Client::builder()
-        .token("t")
-        .base_url(&server.base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = server.client(RetryPolicy::none());
     let mut versions = client
         .versions(&Owner::org("acme"), PackageType::Container, "app")
         .concurrency(1);

@@ -464,16 +464,6 @@ async fn an_error_on_the_first_page_is_the_first_item() {
     assert_eq!(github.requests().len(), 2);
 }
 
-/// A client for a scripted server, with fast retries.
-fn scripted_client(server: &Scripted) -> Client {
-    Client::builder()
-        .token("t")
-        .base_url(&server.base_url)
-        .retry(super::fast_retries())
-        .build()
-        .unwrap()
-}
-
 /// A version-list page with these ids and this `Link` header.
 fn versions_page(ids: impl IntoIterator<Item = u64>, link: &str) -> Vec<u8> {
     reply(
@@ -523,7 +513,7 @@ async fn scripted_versions(
     script: impl Fn(&Seen, u64) -> Vec<u8> + Send + Sync + 'static,
 ) -> (Vec<u64>, Option<Error>, Vec<u64>) {
     let server = Scripted::start(move |request, _| script(request, page_of(request))).await;
-    let client = scripted_client(&server);
+    let client = server.client(super::fast_retries());
     let list = client
         .versions(&Owner::org("acme"), PackageType::Container, "app")
         .concurrency(concurrency);
@@ -622,7 +612,7 @@ async fn scripted_packages(
         reply("200 OK", &[("link", links(request))], &body)
     })
     .await;
-    let client = scripted_client(&server);
+    let client = server.client(super::fast_retries());
     let list = client
         .packages(&Owner::org("acme"), PackageType::Npm)
         .concurrency(concurrency);

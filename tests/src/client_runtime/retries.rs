@@ -280,12 +280,7 @@ async fn a_write_refused_with_a_cut_off_429_is_retried() {
         }
     })
     .await;
-    let client = Client::builder()
-        .token("t")
-        .base_url(&server.base_url)
-        .retry(fast_retries())
-        .build()
-        .unwrap();
+    let client = server.client(fast_retries());
     delete_version(&client, 7).await.unwrap();
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
@@ -302,12 +297,7 @@ async fn a_write_refused_with_a_cut_off_429_is_retried() {
         )
     })
     .await;
-    let client = Client::builder()
-        .token("t")
-        .base_url(&server.base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = server.client(RetryPolicy::none());
     let error = delete_version(&client, 7).await.unwrap_err();
     assert!(!error.is_outcome_unknown(), "{error:?}");
     assert!(error.is_rate_limited(), "{error:?}");

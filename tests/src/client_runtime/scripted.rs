@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use github_packages::{Client, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -59,6 +60,16 @@ impl Scripted {
     }
 
     /// The requests received so far.
+    /// A client of this server (token `t`) with the given retries.
+    pub(super) fn client(&self, retry: RetryPolicy) -> Client {
+        Client::builder()
+            .token("t")
+            .base_url(&self.base_url)
+            .retry(retry)
+            .build()
+            .unwrap()
+    }
+
     pub(super) fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
