@@ -274,7 +274,14 @@ impl FakeGitHub {
         }
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// How many connections the server has accepted, including any whose
+    /// TLS handshake failed (no request is recorded for those).
+    pub fn connections(&self) -> u64 {
+        lock(&self.inner.store).connections
+    }
+
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT/api/v3` for
+    /// [`start_enterprise`](Self::start_enterprise); no trailing slash.
     pub fn base_url(&self) -> String {
         self.inner.base_url.clone()
     }

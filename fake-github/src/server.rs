@@ -44,6 +44,7 @@ pub(crate) async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    lock(&store).connections += 1;
                     tokio::spawn(accept_connection(
                         stream,
                         tls.clone(),

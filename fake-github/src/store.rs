@@ -285,6 +285,8 @@ pub(crate) struct Store {
     pub(crate) latency: Duration,
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) request_count: u64,
+    /// Connections accepted, whether or not a request followed.
+    pub(crate) connections: u64,
 }
 
 impl Store {
@@ -306,6 +308,7 @@ impl Store {
             latency: Duration::ZERO,
             requests: Vec::new(),
             request_count: 0,
+            connections: 0,
         };
         store.add_token(
             default_token,

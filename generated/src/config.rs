@@ -175,7 +175,9 @@ impl ClientBuilder {
     /// Trusts `certificate` as a root, besides the platform's roots: for a
     /// GitHub Enterprise Server whose certificate comes from a private
     /// certificate authority. May be called more than once. (Needs one of
-    /// the TLS features, as does `Certificate`.)
+    /// the TLS features, as does `Certificate`. With rustls, where the
+    /// platform verifier cannot take extra roots, as on Android,
+    /// [`build`](Self::build) fails with an error saying so.)
     ///
     /// ```no_run
     /// use github_packages::{Certificate, Client};
@@ -219,9 +221,12 @@ impl ClientBuilder {
             .default_headers(headers)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            // Retrying is the runtime's job (see `retry`). reqwest's own
-            // policy only ever retries HTTP/2 refusals (this crate does not
-            // enable HTTP/2), yet it copies every request up front in case.
+            // HTTP/1.1 even when another crate in the build turns on
+            // reqwest's `http2`: then reqwest's own retry policy, which only
+            // ever retries HTTP/2 refusals, has nothing to do, and it is
+            // turned off (it copies every request up front in case).
+            // Retrying is the runtime's job (see `retry`).
+            .http1_only()
             .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(|error| {

@@ -212,14 +212,17 @@ pub(crate) async fn send<T>(
 /// Called with the final response of every request: keeps its status and
 /// headers if it is an error and the request was made through [`send`].
 pub(crate) fn note_answer(response: &reqwest::Response) {
-    let status = response.status();
-    let answer = (status.is_client_error() || status.is_server_error()).then(|| Answer {
-        status,
-        headers: response.headers().clone(),
+    // Outside `send` (a generated operation called directly, or a page
+    // fetched by the stream) there is nowhere to keep it, and nobody to ask.
+    let _ = ANSWER.try_with(|slot| {
+        let status = response.status();
+        slot.set(
+            (status.is_client_error() || status.is_server_error()).then(|| Answer {
+                status,
+                headers: response.headers().clone(),
+            }),
+        );
     });
-    // Outside `send` (a generated operation called directly) there is
-    // nowhere to keep it, and nobody to ask.
-    let _ = ANSWER.try_with(|slot| slot.set(answer));
 }
 
 /// What the layer calling a generated operation knows about the call.

@@ -399,22 +399,23 @@ fn is_transient(status: StatusCode) -> bool {
 }
 
 /// A transport error that may go away: not a request that could not be
-/// built, nor a redirect loop, nor a TLS handshake that refused the
-/// server's certificate.
+/// built, nor a redirect loop, nor a failed TLS handshake.
 fn retryable(error: &reqwest::Error) -> bool {
     !(error.is_builder()
         || error.is_redirect()
         || error.is_status()
         || error.is_upgrade()
-        || is_tls_refusal(error))
+        || is_tls_failure(error))
 }
 
-/// A connection that failed in its TLS handshake: rustls (through
-/// tokio-rustls) reports that as an `InvalidData` I/O error, e.g. for a
-/// certificate from an authority the client does not trust, which the
-/// connector wraps in another I/O error. Trying again meets the same
-/// certificate.
-fn is_tls_refusal(error: &reqwest::Error) -> bool {
+/// A connection whose TLS handshake failed, as rustls (through
+/// tokio-rustls) reports it: an `InvalidData` I/O error, which the
+/// connector wraps in another I/O error. Most often a certificate the
+/// client does not trust, which the next attempt meets again; any other
+/// TLS error (a protocol alert, a corrupt record) is not retried either.
+/// native-tls reports handshake failures differently: with it, they are
+/// retried like any other connection failure.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
     if !error.is_connect() {
         return false;
     }

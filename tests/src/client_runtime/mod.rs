@@ -11,8 +11,9 @@ mod paths;
 mod retries;
 mod scripted;
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use fake_github::{FakeGitHub, RecordedRequest};
@@ -73,27 +74,60 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-/// Records every `tracing` event as text: `name=value ` for each field,
-/// `message` first. A test installs it for its own thread with
-/// `tracing::subscriber::set_default`, which covers everything a
-/// `#[tokio::test]` runs (its runtime has that one thread).
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<String>>>);
+/// Captures the `tracing` events of the current thread while it lives, as
+/// text: `name=value ` for each field, `message` first. A `#[tokio::test]`
+/// runs everything on its one thread, so this sees all its client's events.
+///
+/// One global subscriber serves every test: a scoped `set_default` per
+/// test races, when tests run in parallel, with tracing's per-callsite
+/// cache of whether anyone listens, and events then go missing.
+struct CapturedLogs {
+    /// Tied to its thread.
+    _thread: std::marker::PhantomData<*const ()>,
+}
+
+thread_local! {
+    static CAPTURED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
 
 impl CapturedLogs {
+    fn start() -> CapturedLogs {
+        static INSTALLED: OnceLock<()> = OnceLock::new();
+        INSTALLED.get_or_init(|| {
+            tracing::subscriber::set_global_default(ThreadCapture)
+                .expect("no other global subscriber in the tests");
+        });
+        CAPTURED.with(|captured| *captured.borrow_mut() = Some(Vec::new()));
+        CapturedLogs {
+            _thread: std::marker::PhantomData,
+        }
+    }
+
+    /// Everything captured so far.
+    fn lines(&self) -> Vec<String> {
+        CAPTURED.with(|captured| captured.borrow().clone().unwrap_or_default())
+    }
+
     /// The events that announce a retry, in order.
     fn retries(&self) -> Vec<String> {
-        self.0
-            .lock()
-            .unwrap()
-            .iter()
+        self.lines()
+            .into_iter()
             .filter(|line| line.contains("message=retrying GitHub request "))
-            .cloned()
             .collect()
     }
 
     fn clear(&self) {
-        self.0.lock().unwrap().clear();
+        CAPTURED.with(|captured| {
+            if let Some(lines) = captured.borrow_mut().as_mut() {
+                lines.clear();
+            }
+        });
+    }
+}
+
+impl Drop for CapturedLogs {
+    fn drop(&mut self) {
+        CAPTURED.with(|captured| *captured.borrow_mut() = None);
     }
 }
 
@@ -105,9 +139,26 @@ fn logged_wait_ms(line: &str) -> u64 {
         .unwrap_or_else(|| panic!("no wait_ms in {line:?}"))
 }
 
-impl tracing::Subscriber for CapturedLogs {
+/// The global subscriber: keeps the events of threads that capture.
+struct ThreadCapture;
+
+fn capturing() -> bool {
+    CAPTURED
+        .try_with(|captured| captured.borrow().is_some())
+        .unwrap_or(false)
+}
+
+impl tracing::Subscriber for ThreadCapture {
+    fn register_callsite(
+        &self,
+        _: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        // Ask again at every event: whether it is kept depends on the thread.
+        tracing::subscriber::Interest::sometimes()
+    }
+
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
+        capturing()
     }
 
     fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
@@ -124,7 +175,11 @@ impl tracing::Subscriber for CapturedLogs {
             let _ = write!(line, "{}={value:?} ", field.name());
         };
         event.record(&mut visit);
-        self.0.lock().unwrap().push(line);
+        let _ = CAPTURED.try_with(|captured| {
+            if let Some(lines) = captured.borrow_mut().as_mut() {
+                lines.push(line);
+            }
+        });
     }
 
     fn enter(&self, _: &tracing::span::Id) {}

@@ -382,7 +382,6 @@ async fn pages_answered_out_of_order_are_still_listed_in_order() {
     })
     .await;
     round_trip(&client).await;
-    assert!(!page_two.is_released());
     page_two.release();
     listed.extend(
         versions

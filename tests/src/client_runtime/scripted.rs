@@ -59,7 +59,6 @@ impl Scripted {
         Scripted { base_url, seen }
     }
 
-    /// The requests received so far.
     /// A client of this server (token `t`) with the given retries.
     pub(super) fn client(&self, retry: RetryPolicy) -> Client {
         Client::builder()
@@ -70,6 +69,7 @@ impl Scripted {
             .unwrap()
     }
 
+    /// The requests received so far.
     pub(super) fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
