@@ -34,12 +34,19 @@ pub enum Presence {
 
 impl Api {
     /// `max_wait` is the longest single wait for a rate limit to reset; a
-    /// limit that resets later fails the request instead of stalling. The
-    /// client layer checks `base_url`; the caller has already refused the
-    /// parts of a URL that could hold a secret (see `config`), so its
-    /// message may quote the URL.
-    pub fn new(base_url: &str, token: &Token, max_wait: Duration) -> Result<Api, String> {
+    /// limit that resets later fails the request instead of stalling.
+    /// `retries` bounds the retries of each request. The client layer
+    /// checks `base_url`; the caller has already refused the parts of a URL
+    /// that could hold a secret (see `config`), so its message may quote
+    /// the URL.
+    pub fn new(
+        base_url: &str,
+        token: &Token,
+        max_wait: Duration,
+        retries: u32,
+    ) -> Result<Api, String> {
         let retry = RetryPolicy::default()
+            .max_retries(retries)
             .max_wait(max_wait)
             .max_total_wait(max_wait.max(Duration::from_secs(300)));
         let client = Client::builder()
@@ -299,7 +306,7 @@ mod tests {
             (name == "GITHUB_TOKEN").then(|| fake_github::FakeGitHub::TOKEN.to_string())
         };
         let (token, _) = resolve_token(None, token).unwrap();
-        Api::new(base_url, &token, Duration::from_secs(1)).unwrap()
+        Api::new(base_url, &token, Duration::from_secs(1), 4).unwrap()
     }
 
     #[tokio::test]

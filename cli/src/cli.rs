@@ -61,6 +61,17 @@ pub struct GlobalArgs {
     /// Longest wait for a rate limit to reset before giving up, e.g. 2m or 1h.
     #[arg(long, global = true, help_heading = "Global options", value_name = "DURATION", value_parser = parse_age, default_value = "2m")]
     pub max_wait: chrono::TimeDelta,
+    /// How many times a failed request is tried again, with growing waits
+    /// (0: never). A deletion is tried again only when GitHub's answer
+    /// proves it was not carried out.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "N",
+        default_value_t = 4
+    )]
+    pub retries: u32,
     /// Say more about what is happening, on stderr (never the token).
     #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub verbose: u8,

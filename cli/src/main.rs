@@ -124,7 +124,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
     let (token, source) =
         config::resolve_token(cli.global.token_file.as_deref(), env).map_err(Exit::usage)?;
     let max_wait = cli.global.max_wait.to_std().unwrap_or_default();
-    let api = Api::new(&base_url, &token, max_wait).map_err(Exit::usage)?;
+    let api = Api::new(&base_url, &token, max_wait, cli.global.retries).map_err(Exit::usage)?;
     // Only now, checked: the URL holds no user info, query or fragment.
     ui.note(format!("API root {}; token from {source}", api.base_url()));
 

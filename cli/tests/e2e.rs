@@ -1110,3 +1110,82 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
         deleted
     );
 }
+
+#[test]
+fn a_server_gone_mid_prune_stops_the_run_and_the_journal_says_what_is_unknown() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let fixture = Fixture::new("server-gone");
+    let acme = Owner::org("acme");
+    fixture.github.add_package(&acme, "npm", "lib", "private");
+    fixture.github.add_versions(&acme, "npm", "lib", 6);
+    // The first DELETE is held at the server, which then goes away: the
+    // connection drops with the DELETE unanswered, and nothing answers after.
+    let _gate = fixture.github.hold(Matcher::Method("DELETE".into()));
+    let journal = fixture.journal("server-gone.jsonl");
+    let prune = "prune --org acme --type npm --name lib --keep-latest 1 --execute --json";
+    // No retries: a refused connection would otherwise be tried again, with
+    // waits, before the run gives up.
+    let extra = [
+        "--concurrency",
+        "1",
+        "--retries",
+        "0",
+        "--journal",
+        &journal,
+    ];
+    let mut command = fixture.command(prune, &extra);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = command.spawn().unwrap();
+    // Waiting for an event, not for time: the deadline only turns a hang
+    // into a failure.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while fixture.requests("DELETE") == 0 {
+        assert!(Instant::now() < deadline, "no DELETE reached the server");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    fixture.github.stop();
+    let output = child.wait_with_output().unwrap();
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    run.assert_code(1);
+    let document = run.json();
+    let summary = &document["summary"];
+    assert_eq!(summary["deleted"], 0, "{summary}");
+    assert_eq!(summary["unknown"], 1, "{summary}");
+    assert_eq!(summary["skipped"], 4, "{summary}");
+    assert_eq!(summary["failed"], 0, "{summary}");
+    let versions = document["versions"].as_array().unwrap();
+    let with_result = |result: &str| -> Vec<&Value> {
+        versions.iter().filter(|v| v["result"] == result).collect()
+    };
+    let unknown = with_result("unknown");
+    let error = unknown[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("the connection broke before GitHub answered")
+            && error.contains("checking afterwards failed too")
+            && error.contains("run the same command again"),
+        "{error}"
+    );
+    for skipped in with_result("skipped") {
+        let error = skipped["error"].as_str().unwrap();
+        assert!(error.starts_with("not attempted: "), "{error}");
+    }
+    // The server never carried the held DELETE out, and the journal does not
+    // claim it did: that one line says `unknown`, for the next run (or
+    // `ghpkg restore --journal`) to settle.
+    let (deleted, _) = fixture.server_state(&acme, "npm", "lib");
+    assert!(deleted.is_empty());
+    let outcomes = journal_outcomes(&journal);
+    assert_eq!(outcomes.len(), 1, "only the attempted version is journaled");
+    assert_eq!(
+        with_outcome(&outcomes, "unknown"),
+        Ids::from([unknown[0]["id"].as_i64().unwrap()])
+    );
+    assert_eq!(fixture.requests("DELETE"), 1);
+    assert!(!run.stdout.contains(FakeGitHub::TOKEN) && !run.stderr.contains(FakeGitHub::TOKEN));
+}

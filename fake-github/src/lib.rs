@@ -117,7 +117,7 @@ pub use fault::{Fault, FaultKind, Gate, Matcher};
 pub use recording::RecordedRequest;
 pub use store::{Owner, StoredVersion, VersionSpec};
 
-use server::{SharedStore, lock};
+use server::{Closed, SharedStore, lock};
 use store::Store;
 
 /// A running fake GitHub server, and the handle to seed and inspect it.
@@ -135,6 +135,8 @@ struct Inner {
     shutdown: Option<watch::Sender<()>>,
     /// The server thread of [`FakeGitHub::start_in_background`].
     thread: Option<JoinHandle<()>>,
+    /// Set once the server's socket is closed.
+    closed: Arc<Closed>,
 }
 
 impl Drop for Inner {
@@ -228,13 +230,21 @@ impl FakeGitHub {
         let (shutdown, stopped) = watch::channel(());
         let (listener, tls, store) = setup.bind().await;
         let base_url = lock(&store).base_url.clone();
-        tokio::spawn(server::serve(listener, store.clone(), tls, stopped));
+        let closed = Arc::new(Closed::default());
+        tokio::spawn(server::serve(
+            listener,
+            store.clone(),
+            tls,
+            stopped,
+            closed.clone(),
+        ));
         FakeGitHub {
             inner: Arc::new(Inner {
                 store,
                 base_url,
                 shutdown: Some(shutdown),
                 thread: None,
+                closed,
             }),
         }
     }
@@ -245,6 +255,8 @@ impl FakeGitHub {
     pub fn start_in_background() -> FakeGitHub {
         let (shutdown, stopped) = watch::channel(());
         let (ready_sender, ready) = std::sync::mpsc::channel();
+        let closed = Arc::new(Closed::default());
+        let closed_by_server = closed.clone();
         let thread = std::thread::Builder::new()
             .name("fake-github".to_string())
             .spawn(move || {
@@ -255,7 +267,7 @@ impl FakeGitHub {
                 runtime.block_on(async move {
                     let (listener, tls, store) = Setup::Plain.bind().await;
                     if ready_sender.send(store.clone()).is_ok() {
-                        server::serve(listener, store, tls, stopped).await;
+                        server::serve(listener, store, tls, stopped, closed_by_server).await;
                     }
                 });
             })
@@ -270,7 +282,25 @@ impl FakeGitHub {
                 base_url,
                 shutdown: Some(shutdown),
                 thread: Some(thread),
+                closed,
             }),
+        }
+    }
+
+    /// Stops serving, as a server that went away would: the port is closed
+    /// and every connection dropped, requests in flight (held ones too)
+    /// without an answer. The state stays readable through this handle.
+    ///
+    /// A server from [`start_in_background`](Self::start_in_background)
+    /// has closed its port when this returns. One on the caller's runtime
+    /// ([`start`](Self::start)) closes it the next time its task runs, once
+    /// the caller awaits something.
+    pub fn stop(&self) {
+        if let Some(shutdown) = &self.inner.shutdown {
+            shutdown.send_replace(());
+        }
+        if self.inner.thread.is_some() {
+            self.inner.closed.wait();
         }
     }
 

@@ -6,7 +6,7 @@ use std::future::poll_fn;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context as TaskContext, Poll};
 
 use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
@@ -32,11 +32,49 @@ pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Accepts connections until `shutdown`'s sender is dropped, over TLS when
-/// given an acceptor.
+/// Whether the accept loop has ended and closed its socket.
+#[derive(Default)]
+pub(crate) struct Closed {
+    closed: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Closed {
+    fn set(&self) {
+        *self.closed.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.changed.notify_all();
+    }
+
+    /// Blocks until the socket is closed; only for callers that do not run
+    /// the server's runtime themselves.
+    pub(crate) fn wait(&self) {
+        let mut closed = self.closed.lock().unwrap_or_else(PoisonError::into_inner);
+        while !*closed {
+            closed = self
+                .changed
+                .wait(closed)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// Accepts connections until `shutdown`'s sender is dropped or sends, over
+/// TLS when given an acceptor; then closes the socket and says so.
 pub(crate) async fn serve(
     listener: TcpListener,
     store: SharedStore,
+    tls: Option<TlsAcceptor>,
+    shutdown: watch::Receiver<()>,
+    closed: Arc<Closed>,
+) {
+    accept(&listener, &store, tls, shutdown).await;
+    drop(listener);
+    closed.set();
+}
+
+async fn accept(
+    listener: &TcpListener,
+    store: &SharedStore,
     tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<()>,
 ) {
@@ -44,7 +82,7 @@ pub(crate) async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    lock(&store).connections += 1;
+                    lock(store).connections += 1;
                     tokio::spawn(accept_connection(
                         stream,
                         tls.clone(),

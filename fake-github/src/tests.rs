@@ -1023,3 +1023,24 @@ fn background_server_serves_sync_callers_until_the_last_handle_is_dropped() {
     let error = raw_get(&base_url, "/user/packages/rubygems/gem/versions").unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::ConnectionRefused);
 }
+
+#[test]
+fn a_stopped_server_refuses_connections_and_keeps_its_state() {
+    let github = FakeGitHub::start_in_background();
+    let user = Owner::user("octocat");
+    github.add_package(&user, "rubygems", "gem", "public");
+    let base_url = github.base_url();
+    let path = "/user/packages/rubygems/gem/versions";
+    assert!(
+        raw_get(&base_url, path)
+            .unwrap()
+            .starts_with("HTTP/1.1 200 OK\r\n")
+    );
+    assert_eq!(github.connections(), 1);
+
+    github.stop();
+    let error = raw_get(&base_url, path).unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::ConnectionRefused);
+    assert_eq!(github.requests().len(), 1);
+    assert!(github.package_exists(&user, "rubygems", "gem"));
+}
