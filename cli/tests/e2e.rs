@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
 use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
@@ -96,6 +97,22 @@ impl Fixture {
         (deleted.collect(), active.collect())
     }
 
+    /// Starts `ghpkg LINE EXTRA…` with its output piped, and returns once
+    /// its first DELETE has reached the server (which the test holds there
+    /// with a gate). Waits for that event, not for time: the deadline only
+    /// turns a hang into a failure.
+    fn spawn_until_a_delete_arrives(&self, line: &str, extra: &[&str]) -> Child {
+        let mut command = self.command(line, extra);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let child = command.spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while self.requests("DELETE") == 0 {
+            assert!(Instant::now() < deadline, "no DELETE reached the server");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child
+    }
+
     fn requests(&self, method: &str) -> usize {
         let requests = self.github.requests();
         requests.iter().filter(|r| r.method == method).count()
@@ -105,11 +122,16 @@ impl Fixture {
 type Ids = BTreeSet<i64>;
 
 fn run_command(mut command: Command) -> Run {
-    let output = command.output().expect("ghpkg runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    Run::from(command.output().expect("ghpkg runs"))
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
     }
 }
 
@@ -1030,8 +1052,6 @@ fn faults_with_concurrent_deletions_leave_an_exact_journal() {
 #[test]
 fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
     use std::io::{BufRead, BufReader, Read};
-    use std::process::Stdio;
-    use std::time::{Duration, Instant};
 
     let fixture = Fixture::new("interrupt");
     let acme = Owner::org("acme");
@@ -1043,16 +1063,7 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
     let journal = fixture.journal("interrupt.jsonl");
     let prune = "prune --org acme --type npm --name lib --keep-latest 1 --execute";
     let extra = ["--concurrency", "1", "--journal", &journal];
-    let mut command = fixture.command(prune, &extra);
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    // Waiting for an event (the request reaching the server), not for time:
-    // the deadline only turns a hang into a failure.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while fixture.requests("DELETE") == 0 {
-        assert!(Instant::now() < deadline, "no DELETE reached the server");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut child = fixture.spawn_until_a_delete_arrives(prune, &extra);
     let pid = child.id().to_string();
     let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(kill.success());
@@ -1113,9 +1124,6 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
 
 #[test]
 fn a_server_gone_mid_prune_stops_the_run_and_the_journal_says_what_is_unknown() {
-    use std::process::Stdio;
-    use std::time::{Duration, Instant};
-
     let fixture = Fixture::new("server-gone");
     let acme = Owner::org("acme");
     fixture.github.add_package(&acme, "npm", "lib", "private");
@@ -1135,23 +1143,9 @@ fn a_server_gone_mid_prune_stops_the_run_and_the_journal_says_what_is_unknown() 
         "--journal",
         &journal,
     ];
-    let mut command = fixture.command(prune, &extra);
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let child = command.spawn().unwrap();
-    // Waiting for an event, not for time: the deadline only turns a hang
-    // into a failure.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while fixture.requests("DELETE") == 0 {
-        assert!(Instant::now() < deadline, "no DELETE reached the server");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let child = fixture.spawn_until_a_delete_arrives(prune, &extra);
     fixture.github.stop();
-    let output = child.wait_with_output().unwrap();
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = Run::from(child.wait_with_output().unwrap());
     run.assert_code(1);
     let document = run.json();
     let summary = &document["summary"];
