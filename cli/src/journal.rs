@@ -18,7 +18,6 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::runtime::RuntimeFlavor;
 
 use crate::owner::OwnerRef;
 
@@ -168,25 +167,13 @@ impl Journal {
             }
             *left -= 1;
         }
-        let write = || {
-            let mut file = self
-                .file
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            file.write_all(line.as_bytes())
-                .and_then(|()| file.sync_data())
-        };
-        // Syncing can take milliseconds: on the multi-threaded runtime, the
-        // worker's other tasks (deletions in flight) move to another worker
-        // meanwhile instead of waiting behind the disk.
-        let multi_threaded = tokio::runtime::Handle::try_current()
-            .is_ok_and(|runtime| runtime.runtime_flavor() == RuntimeFlavor::MultiThread);
-        let written = if multi_threaded {
-            tokio::task::block_in_place(write)
-        } else {
-            write()
-        };
-        written.map_err(|error| format!("cannot write journal {}: {error}", self.path.display()))
+        let mut file = self
+            .file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        file.write_all(line.as_bytes())
+            .and_then(|()| file.sync_data())
+            .map_err(|error| format!("cannot write journal {}: {error}", self.path.display()))
     }
 }
 
@@ -326,26 +313,6 @@ mod tests {
             "{line}"
         );
         assert!(!line.contains("version_id"), "{line}");
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn concurrent_appends_on_the_multi_threaded_runtime_are_whole_lines() {
-        let path = temp_path("threads");
-        let journal = std::sync::Arc::new(Journal::open(&path).unwrap());
-        let tasks: Vec<_> = (0..8)
-            .map(|id| {
-                let journal = journal.clone();
-                tokio::spawn(async move { journal.append(&record(Some(id), Outcome::Deleted)) })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap().unwrap();
-        }
-        let (records, warnings) = read(&path).unwrap();
-        assert!(warnings.is_empty(), "{warnings:?}");
-        let mut ids: Vec<_> = records.iter().filter_map(|r| r.version_id).collect();
-        ids.sort_unstable();
-        assert_eq!(ids, (0..8).collect::<Vec<_>>());
     }
 
     #[test]
