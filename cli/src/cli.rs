@@ -58,12 +58,14 @@ pub struct GlobalArgs {
     /// exit code); per-version failures are in the document.
     #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
-    /// Longest wait for a rate limit to reset before giving up, e.g. 2m or 1h.
+    /// Longest wait for a rate limit to reset before giving up, e.g. 2m or 1h
+    /// (each wait uses up one of --retries).
     #[arg(long, global = true, help_heading = "Global options", value_name = "DURATION", value_parser = parse_age, default_value = "2m")]
     pub max_wait: chrono::TimeDelta,
     /// How many times a failed request is tried again, with growing waits
     /// (0: never). A deletion is tried again only when GitHub's answer
-    /// proves it was not carried out.
+    /// proves it was not carried out. Waiting out a rate limit counts as a
+    /// retry: with 0, a rate limit fails the request at once.
     #[arg(
         long,
         global = true,

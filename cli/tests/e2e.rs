@@ -104,9 +104,16 @@ impl Fixture {
     fn spawn_until_a_delete_arrives(&self, line: &str, extra: &[&str]) -> Child {
         let mut command = self.command(line, extra);
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let child = command.spawn().unwrap();
+        let mut child = command.spawn().unwrap();
         let deadline = Instant::now() + Duration::from_secs(120);
         while self.requests("DELETE") == 0 {
+            if child.try_wait().unwrap().is_some() {
+                let run = Run::from(child.wait_with_output().unwrap());
+                panic!(
+                    "ghpkg ended before any DELETE (exit {}):\n{}\n{}",
+                    run.code, run.stdout, run.stderr
+                );
+            }
             assert!(Instant::now() < deadline, "no DELETE reached the server");
             std::thread::sleep(Duration::from_millis(5));
         }

@@ -149,6 +149,15 @@ impl Drop for Inner {
     }
 }
 
+/// Sets a [`Closed`] when dropped.
+struct SetOnDrop(Arc<Closed>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.set();
+    }
+}
+
 /// The certificate authority that signed the certificate of
 /// [`FakeGitHub::start_enterprise`]'s server, as PEM. Test material only:
 /// the authority's key was discarded, and the server's key is in this
@@ -230,21 +239,14 @@ impl FakeGitHub {
         let (shutdown, stopped) = watch::channel(());
         let (listener, tls, store) = setup.bind().await;
         let base_url = lock(&store).base_url.clone();
-        let closed = Arc::new(Closed::default());
-        tokio::spawn(server::serve(
-            listener,
-            store.clone(),
-            tls,
-            stopped,
-            closed.clone(),
-        ));
+        tokio::spawn(server::serve(listener, store.clone(), tls, stopped));
         FakeGitHub {
             inner: Arc::new(Inner {
                 store,
                 base_url,
                 shutdown: Some(shutdown),
                 thread: None,
-                closed,
+                closed: Arc::default(),
             }),
         }
     }
@@ -260,6 +262,9 @@ impl FakeGitHub {
         let thread = std::thread::Builder::new()
             .name("fake-github".to_string())
             .spawn(move || {
+                // Dropped last, after the runtime and every connection task
+                // it held, panic or not: then `stop` may return.
+                let _done = SetOnDrop(closed_by_server);
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
@@ -267,7 +272,7 @@ impl FakeGitHub {
                 runtime.block_on(async move {
                     let (listener, tls, store) = Setup::Plain.bind().await;
                     if ready_sender.send(store.clone()).is_ok() {
-                        server::serve(listener, store, tls, stopped, closed_by_server).await;
+                        server::serve(listener, store, tls, stopped).await;
                     }
                 });
             })
@@ -292,9 +297,9 @@ impl FakeGitHub {
     /// without an answer. The state stays readable through this handle.
     ///
     /// A server from [`start_in_background`](Self::start_in_background)
-    /// has closed its port when this returns. One on the caller's runtime
-    /// ([`start`](Self::start)) closes it the next time its task runs, once
-    /// the caller awaits something.
+    /// has closed its port and dropped its connections when this returns.
+    /// One on the caller's runtime ([`start`](Self::start)) does so the next
+    /// time its tasks run, once the caller awaits something.
     pub fn stop(&self) {
         if let Some(shutdown) = &self.inner.shutdown {
             shutdown.send_replace(());

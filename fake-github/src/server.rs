@@ -32,7 +32,8 @@ pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Whether the accept loop has ended and closed its socket.
+/// Whether a background server's thread is done: its socket closed and its
+/// connections dropped.
 #[derive(Default)]
 pub(crate) struct Closed {
     closed: Mutex<bool>,
@@ -40,7 +41,7 @@ pub(crate) struct Closed {
 }
 
 impl Closed {
-    fn set(&self) {
+    pub(crate) fn set(&self) {
         *self.closed.lock().unwrap_or_else(PoisonError::into_inner) = true;
         self.changed.notify_all();
     }
@@ -59,22 +60,10 @@ impl Closed {
 }
 
 /// Accepts connections until `shutdown`'s sender is dropped or sends, over
-/// TLS when given an acceptor; then closes the socket and says so.
+/// TLS when given an acceptor.
 pub(crate) async fn serve(
     listener: TcpListener,
     store: SharedStore,
-    tls: Option<TlsAcceptor>,
-    shutdown: watch::Receiver<()>,
-    closed: Arc<Closed>,
-) {
-    accept(&listener, &store, tls, shutdown).await;
-    drop(listener);
-    closed.set();
-}
-
-async fn accept(
-    listener: &TcpListener,
-    store: &SharedStore,
     tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<()>,
 ) {
@@ -82,7 +71,7 @@ async fn accept(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    lock(store).connections += 1;
+                    lock(&store).connections += 1;
                     tokio::spawn(accept_connection(
                         stream,
                         tls.clone(),
