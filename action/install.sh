@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs ghpkg for the GitHub Action (action.yml): the release binary for
+# this runner, checked against its published SHA-256, or, when no release
+# binary matches the runner (or none can be downloaded), `cargo install`.
+# Writes the binary's path to the step output `ghpkg`.
+#
+# Environment: GHPKG_VERSION (`latest` or e.g. `0.2.0`), GHPKG_REPOSITORY
+# (owner/name of the repository whose releases carry the binaries; empty
+# means the workflow's own repository), and the runner's RUNNER_OS,
+# RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT.
+set -euo pipefail
+
+version="${GHPKG_VERSION:-latest}"
+version="${version#v}"
+repository="${GHPKG_REPOSITORY:-${GITHUB_REPOSITORY:-}}"
+root="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ghpkg-install"
+mkdir -p "$root/bin"
+
+# The target triples the release workflow builds (dist-workspace.toml).
+target=""
+case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
+  Linux/X64) target=x86_64-unknown-linux-gnu ;;
+  Linux/ARM64) target=aarch64-unknown-linux-gnu ;;
+  macOS/X64) target=x86_64-apple-darwin ;;
+  macOS/ARM64) target=aarch64-apple-darwin ;;
+  Windows/X64) target=x86_64-pc-windows-msvc ;;
+esac
+
+sha256() {
+  if command -v sha256sum >/dev/null; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    shasum -a 256 "$1" | cut -d' ' -f1
+  fi
+}
+
+# Downloads and unpacks the release archive; fails (leaving nothing
+# installed) on any error, including a checksum mismatch.
+from_release() {
+  local archive url expected actual binary
+  if [ "$target" = x86_64-pc-windows-msvc ]; then
+    archive="ghpkg-$target.zip"
+  else
+    archive="ghpkg-$target.tar.xz"
+  fi
+  if [ "$version" = latest ]; then
+    url="https://github.com/$repository/releases/latest/download/$archive"
+  else
+    url="https://github.com/$repository/releases/download/v$version/$archive"
+  fi
+  echo "Downloading $url"
+  curl --proto '=https' --tlsv1.2 -fsSL --retry 3 -o "$root/$archive" "$url" || return 1
+  curl --proto '=https' --tlsv1.2 -fsSL --retry 3 -o "$root/$archive.sha256" "$url.sha256" || return 1
+  expected="$(cut -d' ' -f1 <"$root/$archive.sha256" | tr -d '\r\n')"
+  actual="$(sha256 "$root/$archive")"
+  if [ "$expected" != "$actual" ]; then
+    echo "::error::$archive: SHA-256 $actual does not match the published $expected"
+    return 1
+  fi
+  mkdir -p "$root/unpacked"
+  case "$archive" in
+    *.zip) unzip -q -o "$root/$archive" -d "$root/unpacked" || return 1 ;;
+    *) tar -xJf "$root/$archive" -C "$root/unpacked" || return 1 ;;
+  esac
+  binary="$(find "$root/unpacked" -type f \( -name ghpkg -o -name ghpkg.exe \) | head -n 1)"
+  [ -n "$binary" ] || return 1
+  mv "$binary" "$root/bin/"
+}
+
+from_source() {
+  if ! command -v cargo >/dev/null; then
+    echo "::error::no ghpkg release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}, and cargo is not installed to build one (add a Rust toolchain step before this action)"
+    exit 1
+  fi
+  local pinned=()
+  [ "$version" = latest ] || pinned=(--version "$version")
+  echo "Building ghpkg with cargo install"
+  # `${a[@]+...}`: an empty array under `set -u` on bash 3 (macOS).
+  cargo install ghpkg --locked --root "$root" ${pinned[@]+"${pinned[@]}"}
+}
+
+if [ -n "$target" ] && [ -n "$repository" ] && from_release; then
+  :
+else
+  [ -n "$target" ] || echo "No ghpkg release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}"
+  from_source
+fi
+
+ghpkg="$root/bin/ghpkg"
+[ -f "$ghpkg" ] || ghpkg="$root/bin/ghpkg.exe"
+chmod +x "$ghpkg"
+"$ghpkg" --version
+echo "ghpkg=$ghpkg" >>"${GITHUB_OUTPUT:-/dev/null}"

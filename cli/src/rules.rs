@@ -1,0 +1,488 @@
+//! Which retention rule applies to which package: rules (from a policy file
+//! or the command line) matched by owner, type and package-name globs.
+//!
+//! A package is pruned by exactly one rule. A package that no rule matches
+//! is left alone; one that two rules match is a contradiction, refused
+//! before anything is deleted, since no order of the rules would make it
+//! obvious which retention the author meant.
+
+use std::fmt;
+
+use github_packages::Owner;
+use github_packages::types::PackageType;
+
+use crate::duration::format_age;
+use crate::policy::{RetentionPolicy, TagPattern};
+
+/// Where a rule was written, for messages: `policy.toml:12` or the command
+/// line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleSource {
+    /// A `[[rule]]` table; the line of its header (1-based).
+    File {
+        path: String,
+        line: usize,
+    },
+    CommandLine,
+}
+
+impl fmt::Display for RuleSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleSource::File { path, line } => write!(f, "{path}:{line}"),
+            RuleSource::CommandLine => f.write_str("the command line"),
+        }
+    }
+}
+
+/// One retention rule: which packages, and what to delete from them.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub source: RuleSource,
+    pub owner: Owner,
+    pub package_type: PackageType,
+    /// Package-name globs; a package matching one of them is selected.
+    pub names: Vec<TagPattern>,
+    /// Package-name globs that take a selected package out again.
+    pub exclude_names: Vec<TagPattern>,
+    pub retention: RetentionPolicy,
+}
+
+/// Whether a rule applies to a package, and why (not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// Selected by this `name` glob.
+    Applies {
+        name: String,
+    },
+    /// Selected by `name`, then taken out by `exclude_name`.
+    Excluded {
+        name: String,
+        exclude_name: String,
+    },
+    NoNameMatches,
+    OtherOwner,
+    OtherType,
+}
+
+impl Rule {
+    /// Whether the rule covers `owner`'s package `package` of this type.
+    pub fn fit(&self, owner: &Owner, package_type: &PackageType, package: &str) -> Fit {
+        if &self.owner != owner {
+            return Fit::OtherOwner;
+        }
+        if &self.package_type != package_type {
+            return Fit::OtherType;
+        }
+        self.fit_name(package)
+    }
+
+    /// The name globs alone.
+    pub fn fit_name(&self, package: &str) -> Fit {
+        let Some(name) = self.names.iter().find(|glob| glob.is_match(package)) else {
+            return Fit::NoNameMatches;
+        };
+        let name = name.as_str().to_string();
+        match self
+            .exclude_names
+            .iter()
+            .find(|glob| glob.is_match(package))
+        {
+            Some(exclude) => Fit::Excluded {
+                name,
+                exclude_name: exclude.as_str().to_string(),
+            },
+            None => Fit::Applies { name },
+        }
+    }
+
+    /// Whether both rules are about the same owner's packages of one type.
+    pub fn same_packages_as(&self, other: &Rule) -> bool {
+        self.owner == other.owner && self.package_type == other.package_type
+    }
+
+    /// The one package this rule names, when it selects by a single literal
+    /// name and excludes nothing: it can then be pruned without listing the
+    /// owner's packages first.
+    pub fn single_package(&self) -> Option<&str> {
+        match self.names.as_slice() {
+            [only] if only.is_literal() && self.exclude_names.is_empty() => Some(only.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// Two rules that both match a package.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overlap {
+    pub package: String,
+    pub first: RuleSource,
+    pub second: RuleSource,
+}
+
+impl fmt::Display for Overlap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "package {} is matched by the rule at {} and by the rule at {}: a package may be \
+             matched by one rule only (narrow `name` or add `exclude-name`)",
+            self.package, self.first, self.second
+        )
+    }
+}
+
+/// The rules of one run, in the order they were written.
+#[derive(Clone, Debug)]
+pub struct Rules {
+    rules: Vec<Rule>,
+}
+
+impl Rules {
+    pub fn new(rules: Vec<Rule>) -> Rules {
+        Rules { rules }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter()
+    }
+
+    /// The (owner, type) pairs the rules cover, each once, in rule order:
+    /// what a run has to list.
+    pub fn groups(&self) -> Vec<(&Owner, &PackageType)> {
+        let mut groups: Vec<(&Owner, &PackageType)> = Vec::new();
+        for rule in &self.rules {
+            let group = (&rule.owner, &rule.package_type);
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
+        }
+        groups
+    }
+
+    /// The rule for each of `owner`'s listed packages of this type that a
+    /// rule matches, in listing order; packages no rule matches are left
+    /// out. Two rules matching one package is an [`Overlap`].
+    pub fn select<'p>(
+        &self,
+        owner: &Owner,
+        package_type: &PackageType,
+        packages: impl IntoIterator<Item = &'p str>,
+    ) -> Result<Vec<(&'p str, &Rule)>, Overlap> {
+        let mut selected = Vec::new();
+        for package in packages {
+            let mut matching = self.rules.iter().filter(|rule| {
+                matches!(rule.fit(owner, package_type, package), Fit::Applies { .. })
+            });
+            if let Some(rule) = matching.next() {
+                if let Some(second) = matching.next() {
+                    return Err(Overlap {
+                        package: package.to_string(),
+                        first: rule.source.clone(),
+                        second: second.source.clone(),
+                    });
+                }
+                selected.push((package, rule));
+            }
+        }
+        Ok(selected)
+    }
+
+    /// For `--explain`: every rule's verdict on the package, narrowed to an
+    /// owner and a type when they are given.
+    pub fn explain(
+        &self,
+        owner: Option<&Owner>,
+        package_type: Option<&PackageType>,
+        package: &str,
+    ) -> Explanation {
+        let verdicts = self
+            .rules
+            .iter()
+            .map(|rule| {
+                let fit = match (owner, package_type) {
+                    (Some(owner), _) if owner != &rule.owner => Fit::OtherOwner,
+                    (_, Some(kind)) if kind != &rule.package_type => Fit::OtherType,
+                    _ => rule.fit_name(package),
+                };
+                (rule.clone(), fit)
+            })
+            .collect();
+        Explanation {
+            package: package.to_string(),
+            verdicts,
+        }
+    }
+}
+
+/// What `--explain` prints: each rule, whether it applies, and why.
+#[derive(Clone, Debug)]
+pub struct Explanation {
+    pub package: String,
+    pub verdicts: Vec<(Rule, Fit)>,
+}
+
+impl Explanation {
+    /// The rules that apply, grouped by (owner, type): more than one in a
+    /// group is a contradiction.
+    pub fn applying(&self) -> Vec<Vec<&Rule>> {
+        let mut groups: Vec<Vec<&Rule>> = Vec::new();
+        for (rule, fit) in &self.verdicts {
+            if !matches!(fit, Fit::Applies { .. }) {
+                continue;
+            }
+            match groups
+                .iter_mut()
+                .find(|group| group[0].same_packages_as(rule))
+            {
+                Some(group) => group.push(rule),
+                None => groups.push(vec![rule]),
+            }
+        }
+        groups
+    }
+
+    /// The text `--explain` prints.
+    pub fn render(&self) -> String {
+        let mut text = format!("package {}:\n", self.package);
+        for (number, (rule, fit)) in self.verdicts.iter().enumerate() {
+            let verdict = match fit {
+                Fit::Applies { name } => format!("applies: `name` glob '{name}' matches"),
+                Fit::Excluded { name, exclude_name } => format!(
+                    "does not apply: `name` glob '{name}' matches, but `exclude-name` \
+                     '{exclude_name}' leaves it out"
+                ),
+                Fit::NoNameMatches => format!(
+                    "does not apply: no `name` glob matches ({})",
+                    globs(&rule.names)
+                ),
+                Fit::OtherOwner => format!("does not apply: owner is {}", rule.owner),
+                Fit::OtherType => format!("does not apply: type is {}", rule.package_type),
+            };
+            text.push_str(&format!(
+                "  rule {} ({}; {} {}): {verdict}\n",
+                number + 1,
+                rule.source,
+                rule.owner,
+                rule.package_type,
+            ));
+            if matches!(fit, Fit::Applies { .. }) {
+                text.push_str(&format!("      policy: {}\n", describe(&rule.retention)));
+            }
+        }
+        let applying = self.applying();
+        if applying.is_empty() {
+            text.push_str("no rule applies: prune leaves this package alone\n");
+        }
+        for group in applying {
+            let rule = group[0];
+            match group.as_slice() {
+                [_] => text.push_str(&format!(
+                    "for {} {}, the rule at {} applies\n",
+                    rule.owner, rule.package_type, rule.source
+                )),
+                [first, second, ..] => text.push_str(&format!(
+                    "for {} {}, the rules at {} and {} both apply: a contradiction, so prune \
+                     refuses to run (narrow `name` or add `exclude-name`)\n",
+                    rule.owner, rule.package_type, first.source, second.source
+                )),
+                [] => {}
+            }
+        }
+        text
+    }
+}
+
+fn globs(patterns: &[TagPattern]) -> String {
+    patterns
+        .iter()
+        .map(|glob| format!("'{}'", glob.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A retention policy as the `ghpkg prune` flags that would give it.
+pub fn describe(policy: &RetentionPolicy) -> String {
+    let mut flags = Vec::new();
+    if let Some(keep) = policy.keep_latest {
+        flags.push(format!("--keep-latest {keep}"));
+    }
+    if let Some(age) = policy.older_than {
+        flags.push(format!("--older-than {}", format_age(age)));
+    }
+    if policy.untagged {
+        flags.push("--untagged".to_string());
+    }
+    let mut repeated = |flag: &str, patterns: &[TagPattern]| {
+        for pattern in patterns {
+            flags.push(format!("{flag} '{}'", pattern.as_str()));
+        }
+    };
+    repeated("--tag", &policy.tags);
+    repeated("--exclude-tag", &policy.exclude_tags);
+    repeated("--keep-tag", &policy.keep_tags);
+    flags.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(line: usize, owner: &str, kind: &str, names: &[&str], excludes: &[&str]) -> Rule {
+        let globs = |patterns: &[&str]| {
+            patterns
+                .iter()
+                .map(|p| TagPattern::parse(p).unwrap())
+                .collect()
+        };
+        Rule {
+            source: RuleSource::File {
+                path: "policy.toml".into(),
+                line,
+            },
+            owner: owner.parse().unwrap(),
+            package_type: PackageType::from(kind),
+            names: globs(names),
+            exclude_names: globs(excludes),
+            retention: RetentionPolicy {
+                untagged: true,
+                ..Default::default()
+            },
+        }
+    }
+
+    fn container() -> PackageType {
+        PackageType::Container
+    }
+
+    #[test]
+    fn selects_each_package_by_its_one_rule() {
+        let rules = Rules::new(vec![
+            rule(1, "org:acme", "container", &["app-*"], &["app-legacy"]),
+            rule(5, "org:acme", "container", &["api"], &[]),
+            rule(9, "org:acme", "npm", &["*"], &[]),
+        ]);
+        let owner = Owner::org("acme");
+        let packages = ["app-web", "app-legacy", "api", "tools"];
+        let selected = rules.select(&owner, &container(), packages).unwrap();
+        let lines: Vec<(&str, String)> = selected
+            .iter()
+            .map(|(name, rule)| (*name, rule.source.to_string()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("app-web", "policy.toml:1".to_string()),
+                ("api", "policy.toml:5".to_string())
+            ]
+        );
+        assert_eq!(
+            rules.groups(),
+            [
+                (&owner, &PackageType::Container),
+                (&owner, &PackageType::Npm)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_package_two_rules_match_is_an_overlap() {
+        let rules = Rules::new(vec![
+            rule(1, "org:acme", "container", &["app-*"], &[]),
+            rule(5, "org:acme", "container", &["*-web"], &[]),
+        ]);
+        let overlap = rules
+            .select(&Owner::org("acme"), &container(), ["app-api", "app-web"])
+            .unwrap_err();
+        assert_eq!(overlap.package, "app-web");
+        assert_eq!(
+            overlap.to_string(),
+            "package app-web is matched by the rule at policy.toml:1 and by the rule at \
+             policy.toml:5: a package may be matched by one rule only (narrow `name` or add \
+             `exclude-name`)"
+        );
+    }
+
+    #[test]
+    fn rules_of_other_owners_and_types_do_not_apply() {
+        let r = rule(1, "org:acme", "container", &["app"], &[]);
+        assert_eq!(
+            r.fit(&Owner::org("other"), &container(), "app"),
+            Fit::OtherOwner
+        );
+        assert_eq!(
+            r.fit(&Owner::org("acme"), &PackageType::Npm, "app"),
+            Fit::OtherType
+        );
+        assert_eq!(
+            r.fit(&Owner::org("acme"), &container(), "app"),
+            Fit::Applies { name: "app".into() }
+        );
+        assert_eq!(r.single_package(), Some("app"));
+        assert_eq!(
+            rule(1, "org:acme", "container", &["app*"], &[]).single_package(),
+            None
+        );
+    }
+
+    #[test]
+    fn explain_names_the_rule_that_applies_and_why_the_others_do_not() {
+        let rules = Rules::new(vec![
+            rule(1, "org:acme", "container", &["app-*"], &["app-legacy"]),
+            rule(5, "org:acme", "container", &["api", "worker-*"], &[]),
+            rule(9, "org:acme", "npm", &["app-*"], &[]),
+        ]);
+        let text = rules.explain(None, Some(&container()), "app-web").render();
+        assert_eq!(
+            text,
+            "package app-web:\n\
+             \x20 rule 1 (policy.toml:1; org:acme container): applies: `name` glob 'app-*' matches\n\
+             \x20     policy: --untagged\n\
+             \x20 rule 2 (policy.toml:5; org:acme container): does not apply: no `name` glob matches ('api', 'worker-*')\n\
+             \x20 rule 3 (policy.toml:9; org:acme npm): does not apply: type is npm\n\
+             for org:acme container, the rule at policy.toml:1 applies\n"
+        );
+        let text = rules.explain(None, None, "app-legacy").render();
+        assert!(
+            text.contains("'app-*' matches, but `exclude-name` 'app-legacy' leaves it out"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("for org:acme npm, the rule at policy.toml:9 applies\n"),
+            "{text}"
+        );
+        let text = rules.explain(None, None, "db").render();
+        assert!(
+            text.ends_with("no rule applies: prune leaves this package alone\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn explain_reports_two_applying_rules_as_a_contradiction() {
+        let rules = Rules::new(vec![
+            rule(1, "org:acme", "container", &["app-*"], &[]),
+            rule(5, "org:acme", "container", &["*-web"], &[]),
+        ]);
+        let text = rules.explain(None, None, "app-web").render();
+        assert!(
+            text.contains("the rules at policy.toml:1 and policy.toml:5 both apply"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn describe_spells_the_policy_as_flags() {
+        let policy = RetentionPolicy {
+            keep_latest: Some(5),
+            older_than: Some(chrono::TimeDelta::days(30)),
+            tags: vec![TagPattern::parse("pr-*").unwrap()],
+            exclude_tags: vec![],
+            keep_tags: vec![TagPattern::parse("v*").unwrap()],
+            untagged: false,
+        };
+        assert_eq!(
+            describe(&policy),
+            "--keep-latest 5 --older-than 30d --tag 'pr-*' --keep-tag 'v*'"
+        );
+    }
+}
