@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::exit::Exit;
 use crate::explain::Failure;
 use crate::output::json::{ConflictsDoc, OwnerView, PackageView};
-use crate::output::{self, packages_table};
+use crate::output::{self, packages_text};
 use crate::target::{Target, owner_words};
 
 pub async fn run(context: &Context, owner: Owner) -> Result<(), Exit> {
@@ -25,13 +25,12 @@ pub async fn run(context: &Context, owner: Owner) -> Result<(), Exit> {
             packages: &views,
         });
     }
-    if views.is_empty() {
-        output::print_text(&format!(
-            "no Docker migration conflicts for {}\n",
+    output::print_text(&packages_text(
+        &views,
+        format!(
+            "no Docker migration conflicts for {}",
             owner_words(&target.owner)
-        ));
-    } else {
-        output::print_text(&packages_table(&views));
-    }
+        ),
+    ));
     Ok(())
 }

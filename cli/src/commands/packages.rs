@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::exit::Exit;
 use crate::explain::Failure;
 use crate::output::json::{OwnerView, PackageView, PackagesDoc};
-use crate::output::{self, packages_table};
+use crate::output::{self, packages_text};
 use crate::target::{Target, owner_words};
 
 pub async fn run(
@@ -38,13 +38,12 @@ pub async fn run(
             packages: &views,
         });
     }
-    if views.is_empty() {
-        output::print_text(&format!(
-            "no {package_type} packages for {}\n",
+    output::print_text(&packages_text(
+        &views,
+        format!(
+            "no {package_type} packages for {}",
             owner_words(&target.owner)
-        ));
-    } else {
-        output::print_text(&packages_table(&views));
-    }
+        ),
+    ));
     Ok(())
 }

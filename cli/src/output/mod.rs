@@ -60,8 +60,17 @@ impl Table {
     }
 }
 
-/// The table of `ghpkg packages` and `ghpkg conflicts`.
-pub fn packages_table(packages: &[json::PackageView]) -> String {
+/// The text of `ghpkg packages` and `ghpkg conflicts`: a table, or the
+/// line `empty` (without its newline) when there are no packages.
+pub fn packages_text(packages: &[json::PackageView], empty: String) -> String {
+    if packages.is_empty() {
+        empty + "\n"
+    } else {
+        packages_table(packages)
+    }
+}
+
+fn packages_table(packages: &[json::PackageView]) -> String {
     let mut table = Table::new(&["NAME", "VISIBILITY", "VERSIONS", "REPOSITORY", "UPDATED"]);
     for package in packages {
         table.row(vec![
