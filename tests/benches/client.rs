@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use fake_github::{FakeGitHub, Owner as Seed};
 use futures_util::TryStreamExt;
-use github_packages::runtime::{API_VERSION, DEFAULT_USER_AGENT};
+use github_packages::hooks::{API_VERSION, DEFAULT_USER_AGENT};
 use github_packages::types::{PackageType, PackageVersion};
 use github_packages::{Client, Owner};
 
