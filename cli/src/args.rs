@@ -164,9 +164,7 @@ impl Command {
     /// exists: a mistake costs no request.
     pub fn check(&self) -> Result<(), Exit> {
         match self {
-            Command::Prune(args) if !args.policy().selects_something() => Err(Exit::usage(
-                "prune needs a policy: give at least one of --keep-latest, --older-than, --tag or --untagged",
-            )),
+            Command::Prune(args) => args.check(),
             Command::Restore {
                 journal: None,
                 owner,
@@ -233,12 +231,54 @@ pub struct PackageArgs {
     pub name: String,
 }
 
+/// `ghpkg prune`: which packages (one, a glob, all, or a policy file's
+/// rules) and the retention policy.
 #[derive(Debug, Args)]
+// With --policy the rules name their owners: `Command::check` asks for an
+// owner otherwise.
+#[command(mut_group("owner", |group| group.required(false)))]
 pub struct PruneArgs {
+    /// Left out with --policy.
     #[command(flatten)]
-    pub owner: OwnerArgs,
-    #[command(flatten)]
-    pub package: PackageArgs,
+    pub owner: Option<OwnerArgs>,
+    /// The packages' ecosystem.
+    #[arg(
+        long = "type",
+        value_enum,
+        value_name = "TYPE",
+        help_heading = "Packages"
+    )]
+    pub package_type: Option<TypeArg>,
+    /// A package name, or a glob over the owner's packages of --type, e.g.
+    /// `app-*` (`*` also matches `/`); repeatable. Anything but one plain
+    /// name lists the owner's packages first.
+    #[arg(long = "name", value_name = "GLOB", value_parser = package_glob, help_heading = "Packages")]
+    pub names: Vec<TagPattern>,
+    /// Every package of the owner and --type.
+    #[arg(long, conflicts_with = "names", help_heading = "Packages")]
+    pub all_packages: bool,
+    /// Leave out the packages matching this glob (repeatable).
+    #[arg(long = "exclude-name", value_name = "GLOB", value_parser = package_glob, help_heading = "Packages")]
+    pub exclude_names: Vec<TagPattern>,
+    /// Take the packages and their retention from a TOML policy file: rules
+    /// with `owner`, `type`, `name` globs and the retention flags' names
+    /// (`keep-latest`, `older-than`, `tag`, ...). A file that does not
+    /// parse, has an unknown key or contradicts itself is refused with its
+    /// line, before any request. See the README for the format.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Packages",
+        conflicts_with_all = [
+            "org", "user", "me", "package_type", "names", "all_packages", "exclude_names",
+            "keep_latest", "older_than", "tags", "exclude_tags", "untagged", "keep_tags",
+        ]
+    )]
+    pub policy: Option<PathBuf>,
+    /// Print which rule applies to the package NAME, and why (each rule's
+    /// verdict), then stop: sends nothing and needs no token.
+    #[arg(long, value_name = "NAME", value_parser = package_name, help_heading = "Packages")]
+    pub explain: Option<String>,
     /// Keep the N newest (by creation time) of the versions the tag filters
     /// select. Versions protected by --keep-tag or left out by --exclude-tag
     /// are kept anyway and do not count towards N.
@@ -266,7 +306,8 @@ pub struct PruneArgs {
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub concurrency: u16,
     /// Journal file to append to (default: a new file under the data
-    /// directory). If it exists, its `unknown` lines are settled first.
+    /// directory), one for the whole run. If it exists, its `unknown` lines
+    /// are settled first.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
 }
@@ -282,6 +323,34 @@ impl PruneArgs {
             untagged: self.untagged,
         }
     }
+
+    /// What must be given besides the flags clap checks: a policy file, or
+    /// an owner, a type, packages and a retention policy.
+    fn check(&self) -> Result<(), Exit> {
+        if self.policy.is_some() {
+            return Ok(());
+        }
+        let packages = !self.names.is_empty() || self.all_packages;
+        if self.owner.is_none() || self.package_type.is_none() || !packages {
+            // `--explain` with the flags explains their one rule: it needs
+            // them all the same.
+            return Err(Exit::usage(
+                "prune needs --policy FILE, or an owner (--org, --user or --me) with --type and \
+                 --name GLOB (or --all-packages)",
+            ));
+        }
+        if !self.policy().selects_something() {
+            return Err(Exit::usage(
+                "prune needs a policy: give at least one of --keep-latest, --older-than, --tag or --untagged",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A `--name`/`--exclude-name` glob: a package name's rules, then a glob's.
+fn package_glob(text: &str) -> Result<TagPattern, String> {
+    TagPattern::parse(&package_name(text)?)
 }
 
 /// A package name GitHub can be asked about: the client's path rules
@@ -420,8 +489,9 @@ mod tests {
         let Command::Prune(prune) = cli.command else {
             panic!("not prune")
         };
-        assert_eq!(prune.owner.owner(), Owner::org("acme"));
-        assert_eq!(prune.package.package_type, TypeArg::Container);
+        assert_eq!(prune.owner.as_ref().unwrap().owner(), Owner::org("acme"));
+        assert_eq!(prune.package_type, Some(TypeArg::Container));
+        assert_eq!(prune.names[0].as_str(), "app");
         let policy = prune.policy();
         assert_eq!(policy.keep_latest, Some(3));
         assert_eq!(policy.older_than, Some(chrono::TimeDelta::days(30)));
@@ -452,7 +522,105 @@ mod tests {
         };
         assert!(!prune.execute);
         assert_eq!(prune.concurrency, 4);
-        assert_eq!(prune.owner.owner(), Owner::AuthenticatedUser);
+        assert_eq!(
+            prune.owner.as_ref().unwrap().owner(),
+            Owner::AuthenticatedUser
+        );
+    }
+
+    fn prune_args(args: &[&str]) -> Result<PruneArgs, clap::Error> {
+        let cli = parse(&[&["prune"], args].concat())?;
+        let Command::Prune(prune) = cli.command else {
+            panic!("not prune")
+        };
+        Ok(prune)
+    }
+
+    #[test]
+    fn prune_selects_packages_by_globs_all_or_a_policy_file() {
+        let prune = prune_args(&[
+            "--org",
+            "acme",
+            "--type",
+            "container",
+            "--name",
+            "app-*",
+            "--name",
+            "api",
+            "--exclude-name",
+            "app-old",
+            "--untagged",
+        ])
+        .unwrap();
+        let names: Vec<&str> = prune.names.iter().map(TagPattern::as_str).collect();
+        assert_eq!(names, ["app-*", "api"]);
+        assert_eq!(prune.exclude_names[0].as_str(), "app-old");
+        assert_eq!(prune.check(), Ok(()));
+
+        let all = prune_args(&[
+            "--me",
+            "--type",
+            "npm",
+            "--all-packages",
+            "--keep-latest",
+            "3",
+        ]);
+        assert!(all.unwrap().all_packages);
+        let policy = prune_args(&["--policy", "p.toml", "--explain", "app"]).unwrap();
+        assert_eq!(policy.policy, Some(PathBuf::from("p.toml")));
+        assert_eq!(policy.explain.as_deref(), Some("app"));
+        assert_eq!(policy.check(), Ok(()));
+
+        for conflicting in [
+            &[
+                "--me",
+                "--type",
+                "npm",
+                "--all-packages",
+                "--name",
+                "x",
+                "--untagged",
+            ][..],
+            &["--policy", "p.toml", "--org", "acme"],
+            &["--policy", "p.toml", "--type", "npm"],
+            &["--policy", "p.toml", "--name", "x"],
+            &["--policy", "p.toml", "--keep-latest", "3"],
+            &["--policy", "p.toml", "--untagged"],
+            &["--me", "--type", "npm", "--name", "..", "--untagged"],
+            &[
+                "--me",
+                "--type",
+                "npm",
+                "--exclude-name",
+                "[x",
+                "--untagged",
+            ],
+        ] {
+            let error = prune_args(conflicting).map(|_| ()).unwrap_err();
+            assert_ne!(error.kind(), ErrorKind::DisplayHelp, "{conflicting:?}");
+        }
+    }
+
+    #[test]
+    fn prune_without_a_policy_file_needs_owner_type_and_packages() {
+        for incomplete in [
+            &["--type", "npm", "--name", "x", "--untagged"][..],
+            &["--me", "--name", "x", "--untagged"],
+            &["--me", "--type", "npm", "--untagged"],
+        ] {
+            let error = prune_args(incomplete).unwrap().check().unwrap_err();
+            let message = error.message.unwrap();
+            assert!(
+                message.starts_with("prune needs --policy FILE, or an owner"),
+                "{message}"
+            );
+            assert_eq!(error.status, crate::exit::ExitStatus::Usage);
+        }
+        let error = prune_args(&["--me", "--type", "npm", "--all-packages"])
+            .unwrap()
+            .check()
+            .unwrap_err();
+        assert!(error.message.unwrap().starts_with("prune needs a policy"));
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! and the listing every command that reads versions shares.
 
 use futures_util::TryStreamExt;
-use github_packages::Client;
-use github_packages::types::{PackageVersion, PackageVersionState};
+use github_packages::types::{
+    Package, PackageType, PackageVersion, PackageVersionState, PackageVisibility,
+};
+use github_packages::{Client, Owner};
 use indicatif::ProgressBar;
 use serde::Serialize;
 
@@ -51,6 +53,29 @@ impl Context {
             .map_err(|failure| failure.exit(target.subject(false)))?;
         self.ui.finish();
         Ok(versions)
+    }
+
+    /// Lists `owner`'s packages of one type (of one visibility, if given)
+    /// behind a spinner; a failure is explained as the command's error.
+    pub async fn list_packages(
+        &self,
+        owner: &Owner,
+        package_type: &PackageType,
+        visibility: Option<PackageVisibility>,
+    ) -> Result<Vec<Package>, Exit> {
+        let target = Target::new(owner.clone(), package_type.clone(), "");
+        let spinner = self.ui.spinner("listing packages");
+        let mut list = self.client.packages(owner, package_type.clone());
+        if let Some(visibility) = visibility {
+            list = list.visibility(visibility);
+        }
+        let packages = list
+            .inspect_ok(|_| spinner.inc(1))
+            .try_collect()
+            .await
+            .map_err(|error| Failure::from(error).exit(target.subject(false)))?;
+        self.ui.finish();
+        Ok(packages)
     }
 
     /// Prints a command's `--json` document (one of `output::json`'s views).

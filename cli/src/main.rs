@@ -14,8 +14,11 @@ mod explain;
 mod journal;
 mod output;
 mod policy;
+mod policy_file;
 mod presence;
 mod prune;
+mod rules;
+mod step_summary;
 mod target;
 #[cfg(test)]
 mod test_support;
@@ -26,7 +29,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-use crate::args::Cli;
+use crate::args::{Cli, Command};
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
 use crate::ui::Ui;
@@ -52,6 +55,12 @@ fn run(cli: Cli) -> Result<(), Exit> {
     // Everything that can be checked without the network is checked here,
     // before the client exists: a mistake costs no request.
     cli.command.check()?;
+    // `prune --explain` reads only the arguments and the policy file.
+    if let Command::Prune(args) = &cli.command
+        && let Some(package) = &args.explain
+    {
+        return commands::prune::explain(args, package, cli.global.json);
+    }
     let (client, token_source) = connect::client(&cli.global, |name| std::env::var(name).ok())?;
     // Only now, checked: the URL holds no user info, query or fragment.
     ui.note(format!(

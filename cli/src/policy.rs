@@ -41,6 +41,16 @@ impl TagPattern {
         &self.text
     }
 
+    /// Whether `text` matches the glob.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.matcher.is_match(text)
+    }
+
+    /// Whether the glob has no wildcard, so it matches only itself.
+    pub fn is_literal(&self) -> bool {
+        !self.text.contains(['*', '?', '[', ']', '{', '}', '\\'])
+    }
+
     fn first_match<'t>(&self, tags: &'t [String]) -> Option<&'t str> {
         tags.iter()
             .find(|tag| self.matcher.is_match(tag.as_str()))

@@ -344,7 +344,7 @@ impl Checker<'_> {
         };
         for (glob, span) in names.iter().zip(&name_spans) {
             if glob.is_literal()
-                && let Err(problem) = crate::cli::package_name(glob.as_str())
+                && let Err(problem) = crate::args::package_name(glob.as_str())
             {
                 self.problem(
                     span.clone(),
@@ -628,7 +628,8 @@ tag = ["[v"]
              `user:NAME` or `@me`; no request was sent\n\
              policy.toml:2:8: key `type`: unknown package type \"pip\" (expected one of npm, \
              maven, rubygems, docker, nuget, container)\n\
-             policy.toml:5:16: key `name`: package name must not be '.' or '..'\n\
+             policy.toml:5:16: key `name`: package name must not be `.` or `..`, which would \
+             change the requested path\n\
              policy.toml:6:14: key `older-than`: number '30' without a unit: expected a number \
              followed by s, m, h, d or w, e.g. 30d, 12h or 1d12h\n\
              policy.toml:7:15: key `keep-latest`: must be 0 or more\n\

@@ -65,6 +65,29 @@ pub enum Fit {
     OtherType,
 }
 
+impl Fit {
+    /// Whether `rule` applies, and why (not), in a sentence.
+    pub fn verdict(&self, rule: &Rule) -> String {
+        match self {
+            Fit::Applies { name } => format!("applies: `name` glob '{name}' matches"),
+            Fit::Excluded { name, exclude_name } => format!(
+                "does not apply: `name` glob '{name}' matches, but `exclude-name` \
+                 '{exclude_name}' leaves it out"
+            ),
+            Fit::NoNameMatches => format!(
+                "does not apply: no `name` glob matches ({})",
+                globs(&rule.names)
+            ),
+            Fit::OtherOwner => format!("does not apply: owner is {}", rule.owner),
+            Fit::OtherType => format!("does not apply: type is {}", rule.package_type),
+        }
+    }
+
+    pub fn applies(&self) -> bool {
+        matches!(self, Fit::Applies { .. })
+    }
+}
+
 impl Rule {
     /// Whether the rule covers `owner`'s package `package` of this type.
     pub fn fit(&self, owner: &Owner, package_type: &PackageType, package: &str) -> Fit {
@@ -187,6 +210,35 @@ impl Rules {
         Ok(selected)
     }
 
+    /// The packages of `owner`'s type `package_type` with their rules, when
+    /// every rule for them names its packages plainly (no glob): they can
+    /// then be pruned without listing the owner's packages first, which a
+    /// workflow's `GITHUB_TOKEN` cannot do for an organization. `None` when
+    /// some rule has a glob.
+    pub fn named_packages(
+        &self,
+        owner: &Owner,
+        package_type: &PackageType,
+    ) -> Option<Vec<(&str, &Rule)>> {
+        let mut named: Vec<(&str, &Rule)> = Vec::new();
+        let group = self
+            .rules
+            .iter()
+            .filter(|rule| &rule.owner == owner && &rule.package_type == package_type);
+        for rule in group {
+            for name in &rule.names {
+                if !name.is_literal() {
+                    return None;
+                }
+                let applies = rule.fit_name(name.as_str()).applies();
+                if applies && !named.iter().any(|(seen, _)| *seen == name.as_str()) {
+                    named.push((name.as_str(), rule));
+                }
+            }
+        }
+        Some(named)
+    }
+
     /// For `--explain`: every rule's verdict on the package, narrowed to an
     /// owner and a type when they are given.
     pub fn explain(
@@ -245,19 +297,7 @@ impl Explanation {
     pub fn render(&self) -> String {
         let mut text = format!("package {}:\n", self.package);
         for (number, (rule, fit)) in self.verdicts.iter().enumerate() {
-            let verdict = match fit {
-                Fit::Applies { name } => format!("applies: `name` glob '{name}' matches"),
-                Fit::Excluded { name, exclude_name } => format!(
-                    "does not apply: `name` glob '{name}' matches, but `exclude-name` \
-                     '{exclude_name}' leaves it out"
-                ),
-                Fit::NoNameMatches => format!(
-                    "does not apply: no `name` glob matches ({})",
-                    globs(&rule.names)
-                ),
-                Fit::OtherOwner => format!("does not apply: owner is {}", rule.owner),
-                Fit::OtherType => format!("does not apply: type is {}", rule.package_type),
-            };
+            let verdict = fit.verdict(rule);
             text.push_str(&format!(
                 "  rule {} ({}; {} {}): {verdict}\n",
                 number + 1,

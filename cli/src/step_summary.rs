@@ -9,6 +9,10 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::output::json::PruneSummary;
+use crate::target::Target;
+use crate::ui::Ui;
+
 /// The environment variable GitHub Actions sets to the summary file.
 pub const VARIABLE: &str = "GITHUB_STEP_SUMMARY";
 
@@ -47,6 +51,18 @@ pub struct PackageRow {
     pub counts: Counts,
     /// Why the package could not be listed or planned, if so.
     pub error: Option<String>,
+}
+
+impl PackageRow {
+    pub fn of(target: &Target, counts: Counts, error: Option<&str>) -> PackageRow {
+        PackageRow {
+            owner: target.owner.to_string(),
+            package_type: target.package_type.to_string(),
+            package: target.package.clone(),
+            counts,
+            error: error.map(str::to_string),
+        }
+    }
 }
 
 /// The summary's Markdown.
@@ -133,6 +149,30 @@ fn note(row: &PackageRow) -> String {
 /// A table cell: no line breaks, and `|` escaped so that it stays one cell.
 fn cell(text: &str) -> String {
     text.replace(['\r', '\n'], " ").replace('|', "\\|")
+}
+
+impl From<&PruneSummary> for Counts {
+    fn from(summary: &PruneSummary) -> Counts {
+        Counts {
+            would_delete: summary.would_delete,
+            deleted: summary.deleted,
+            kept: summary.kept,
+            failed: summary.failed + summary.deleted_not_journaled,
+            unknown: summary.unknown,
+            skipped: summary.skipped,
+        }
+    }
+}
+
+/// Appends the summary to `$GITHUB_STEP_SUMMARY` when it is set. A summary
+/// that cannot be written is a warning: the prune itself went as it went.
+pub fn publish(ui: &Ui, dry_run: bool, rows: &[PackageRow], journal: Option<&Path>) {
+    let Some(file) = std::env::var_os(VARIABLE).filter(|file| !file.is_empty()) else {
+        return;
+    };
+    if let Err(error) = append(Path::new(&file), &render(dry_run, rows, journal)) {
+        ui.warn(error);
+    }
 }
 
 /// Appends the summary to the file `$GITHUB_STEP_SUMMARY` names (`file`),

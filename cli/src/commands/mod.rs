@@ -4,7 +4,7 @@
 mod conflicts;
 mod delete;
 mod packages;
-mod prune;
+pub mod prune;
 mod restore;
 mod show;
 mod versions;

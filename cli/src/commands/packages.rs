@@ -1,12 +1,10 @@
 //! `ghpkg packages`: the packages of one type an owner has.
 
-use futures_util::TryStreamExt;
 use github_packages::Owner;
 
 use crate::args::{TypeArg, VisibilityArg};
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::explain::Failure;
 use crate::output::json::{OwnerView, PackageView, PackagesDoc};
 use crate::output::{self, packages_text};
 use crate::target::{Target, owner_words};
@@ -19,17 +17,13 @@ pub async fn run(
 ) -> Result<(), Exit> {
     let package_type = package_type.package_type();
     let target = Target::new(owner, package_type.clone(), "");
-    let spinner = context.ui.spinner("listing packages");
-    let mut list = context.client.packages(&target.owner, package_type.clone());
-    if let Some(visibility) = visibility {
-        list = list.visibility(visibility.visibility());
-    }
-    let packages: Vec<_> = list
-        .inspect_ok(|_| spinner.inc(1))
-        .try_collect()
-        .await
-        .map_err(|error| Failure::from(error).exit(target.subject(false)))?;
-    context.ui.finish();
+    let packages = context
+        .list_packages(
+            &target.owner,
+            &package_type,
+            visibility.map(VisibilityArg::visibility),
+        )
+        .await?;
     let views: Vec<PackageView> = packages.iter().map(PackageView::from).collect();
     if context.json {
         return context.print_json(&PackagesDoc {

@@ -225,3 +225,68 @@ pub struct PruneSummary {
     pub unknown: usize,
     pub skipped: usize,
 }
+
+/// `ghpkg prune --json` over many packages (`--name` globs,
+/// `--all-packages`, `--policy`): one entry per package, in the order they
+/// were pruned, and the totals of the run.
+#[derive(Debug, Serialize)]
+pub struct PruneRunDoc<'a> {
+    /// `dry-run` or `execute`.
+    pub mode: &'static str,
+    pub packages: Vec<PrunePackageDoc<'a>>,
+    /// Owner and type pairs whose packages could not be listed, so none of
+    /// them was pruned.
+    pub unlisted: Vec<UnlistedDoc<'a>>,
+    /// The counts over every package.
+    pub summary: &'a PruneSummary,
+    /// Packages that could not be listed, planned or pruned to the end.
+    pub failed_packages: usize,
+    pub journal: Option<String>,
+}
+
+/// One package of a many-package `prune --json`.
+#[derive(Debug, Serialize)]
+pub struct PrunePackageDoc<'a> {
+    pub owner: OwnerView,
+    #[serde(rename = "type")]
+    pub package_type: &'a str,
+    pub package: &'a str,
+    /// Where the rule that selected the package is written: `FILE:LINE`,
+    /// or `the command line`.
+    pub rule: String,
+    /// Empty when `error` says why the package could not be planned.
+    pub versions: Vec<PruneRow<'a>>,
+    pub summary: PruneSummary,
+    pub error: Option<&'a str>,
+}
+
+/// An owner's packages of one type that could not be listed.
+#[derive(Debug, Serialize)]
+pub struct UnlistedDoc<'a> {
+    pub owner: OwnerView,
+    #[serde(rename = "type")]
+    pub package_type: &'a str,
+    pub error: &'a str,
+}
+
+/// `ghpkg prune --explain NAME --json`: every rule's verdict on a package.
+#[derive(Debug, Serialize)]
+pub struct ExplainDoc<'a> {
+    pub package: &'a str,
+    pub rules: Vec<ExplainRuleDoc>,
+}
+
+/// One rule in `prune --explain --json`.
+#[derive(Debug, Serialize)]
+pub struct ExplainRuleDoc {
+    /// Where the rule is written: `FILE:LINE`, or `the command line`.
+    pub rule: String,
+    pub owner: OwnerView,
+    #[serde(rename = "type")]
+    pub package_type: String,
+    pub applies: bool,
+    /// Why it applies or not.
+    pub why: String,
+    /// The rule's retention policy, as `ghpkg prune` flags.
+    pub policy: String,
+}

@@ -10,6 +10,7 @@
 
 pub mod execute;
 mod interrupts;
+pub mod many;
 pub mod plan;
 pub mod report;
 
@@ -71,6 +72,17 @@ impl PruneSummary {
             }
         }
         summary
+    }
+
+    /// Adds another package's counts, for the total of a run.
+    pub fn add(&mut self, other: &PruneSummary) {
+        self.would_delete += other.would_delete;
+        self.deleted += other.deleted;
+        self.deleted_not_journaled += other.deleted_not_journaled;
+        self.kept += other.kept;
+        self.failed += other.failed;
+        self.unknown += other.unknown;
+        self.skipped += other.skipped;
     }
 
     /// The line that ends the table.

@@ -1,5 +1,6 @@
 //! Printing one package's prune: a table and a summary line, or the
-//! `--json` document (`output::json::PruneDoc`).
+//! `--json` document (`output::json::PruneDoc`). A run over many packages
+//! (`prune::many`) prints the same table and rows for each package.
 
 use std::path::Path;
 
@@ -21,33 +22,57 @@ pub fn report(
     summary: &PruneSummary,
     journal_path: Option<&Path>,
 ) -> Result<(), Exit> {
-    let (target, decisions, execute) = (&plan.target, &plan.decisions, plan.execute);
+    let target = &plan.target;
     if context.json {
         return context.print_json(&PruneDoc {
-            mode: if execute { "execute" } else { "dry-run" },
+            mode: mode(plan.execute),
             owner: OwnerView::from(&target.owner),
             package_type: target.package_type.as_str(),
             package: &target.package,
-            versions: decisions
-                .iter()
-                .zip(fates)
-                .map(|(d, fate)| PruneRow {
-                    id: d.version.id,
-                    name: &d.version.name,
-                    tags: &d.version.tags,
-                    created_at: d.version.created_at,
-                    action: d.action,
-                    reason: &d.reason,
-                    result: fate.label(),
-                    error: fate.error(),
-                })
-                .collect(),
+            versions: rows(plan, fates),
             summary,
             journal: journal_path.map(|p| p.display().to_string()),
         });
     }
+    let mut text = versions_text(plan, fates);
+    text.push_str(&summary.line(!plan.execute));
+    text.push('\n');
+    if let Some(path) = journal_path {
+        text.push_str(&journal::undo_hint(path));
+        text.push('\n');
+    }
+    output::print_text(&text);
+    Ok(())
+}
+
+/// `dry-run` or `execute`, as the JSON documents say.
+pub fn mode(execute: bool) -> &'static str {
+    if execute { "execute" } else { "dry-run" }
+}
+
+/// Each version of `plan` with its fate, for `--json`.
+pub fn rows<'a>(plan: &'a Plan, fates: &'a [Fate]) -> Vec<PruneRow<'a>> {
+    plan.decisions
+        .iter()
+        .zip(fates)
+        .map(|(d, fate)| PruneRow {
+            id: d.version.id,
+            name: &d.version.name,
+            tags: &d.version.tags,
+            created_at: d.version.created_at,
+            action: d.action,
+            reason: &d.reason,
+            result: fate.label(),
+            error: fate.error(),
+        })
+        .collect()
+}
+
+/// The table of `plan`'s versions with their fates and reasons, or a line
+/// saying the package has no active versions.
+pub fn versions_text(plan: &Plan, fates: &[Fate]) -> String {
     let mut table = Table::new(&["RESULT", "ID", "NAME", "TAGS", "AGE", "WHY"]);
-    for (d, fate) in decisions.iter().zip(fates) {
+    for (d, fate) in plan.decisions.iter().zip(fates) {
         let why = match fate.error() {
             Some(error) => format!("{}: {error}", d.reason),
             None => d.reason.clone(),
@@ -61,20 +86,12 @@ pub fn report(
             why,
         ]);
     }
-    let mut text = if table.is_empty() {
+    if table.is_empty() {
         format!(
             "no active versions in {} package {}\n",
-            target.package_type, target.package
+            plan.target.package_type, plan.target.package
         )
     } else {
         table.render()
-    };
-    text.push_str(&summary.line(!execute));
-    text.push('\n');
-    if let Some(path) = journal_path {
-        text.push_str(&journal::undo_hint(path));
-        text.push('\n');
     }
-    output::print_text(&text);
-    Ok(())
 }
