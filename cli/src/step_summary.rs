@@ -105,11 +105,11 @@ pub fn render(dry_run: bool, rows: &[PackageRow], journal: Option<&Path>) -> Str
     text.push_str(&format!("| {total_note} |\n\n"));
 
     if dry_run {
-        text.push_str("Dry run: nothing was deleted.\n");
+        text.push_str("Dry run: nothing was deleted.\n\n");
     }
     if let Some(path) = journal {
         text.push_str(&format!(
-            "\nJournal: `{}`. Keep it (e.g. with `actions/upload-artifact`): \
+            "Journal: `{}`. Keep it (e.g. with `actions/upload-artifact`): \
              `ghpkg restore --journal FILE` brings back what it records as deleted, \
              within GitHub's 30 days.\n",
             path.display()
@@ -227,7 +227,7 @@ mod tests {
              | app | container | org:acme | 3 | 5 | 2 | 1 unknown |\n\
              | api | container | org:acme | 0 | 0 | 0 | failed: not found \\| gone really |\n\
              | **2 packages** |  |  | 3 | 5 | 2 | 1 package failed |\n\n\
-             \nJournal: `/tmp/j.jsonl`. Keep it (e.g. with `actions/upload-artifact`): \
+             Journal: `/tmp/j.jsonl`. Keep it (e.g. with `actions/upload-artifact`): \
              `ghpkg restore --journal FILE` brings back what it records as deleted, within \
              GitHub's 30 days.\n"
         );
@@ -252,7 +252,7 @@ mod tests {
              |---|---|---|---:|---:|---|\n\
              | app | container | org:acme | 4 | 2 |  |\n\
              | **1 package** |  |  | 4 | 2 |  |\n\n\
-             Dry run: nothing was deleted.\n"
+             Dry run: nothing was deleted.\n\n"
         );
     }
 

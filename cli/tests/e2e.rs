@@ -4,143 +4,15 @@
 //! (which may hold spaces) are passed separately.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use chrono::{TimeDelta, Utc};
 use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
 use serde_json::Value;
 
-/// A fake server, a scratch directory, and a way to run `ghpkg` against them.
-struct Fixture {
-    github: FakeGitHub,
-    dir: PathBuf,
-}
+mod common;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
-            panic!(
-                "stdout is not one JSON document ({error}):\n{}",
-                self.stdout
-            )
-        })
-    }
-
-    fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-impl Fixture {
-    fn new(name: &str) -> Fixture {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-e2e-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Fixture {
-            github: FakeGitHub::start_in_background(),
-            dir,
-        }
-    }
-
-    /// `ghpkg LINE EXTRA…` with a clean environment: the fake's token and
-    /// URL, and a data directory (`GHPKG_DATA_DIR`) inside the scratch
-    /// directory, on every platform.
-    fn command(&self, line: &str, extra: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ghpkg"));
-        command
-            .args(line.split_whitespace())
-            .args(extra)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.dir)
-            .env("GHPKG_DATA_DIR", self.data_dir())
-            .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
-            .env("GITHUB_API_URL", self.github.base_url());
-        command
-    }
-
-    fn run(&self, line: &str) -> Run {
-        run_command(self.command(line, &[]))
-    }
-
-    fn run_with(&self, line: &str, extra: &[&str]) -> Run {
-        run_command(self.command(line, extra))
-    }
-
-    /// Where `ghpkg` keeps its journals unless told otherwise.
-    fn data_dir(&self) -> PathBuf {
-        self.dir.join("ghpkg-data")
-    }
-
-    fn journal(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
-    }
-
-    /// Ids of the versions the server holds as deleted, and as active.
-    fn server_state(&self, owner: &Owner, kind: &str, package: &str) -> (Ids, Ids) {
-        let versions = self.github.versions(owner, kind, package);
-        let deleted = versions.iter().filter(|v| v.deleted).map(|v| v.id);
-        let active = versions.iter().filter(|v| !v.deleted).map(|v| v.id);
-        (deleted.collect(), active.collect())
-    }
-
-    /// Starts `ghpkg LINE EXTRA…` with its output piped, and returns once
-    /// its first DELETE has reached the server (which the test holds there
-    /// with a gate). Waits for that event, not for time: the deadline only
-    /// turns a hang into a failure.
-    fn spawn_until_a_delete_arrives(&self, line: &str, extra: &[&str]) -> Child {
-        let mut command = self.command(line, extra);
-        command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while self.requests("DELETE") == 0 {
-            if child.try_wait().unwrap().is_some() {
-                let run = Run::from(child.wait_with_output().unwrap());
-                panic!(
-                    "ghpkg ended before any DELETE (exit {}):\n{}\n{}",
-                    run.code, run.stdout, run.stderr
-                );
-            }
-            assert!(Instant::now() < deadline, "no DELETE reached the server");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        child
-    }
-
-    fn requests(&self, method: &str) -> usize {
-        let requests = self.github.requests();
-        requests.iter().filter(|r| r.method == method).count()
-    }
-}
-
-type Ids = BTreeSet<i64>;
-
-fn run_command(mut command: Command) -> Run {
-    Run::from(command.output().expect("ghpkg runs"))
-}
-
-impl From<Output> for Run {
-    fn from(output: Output) -> Run {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-}
+use common::{Fixture, Ids, Run, journal_outcomes, run_command, with_outcome};
 
 /// The container package `acme/app` with seven versions of known ages and
 /// tags; returns the ids by short name, `v1` oldest to `v7` newest.
@@ -180,27 +52,6 @@ fn with_result(document: &Value, result: &str) -> Ids {
     let versions = document["versions"].as_array().unwrap();
     let matching = versions.iter().filter(|v| v["result"] == result);
     matching.map(|v| v["id"].as_i64().unwrap()).collect()
-}
-
-/// The last journal line about each version: id -> outcome. Checks that
-/// every line has the documented fields.
-fn journal_outcomes(path: &str) -> BTreeMap<i64, String> {
-    let fields = "time owner_kind owner type package version_id name tags outcome";
-    let mut last = BTreeMap::new();
-    for line in std::fs::read_to_string(path).unwrap().lines() {
-        let record: Value = serde_json::from_str(line).unwrap();
-        for field in fields.split_whitespace() {
-            assert!(record.get(field).is_some(), "no {field}: {line}");
-        }
-        let id = record["version_id"].as_i64().unwrap();
-        last.insert(id, record["outcome"].as_str().unwrap().to_string());
-    }
-    last
-}
-
-fn with_outcome(outcomes: &BTreeMap<i64, String>, outcome: &str) -> Ids {
-    let matching = outcomes.iter().filter(|(_, o)| *o == outcome);
-    matching.map(|(id, _)| *id).collect()
 }
 
 const PRUNE_APP: &str = "prune --org acme --type container --name app";

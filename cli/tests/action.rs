@@ -1,0 +1,201 @@
+//! The GitHub Action's own script (`action/run.sh`, the part of `action.yml`
+//! that turns inputs into a `ghpkg prune` command) run with the inputs a
+//! workflow would give, against the fake GitHub, with the real `ghpkg`.
+#![cfg(unix)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Fixture, Run, run_command};
+use fake_github::{Owner, VersionSpec};
+
+const RUN_SH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/run.sh");
+
+/// `bash action/run.sh` with the runner's variables pointing into the
+/// fixture's directory, the fake's token and URL, and `inputs` as the
+/// `INPUT_*` variables action.yml sets.
+fn action(fixture: &Fixture, inputs: &[(&str, &str)]) -> Command {
+    let mut command = Command::new("bash");
+    command
+        .arg(RUN_SH)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &fixture.dir)
+        .env("GHPKG", env!("CARGO_BIN_EXE_ghpkg"))
+        .env("GHPKG_DATA_DIR", fixture.data_dir())
+        .env("GITHUB_TOKEN", fake_github::FakeGitHub::TOKEN)
+        .env("GITHUB_API_URL", fixture.github.base_url())
+        .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
+        .env("GITHUB_RUN_ID", "4711")
+        .env("GITHUB_RUN_ATTEMPT", "2")
+        .env("GITHUB_OUTPUT", fixture.dir.join("output"))
+        .env("GITHUB_STEP_SUMMARY", fixture.dir.join("summary.md"));
+    for (name, value) in inputs {
+        command.env(format!("INPUT_{name}"), value);
+    }
+    command
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// `app-web` and `app-api` with two untagged versions each (older first)
+/// and a tagged one; returns the older untagged version's id of each.
+fn seed(fixture: &Fixture) -> [i64; 2] {
+    let acme = Owner::org("acme");
+    ["app-web", "app-api"].map(|package| {
+        fixture
+            .github
+            .add_package(&acme, "container", package, "private");
+        let add = |name: &str, tags: &[&str]| {
+            let spec = VersionSpec::new(format!("sha256:{package}-{name}")).tags(tags);
+            fixture
+                .github
+                .add_version(&acme, "container", package, spec)
+        };
+        let older = add("u1", &[]);
+        add("u2", &[]);
+        add("t", &["v1"]);
+        older
+    })
+}
+
+#[test]
+fn the_action_prunes_by_its_inputs_and_names_the_journal() {
+    let fixture = Fixture::new("action-inputs");
+    let [web, api] = seed(&fixture);
+    let acme = Owner::org("acme");
+    let inputs = [
+        ("OWNER", "org:acme"),
+        ("TYPE", "container"),
+        ("NAMES", "app-*\n\n  \n"),
+        ("UNTAGGED", "true"),
+        ("KEEP_LATEST", "1"),
+        ("KEEP_TAGS", "v*\nlatest"),
+    ];
+
+    // The default is a dry run: nothing deleted, no journal output.
+    let dry = run_command(action(&fixture, &inputs));
+    dry.assert_code(0);
+    assert!(
+        dry.stdout.starts_with(
+            "+ ghpkg prune --org acme --type container --name app-\\* --keep-latest 1 \
+             --keep-tag v\\* --keep-tag latest --untagged\n"
+        ),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("2 packages: dry run: would delete 2"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(fixture.requests("DELETE"), 0);
+    assert_eq!(read(&fixture.dir.join("output")), "");
+    let summary = read(&fixture.dir.join("summary.md"));
+    assert!(summary.contains("### ghpkg prune (dry run)"), "{summary}");
+
+    // dry-run: false deletes, journals under RUNNER_TEMP and says where.
+    let mut execute = inputs.to_vec();
+    execute.push(("DRY_RUN", "false"));
+    let run = run_command(action(&fixture, &execute));
+    run.assert_code(0);
+    let journal = fixture.dir.join("runner-temp/ghpkg/journal-4711-2.jsonl");
+    assert_eq!(
+        read(&fixture.dir.join("output")),
+        format!("journal={}\n", journal.display())
+    );
+    let journaled = common::journal_outcomes(&journal.display().to_string());
+    assert_eq!(journaled.keys().copied().collect::<Vec<_>>(), {
+        let mut ids = vec![web, api];
+        ids.sort();
+        ids
+    });
+    for (package, id) in [("app-web", web), ("app-api", api)] {
+        let (deleted, _) = fixture.server_state(&acme, "container", package);
+        assert_eq!(deleted.into_iter().collect::<Vec<_>>(), [id], "{package}");
+    }
+    let summary = read(&fixture.dir.join("summary.md"));
+    assert!(
+        summary.contains("| app-web | container | org:acme | 1 | 2 | 0 |"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn the_action_runs_a_policy_file_and_passes_extra_arguments() {
+    let fixture = Fixture::new("action-policy");
+    seed(&fixture);
+    let policy = fixture.dir.join("retention.toml");
+    std::fs::write(
+        &policy,
+        "owner = \"org:acme\"\ntype = \"container\"\n[[rule]]\nname = [\"app-web\"]\nuntagged = true\nkeep-latest = 1\n",
+    )
+    .unwrap();
+    let policy = policy.display().to_string();
+    let run = run_command(action(
+        &fixture,
+        &[
+            ("POLICY", &policy),
+            ("DRY_RUN", "false"),
+            ("ARGS", "--concurrency\n1\n"),
+        ],
+    ));
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains(" --execute --journal "),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(" --concurrency 1\n"), "{}", run.stdout);
+    assert_eq!(fixture.requests("DELETE"), 1);
+}
+
+#[test]
+fn bad_inputs_are_refused_before_anything_is_sent() {
+    let fixture = Fixture::new("action-bad");
+    seed(&fixture);
+    let cases: [(&[(&str, &str)], &str); 4] = [
+        (
+            &[("OWNER", "acme"), ("TYPE", "container"), ("NAMES", "app")],
+            "input owner must be",
+        ),
+        (
+            &[
+                ("OWNER", "org:acme"),
+                ("TYPE", "container"),
+                ("NAMES", "app"),
+                ("UNTAGGED", "yes"),
+            ],
+            "input untagged must be",
+        ),
+        (
+            &[
+                ("OWNER", "org:acme"),
+                ("TYPE", "container"),
+                ("NAMES", "app"),
+                ("DRY_RUN", "no"),
+            ],
+            "input dry-run must be",
+        ),
+        // What ghpkg itself refuses comes back with its exit code.
+        (
+            &[
+                ("OWNER", "org:acme"),
+                ("TYPE", "container"),
+                ("NAMES", "app"),
+            ],
+            "prune needs a policy",
+        ),
+    ];
+    for (inputs, message) in cases {
+        let run: Run = run_command(action(&fixture, inputs));
+        assert_eq!(run.code, 2, "{inputs:?}: {}{}", run.stdout, run.stderr);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert!(said.contains(message), "{inputs:?}: {said}");
+    }
+    assert!(fixture.github.requests().is_empty());
+}

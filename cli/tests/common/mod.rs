@@ -1,0 +1,163 @@
+//! What the end-to-end tests share: a fake GitHub with a scratch
+//! directory, running the real `ghpkg` binary against it, and reading its
+//! journals. Each test binary uses a part of it.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use fake_github::{FakeGitHub, Owner};
+use serde_json::Value;
+
+/// A fake server, a scratch directory, and a way to run `ghpkg` against them.
+pub struct Fixture {
+    pub github: FakeGitHub,
+    pub dir: PathBuf,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
+            panic!(
+                "stdout is not one JSON document ({error}):\n{}",
+                self.stdout
+            )
+        })
+    }
+
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl Fixture {
+    pub fn new(name: &str) -> Fixture {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-e2e-{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Fixture {
+            github: FakeGitHub::start_in_background(),
+            dir,
+        }
+    }
+
+    /// `ghpkg LINE EXTRA…` with a clean environment: the fake's token and
+    /// URL, and a data directory (`GHPKG_DATA_DIR`) inside the scratch
+    /// directory, on every platform.
+    pub fn command(&self, line: &str, extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ghpkg"));
+        command
+            .args(line.split_whitespace())
+            .args(extra)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.dir)
+            .env("GHPKG_DATA_DIR", self.data_dir())
+            .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
+            .env("GITHUB_API_URL", self.github.base_url());
+        command
+    }
+
+    pub fn run(&self, line: &str) -> Run {
+        run_command(self.command(line, &[]))
+    }
+
+    pub fn run_with(&self, line: &str, extra: &[&str]) -> Run {
+        run_command(self.command(line, extra))
+    }
+
+    /// Where `ghpkg` keeps its journals unless told otherwise.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.join("ghpkg-data")
+    }
+
+    pub fn journal(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+
+    /// Ids of the versions the server holds as deleted, and as active.
+    pub fn server_state(&self, owner: &Owner, kind: &str, package: &str) -> (Ids, Ids) {
+        let versions = self.github.versions(owner, kind, package);
+        let deleted = versions.iter().filter(|v| v.deleted).map(|v| v.id);
+        let active = versions.iter().filter(|v| !v.deleted).map(|v| v.id);
+        (deleted.collect(), active.collect())
+    }
+
+    /// Starts `ghpkg LINE EXTRA…` with its output piped, and returns once
+    /// its first DELETE has reached the server (which the test holds there
+    /// with a gate). Waits for that event, not for time: the deadline only
+    /// turns a hang into a failure.
+    pub fn spawn_until_a_delete_arrives(&self, line: &str, extra: &[&str]) -> Child {
+        let mut command = self.command(line, extra);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while self.requests("DELETE") == 0 {
+            if child.try_wait().unwrap().is_some() {
+                let run = Run::from(child.wait_with_output().unwrap());
+                panic!(
+                    "ghpkg ended before any DELETE (exit {}):\n{}\n{}",
+                    run.code, run.stdout, run.stderr
+                );
+            }
+            assert!(Instant::now() < deadline, "no DELETE reached the server");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child
+    }
+
+    pub fn requests(&self, method: &str) -> usize {
+        let requests = self.github.requests();
+        requests.iter().filter(|r| r.method == method).count()
+    }
+}
+
+pub type Ids = BTreeSet<i64>;
+
+pub fn run_command(mut command: Command) -> Run {
+    Run::from(command.output().expect("ghpkg runs"))
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// The last journal line about each version: id -> outcome. Checks that
+/// every line has the documented fields.
+pub fn journal_outcomes(path: &str) -> BTreeMap<i64, String> {
+    let fields = "time owner_kind owner type package version_id name tags outcome";
+    let mut last = BTreeMap::new();
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        for field in fields.split_whitespace() {
+            assert!(record.get(field).is_some(), "no {field}: {line}");
+        }
+        let id = record["version_id"].as_i64().unwrap();
+        last.insert(id, record["outcome"].as_str().unwrap().to_string());
+    }
+    last
+}
+
+pub fn with_outcome(outcomes: &BTreeMap<i64, String>, outcome: &str) -> Ids {
+    let matching = outcomes.iter().filter(|(_, o)| *o == outcome);
+    matching.map(|(id, _)| *id).collect()
+}
