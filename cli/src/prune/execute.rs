@@ -13,6 +13,7 @@ use super::interrupts::Interrupts;
 use super::plan::Plan;
 use crate::context::Context;
 use crate::deletion::{Deleted, JournalError, delete_journaled};
+use crate::exit::ExitStatus;
 use crate::journal::Journal;
 use crate::policy::Action;
 
@@ -48,7 +49,7 @@ pub async fn execute(
                 .say("interrupted: finishing the deletions in flight (Ctrl-C again to quit now)");
             if interrupts.next().await {
                 context.ui.finish();
-                std::process::exit(130);
+                std::process::exit(ExitStatus::Interrupted.code().into());
             }
         }
         std::future::pending::<()>().await
