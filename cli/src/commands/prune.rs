@@ -13,6 +13,7 @@ use crate::journal::{self, Journal};
 use crate::output::json::PruneSummary;
 use crate::prune::Fate;
 use crate::prune::execute::execute;
+use crate::prune::interrupts::Interrupts;
 use crate::prune::plan::plan;
 use crate::prune::report::report;
 use crate::target::Target;
@@ -57,9 +58,17 @@ pub async fn run(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
             }
         };
         plan.target.learn_login(&context.client).await;
-        let executed = execute(context, &opened, &plan, usize::from(args.concurrency)).await;
+        let mut interrupts = Interrupts::listen();
+        let executed = execute(
+            context,
+            &opened,
+            &plan,
+            usize::from(args.concurrency),
+            &mut interrupts,
+        )
+        .await;
         journal = Some((path, opened));
-        interrupted = executed.interrupted;
+        interrupted = interrupts.interrupted();
         executed.fates
     };
     // Name the journal when this run wrote to it.
