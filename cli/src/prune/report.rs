@@ -9,7 +9,7 @@ use crate::context::Context;
 use crate::duration::format_age;
 use crate::exit::Exit;
 use crate::journal;
-use crate::output::json::{OwnerView, PruneDoc, PruneRow, PruneSummary};
+use crate::output::json::{About, PruneDoc, PruneRow, PruneSummary};
 use crate::output::{self, Table, tags_cell};
 
 /// Prints one package's prune: each version of `plan` with its fate (one per
@@ -25,9 +25,7 @@ pub fn report(
     if context.json {
         return context.print_json(&PruneDoc {
             mode: if execute { "execute" } else { "dry-run" },
-            owner: OwnerView::from(&target.owner),
-            package_type: target.package_type.as_str(),
-            package: &target.package,
+            about: About::from(target),
             versions: decisions
                 .iter()
                 .zip(fates)
