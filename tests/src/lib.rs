@@ -1,6 +1,7 @@
 //! The workspace's tests, in one test binary: drift of the generated code,
 //! snapshots of the API surface and of the generator's output and errors,
-//! requests on the wire, and decoding of GitHub's example responses.
+//! requests on the wire, decoding of GitHub's example responses, and the
+//! client layer against the fake server and the scripted server.
 
 #[cfg(test)]
 mod client_runtime;
@@ -12,6 +13,8 @@ mod decoding;
 mod drift;
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod scripted;
 #[cfg(test)]
 mod surface;
 #[cfg(test)]

@@ -3,17 +3,10 @@
 //! `regen` rewrites the generated client from `spec/packages.yaml`; with
 //! `--check` it writes nothing and fails when the checked-in file is stale.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use github_packages_codegen::{Config, generate};
-
-/// The spec, relative to the workspace root.
-const SPEC: &str = "spec/packages.yaml";
-/// The generated module, relative to the workspace root.
-const GENERATED: &str = "generated/src/generated.rs";
+use github_packages_codegen::project::{self, Freshness, GENERATED};
 
 const USAGE: &str = "usage: cargo xtask regen [--check [--diff | -v]]
 
@@ -84,26 +77,20 @@ fn workspace_root() -> PathBuf {
 }
 
 fn regen(root: &Path, check: bool, diff: bool) -> Result<(), String> {
-    let spec_path = root.join(SPEC);
-    let spec =
-        fs::read_to_string(&spec_path).map_err(|e| format!("error: cannot read {SPEC}: {e}"))?;
-    let code = generate(&Config::github_packages(SPEC), &spec)
-        .map_err(|e| format!("{e}\nerror: {GENERATED} was left as it was"))?;
-    let target = root.join(GENERATED);
-    let current = fs::read_to_string(&target).ok();
-    if current.as_deref() == Some(code.as_str()) {
-        if !check {
-            println!("{GENERATED} is up to date");
+    let stale = match project::check(root)? {
+        Freshness::UpToDate => {
+            if !check {
+                println!("{GENERATED} is up to date");
+            }
+            return Ok(());
         }
-        return Ok(());
-    }
+        Freshness::Stale(stale) => stale,
+    };
     if check {
-        let mut message = format!(
-            "error: {GENERATED} is out of date with {SPEC}; run `cargo xtask regen` to update it"
-        );
+        let mut message = stale.message();
         if diff {
-            let old = current.unwrap_or_default();
-            let unified = similar::TextDiff::from_lines(&old, &code)
+            let old = stale.current.as_deref().unwrap_or_default();
+            let unified = similar::TextDiff::from_lines(old, &stale.fresh)
                 .unified_diff()
                 .context_radius(3)
                 .header(&format!("a/{GENERATED}"), &format!("b/{GENERATED}"))
@@ -114,30 +101,17 @@ fn regen(root: &Path, check: bool, diff: bool) -> Result<(), String> {
         }
         return Err(message);
     }
-    write_atomically(&target, &code)
-        .map_err(|e| format!("error: cannot write {GENERATED}: {e}"))?;
+    project::write(root, &stale)?;
     println!("wrote {GENERATED}");
     Ok(())
 }
 
-/// Writes a sibling temporary file and renames it over `target`, so a failed
-/// or interrupted run never leaves a half-written file behind.
-fn write_atomically(target: &Path, contents: &str) -> std::io::Result<()> {
-    let temporary = target.with_extension("rs.tmp");
-    let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temporary, target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temporary);
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
+    use github_packages_codegen::project::SPEC;
+
     use super::*;
 
     /// The smallest spec `Config::github_packages` accepts: it must define
