@@ -100,11 +100,7 @@ fn type_lines(file: &syn::File) -> Vec<String> {
                         .named
                         .iter()
                         .map(|field| {
-                            let name = field
-                                .ident
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default();
+                            let name = field_name(field);
                             let inner = generic_args(&field.ty);
                             if last_ident(&field.ty) == "Option" && inner.len() == 1 {
                                 format!("{name}?: {}", short_type(&inner[0]))
@@ -172,11 +168,7 @@ fn builder_structs(file: &syn::File) -> Result<HashMap<String, Builder>, String>
                     .iter()
                     .filter(|field| field.ident.as_ref().is_some_and(|i| i != "client"))
                     .map(|field| {
-                        let name = field
-                            .ident
-                            .as_ref()
-                            .map(ToString::to_string)
-                            .unwrap_or_default();
+                        let name = field_name(field);
                         // Fields are `Result<T, String>` holding the value or
                         // a conversion error; optional ones hold `Option<T>`.
                         let value = generic_args(&field.ty).into_iter().next();
@@ -269,6 +261,15 @@ fn builder_name(returned: &Type) -> Option<String> {
         [module, name] if module.ident == "builder" => Some(name.ident.to_string()),
         _ => None,
     }
+}
+
+/// A named field's name; empty for a tuple field.
+fn field_name(field: &syn::Field) -> String {
+    field
+        .ident
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 fn is_type_named(ty: &Type, name: &str) -> bool {
