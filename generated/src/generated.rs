@@ -89,6 +89,9 @@ pub mod types {
         pub git_refs_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub git_tags_url: ::std::option::Option<::std::string::String>,
+        ///Whether downloads are enabled. REST API version 2026-03-10 no longer sends it; version 2022-11-28 does.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_downloads: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hooks_url: ::std::option::Option<::std::string::String>,
         pub html_url: ::std::string::String,
@@ -576,6 +579,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            has_downloads: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             hooks_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -686,6 +693,7 @@ pub mod types {
                     git_commits_url: Ok(Default::default()),
                     git_refs_url: Ok(Default::default()),
                     git_tags_url: Ok(Default::default()),
+                    has_downloads: Ok(Default::default()),
                     hooks_url: Ok(Default::default()),
                     html_url: Err("no value supplied for html_url".to_string()),
                     id: Err("no value supplied for id".to_string()),
@@ -961,6 +969,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for git_tags_url: {e}")
+                    });
+                self
+            }
+            pub fn has_downloads<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_downloads = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_downloads: {e}")
                     });
                 self
             }
@@ -1315,6 +1335,7 @@ pub mod types {
                     git_commits_url: value.git_commits_url?,
                     git_refs_url: value.git_refs_url?,
                     git_tags_url: value.git_tags_url?,
+                    has_downloads: value.has_downloads?,
                     hooks_url: value.hooks_url?,
                     html_url: value.html_url?,
                     id: value.id?,
@@ -1367,6 +1388,7 @@ pub mod types {
                     git_commits_url: Ok(value.git_commits_url),
                     git_refs_url: Ok(value.git_refs_url),
                     git_tags_url: Ok(value.git_tags_url),
+                    has_downloads: Ok(value.has_downloads),
                     hooks_url: Ok(value.hooks_url),
                     html_url: Ok(value.html_url),
                     id: Ok(value.id),

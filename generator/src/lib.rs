@@ -34,6 +34,7 @@ mod load;
 mod names;
 pub mod project;
 mod render;
+pub mod upstream;
 mod validate;
 
 use std::fmt;

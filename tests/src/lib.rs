@@ -1,7 +1,8 @@
 //! The workspace's tests, in one test binary: drift of the generated code,
 //! snapshots of the API surface and of the generator's output and errors,
-//! requests on the wire, decoding of GitHub's example responses, and the
-//! client layer against the fake server and the scripted server.
+//! requests on the wire, decoding of GitHub's example responses, the spec
+//! against GitHub's own description, and the client layer against the fake
+//! server and the scripted server.
 
 #[cfg(test)]
 mod client_runtime;
@@ -17,6 +18,8 @@ mod fixtures;
 mod scripted;
 #[cfg(test)]
 mod surface;
+#[cfg(test)]
+mod upstream;
 #[cfg(test)]
 mod wire;
 

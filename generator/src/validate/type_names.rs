@@ -89,7 +89,8 @@ fn collect_titles<'a>(
                 found.push((path.clone(), title.clone(), node));
             }
             for (key, child) in map {
-                if DATA_KEYS.contains(&key.as_str()) {
+                // Extensions (`x-departure`, ...) hold no schemas.
+                if DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
                     continue;
                 }
                 path.push(key.clone());
