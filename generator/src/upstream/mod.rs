@@ -38,6 +38,7 @@
 mod departures;
 mod diff;
 mod report;
+mod schemas;
 mod tree;
 
 use serde_json::Value;
