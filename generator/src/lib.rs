@@ -7,6 +7,10 @@
 //! spec/packages.yaml --load--> openapiv3::OpenAPI --validate--> progenitor --prettyplease--> text
 //! ```
 //!
+//! [`project`] names the project's own spec, generated file and settings;
+//! [`upstream`] compares the spec with GitHub's official OpenAPI
+//! description (`cargo xtask upstream FILE`).
+//!
 //! [`generate`] never panics on bad input: the spec is validated first, so
 //! progenitor does not meet the shapes it is known to panic on, and any panic
 //! that still happens inside progenitor is caught quietly and reported as a
