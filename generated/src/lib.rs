@@ -128,13 +128,6 @@ mod tls;
 pub mod hooks;
 pub mod open_enums;
 
-/// The path the generated code names its inner type by
-/// (`crate::runtime::Runtime`, the generator's `inner_type` setting); the
-/// type and the hooks live in [`hooks`].
-mod runtime {
-    pub(crate) use crate::hooks::Runtime;
-}
-
 pub use auth::{TOKEN_VARS, Token, TokenSource};
 pub use base_url::{BASE_URL_VAR, BaseUrlError, DEFAULT_BASE_URL, check_base_url};
 pub use construction::ClientBuilder;

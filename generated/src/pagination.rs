@@ -311,7 +311,7 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
     /// The listing's call, once the first page has named it (every state
     /// after `First`; before it, a generic name).
     fn call(&self) -> Call {
-        self.call.unwrap_or(Call::read("list"))
+        call_or_generic(self.call)
     }
 
     /// Plans the pages after the first.
@@ -429,7 +429,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Listing<T> {
                     if number == pages.last {
                         pages.after = page.next;
                     }
-                    let call = this.call.unwrap_or(Call::read("list"));
+                    let call = call_or_generic(this.call);
                     pages.start_pages(&this.client, call, this.concurrency);
                     this.items = page.items.into_iter();
                 }
@@ -463,6 +463,12 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Listing<T> {
             }
         }
     }
+}
+
+/// A listing's call: the one its first page named, else (never reached
+/// after the first page) a generic one.
+fn call_or_generic(call: Option<Call>) -> Call {
+    call.unwrap_or(Call::read("list"))
 }
 
 /// The items of a listing whose first page is `first`. `limit` is the most

@@ -14,7 +14,7 @@ use crate::explain::Failure;
 use crate::journal;
 use crate::output::{
     self,
-    json::{DeleteDoc, OwnerView},
+    json::{About, DeleteDoc},
 };
 use crate::policy::VersionInfo;
 use crate::target::Target;
@@ -87,9 +87,7 @@ pub async fn run(
     };
     if context.json {
         context.print_json(&DeleteDoc {
-            owner: OwnerView::from(&target.owner),
-            package_type: target.package_type.as_str(),
-            package: &target.package,
+            about: About::from(&target),
             version_id,
             name: version.as_ref().map(|v| v.name.as_str()),
             outcome: deleted.outcome(),

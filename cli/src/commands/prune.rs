@@ -17,6 +17,7 @@ use crate::policy::TagPattern;
 use crate::policy_file;
 use crate::prune::Fate;
 use crate::prune::execute::execute;
+use crate::prune::interrupts::Interrupts;
 use crate::prune::many;
 use crate::prune::plan::plan;
 use crate::prune::report::report;
@@ -144,9 +145,17 @@ async fn one(context: &Context, args: &PruneArgs, target: Target) -> Result<(), 
             }
         };
         plan.target.learn_login(&context.client).await;
-        let executed = execute(context, &opened, &plan, usize::from(args.concurrency)).await;
+        let mut interrupts = Interrupts::listen();
+        let executed = execute(
+            context,
+            &opened,
+            &plan,
+            usize::from(args.concurrency),
+            &mut interrupts,
+        )
+        .await;
         journal = Some((path, opened));
-        interrupted = executed.interrupted;
+        interrupted = interrupts.interrupted();
         executed.fates
     };
     // Name the journal when this run wrote to it.

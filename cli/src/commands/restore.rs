@@ -16,7 +16,7 @@ use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
 use crate::explain::{Failure, FailureKind};
 use crate::journal::{self, JournalRecord, Outcome};
-use crate::output::json::{OwnerView, RestoreDoc, RestoreRow, RestoreSummary};
+use crate::output::json::{About, RestoreDoc, RestoreRow, RestoreSummary};
 use crate::output::{self, Table, tags_cell};
 use crate::presence::{Presence, presence};
 use crate::target::Target;
@@ -257,9 +257,7 @@ fn report(
                 .iter()
                 .zip(results)
                 .map(|(item, result)| RestoreRow {
-                    owner: OwnerView::from(&item.target.owner),
-                    package_type: item.target.package_type.as_str(),
-                    package: &item.target.package,
+                    about: About::from(&item.target),
                     version_id: item.version_id,
                     name: item.name.as_deref(),
                     tags: &item.tags,

@@ -6,7 +6,9 @@ use crate::args::PackageArgs;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::explain::Failure;
-use crate::output::json::{OwnerView, PackageView, ShowPackageDoc, ShowVersionDoc, VersionView};
+use crate::output::json::{
+    About, OwnerView, PackageView, ShowPackageDoc, ShowVersionDoc, VersionView,
+};
 use crate::output::{self, Table, tags_cell, tags_of, time_cell};
 use crate::target::Target;
 
@@ -31,9 +33,7 @@ pub async fn run(
             let view = VersionView::from(&version);
             if context.json {
                 return context.print_json(&ShowVersionDoc {
-                    owner: OwnerView::from(owner),
-                    package_type: package_type.as_str(),
-                    package: name,
+                    about: About::from(&target),
                     version: view,
                 });
             }

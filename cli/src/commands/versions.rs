@@ -7,7 +7,7 @@ use crate::args::{PackageArgs, StateArg};
 use crate::context::Context;
 use crate::duration::format_age;
 use crate::exit::Exit;
-use crate::output::json::{OwnerView, VersionView, VersionsDoc};
+use crate::output::json::{About, VersionView, VersionsDoc};
 use crate::output::{self, Table, tags_cell, time_cell};
 use crate::target::Target;
 
@@ -22,9 +22,7 @@ pub async fn run(
     let views: Vec<VersionView> = versions.iter().map(VersionView::from).collect();
     if context.json {
         return context.print_json(&VersionsDoc {
-            owner: OwnerView::from(&target.owner),
-            package_type: target.package_type.as_str(),
-            package: &target.package,
+            about: About::from(&target),
             state: state.state().to_string(),
             versions: &views,
         });

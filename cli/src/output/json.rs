@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::tags_of;
 use crate::journal::Outcome;
 use crate::policy::Action;
+use crate::target::Target;
 
 /// An owner in JSON output: `{"kind": "org", "login": "acme"}`.
 #[derive(Debug, Serialize)]
@@ -89,6 +90,25 @@ impl From<&PackageVersion> for VersionView {
     }
 }
 
+/// The package a document or row is about: `owner`, `type`, `package`.
+#[derive(Debug, Serialize)]
+pub struct About<'a> {
+    pub owner: OwnerView,
+    #[serde(rename = "type")]
+    pub package_type: &'a str,
+    pub package: &'a str,
+}
+
+impl<'a> From<&'a Target> for About<'a> {
+    fn from(target: &'a Target) -> Self {
+        About {
+            owner: OwnerView::from(&target.owner),
+            package_type: target.package_type.as_str(),
+            package: &target.package,
+        }
+    }
+}
+
 /// `ghpkg packages --json`.
 #[derive(Debug, Serialize)]
 pub struct PackagesDoc<'a> {
@@ -101,10 +121,8 @@ pub struct PackagesDoc<'a> {
 /// `ghpkg versions --json`.
 #[derive(Debug, Serialize)]
 pub struct VersionsDoc<'a> {
-    pub owner: OwnerView,
-    #[serde(rename = "type")]
-    pub package_type: &'a str,
-    pub package: &'a str,
+    #[serde(flatten)]
+    pub about: About<'a>,
     /// `active` or `deleted`.
     pub state: String,
     pub versions: &'a [VersionView],
@@ -113,10 +131,8 @@ pub struct VersionsDoc<'a> {
 /// `ghpkg show --version ID --json`.
 #[derive(Debug, Serialize)]
 pub struct ShowVersionDoc<'a> {
-    pub owner: OwnerView,
-    #[serde(rename = "type")]
-    pub package_type: &'a str,
-    pub package: &'a str,
+    #[serde(flatten)]
+    pub about: About<'a>,
     pub version: VersionView,
 }
 
@@ -137,10 +153,8 @@ pub struct ConflictsDoc<'a> {
 /// `ghpkg delete --json`.
 #[derive(Debug, Serialize)]
 pub struct DeleteDoc<'a> {
-    pub owner: OwnerView,
-    #[serde(rename = "type")]
-    pub package_type: &'a str,
-    pub package: &'a str,
+    #[serde(flatten)]
+    pub about: About<'a>,
     pub version_id: Option<i64>,
     pub name: Option<&'a str>,
     pub outcome: Outcome,
@@ -161,10 +175,8 @@ pub struct RestoreDoc<'a> {
 /// One thing `restore` was asked to bring back.
 #[derive(Debug, Serialize)]
 pub struct RestoreRow<'a> {
-    pub owner: OwnerView,
-    #[serde(rename = "type")]
-    pub package_type: &'a str,
-    pub package: &'a str,
+    #[serde(flatten)]
+    pub about: About<'a>,
     pub version_id: Option<i64>,
     pub name: Option<&'a str>,
     pub tags: &'a [String],
@@ -186,10 +198,8 @@ pub struct RestoreSummary {
 pub struct PruneDoc<'a> {
     /// `dry-run` or `execute`.
     pub mode: &'static str,
-    pub owner: OwnerView,
-    #[serde(rename = "type")]
-    pub package_type: &'a str,
-    pub package: &'a str,
+    #[serde(flatten)]
+    pub about: About<'a>,
     pub versions: Vec<PruneRow<'a>>,
     pub summary: &'a PruneSummary,
     pub journal: Option<String>,
@@ -247,10 +257,8 @@ pub struct PruneRunDoc<'a> {
 /// One package of a many-package `prune --json`.
 #[derive(Debug, Serialize)]
 pub struct PrunePackageDoc<'a> {
-    pub owner: OwnerView,
-    #[serde(rename = "type")]
-    pub package_type: &'a str,
-    pub package: &'a str,
+    #[serde(flatten)]
+    pub about: About<'a>,
     /// Where the rule that selected the package is written: `FILE:LINE`,
     /// or `the command line`.
     pub rule: String,

@@ -13,43 +13,54 @@ use super::interrupts::Interrupts;
 use super::plan::Plan;
 use crate::context::Context;
 use crate::deletion::{Deleted, JournalError, delete_journaled};
+use crate::exit::ExitStatus;
 use crate::journal::Journal;
 use crate::policy::Action;
 
 /// How carrying out a plan went.
 #[derive(Debug)]
 pub struct Executed {
-    /// One per `plan.decisions`, in the same order.
+    /// One per `plan.decisions`, in the same order. After a Ctrl-C
+    /// (`Interrupts::interrupted`), the deletions not started are `Skipped`.
     pub fates: Vec<Fate>,
-    /// Whether Ctrl-C stopped it (the deletions not started are `Skipped`).
-    pub interrupted: bool,
 }
 
 /// Deletes the selected versions, at most `concurrency` at a time. Ctrl-C
-/// stops new deletions; those in flight finish and are journaled. A second
-/// Ctrl-C exits at once (their `unknown` lines are already on disk).
+/// (on `interrupts`) stops new deletions; those in flight finish and are
+/// journaled. A second Ctrl-C exits at once (their `unknown` lines are
+/// already on disk). Interrupted before it starts, it attempts nothing.
 pub async fn execute(
     context: &Context,
     journal: &Journal,
     plan: &Plan,
     concurrency: usize,
+    interrupts: &mut Interrupts,
 ) -> Executed {
     let target = &plan.target;
     let to_delete = plan.to_delete();
-    let interrupted = AtomicBool::new(false);
+    let Interrupts {
+        listener,
+        interrupted,
+    } = interrupts;
+    let interrupted: &AtomicBool = interrupted;
     // Polled alongside the deletions, in the same task: it needs no 'static
     // borrow, and speaks through the Ui, around the progress bar.
-    let mut interrupts = Interrupts::listen();
     let watcher = async {
-        if interrupts.next().await {
-            interrupted.store(true, Ordering::SeqCst);
-            context
-                .ui
-                .say("interrupted: finishing the deletions in flight (Ctrl-C again to quit now)");
-            if interrupts.next().await {
-                context.ui.finish();
-                std::process::exit(130);
+        // Interrupted before (while an earlier package was pruned): said
+        // then; only the second Ctrl-C is waited for.
+        let first = interrupted.load(Ordering::SeqCst) || {
+            let came = listener.next().await;
+            if came {
+                interrupted.store(true, Ordering::SeqCst);
+                context.ui.say(
+                    "interrupted: finishing the deletions in flight (Ctrl-C again to quit now)",
+                );
             }
+            came
+        };
+        if first && listener.next().await {
+            context.ui.finish();
+            std::process::exit(ExitStatus::Interrupted.code().into());
         }
         std::future::pending::<()>().await
     };
@@ -66,7 +77,7 @@ pub async fn execute(
 
     let deletions = futures_util::stream::iter(to_delete.iter().copied())
         .map(|decision| {
-            let (interrupted, stop, bar, stop_with) = (&interrupted, &stop, &bar, &stop_with);
+            let (stop, bar, stop_with) = (&stop, &bar, &stop_with);
             async move {
                 let version = &decision.version;
                 let stopped = stop.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -137,6 +148,5 @@ pub async fn execute(
                     .unwrap_or_else(|| Fate::Skipped("not attempted".to_string())),
             })
             .collect(),
-        interrupted: interrupted.load(Ordering::SeqCst),
     }
 }

@@ -13,6 +13,7 @@
 //! attempted.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 
 use chrono::Utc;
 use github_packages::Owner;
@@ -29,7 +30,9 @@ use crate::deletion::open_journal;
 use crate::exit::{Exit, ExitStatus};
 use crate::journal::{self, Journal};
 use crate::output;
-use crate::output::json::{OwnerView, PrunePackageDoc, PruneRunDoc, PruneSummary, UnlistedDoc};
+use crate::output::json::{
+    About, OwnerView, PrunePackageDoc, PruneRunDoc, PruneSummary, UnlistedDoc,
+};
 use crate::rules::{Rule, Rules};
 use crate::step_summary::{self, Counts, PackageRow};
 use crate::target::Target;
@@ -112,15 +115,14 @@ pub async fn run(
         settled = count;
     }
 
-    // Ctrl-C while a package is being planned; during deletions `execute`
-    // handles it (and this listener sees it too, after).
+    // One Ctrl-C listener for the run: `execute` handles a Ctrl-C during
+    // deletions, this loop one while a package is being planned.
     let mut interrupts = Interrupts::listen();
-    let mut interrupted = false;
     // Why the run stopped before the remaining packages, if it did.
     let mut stopped: Option<String> = None;
     let mut pruned: Vec<Pruned> = Vec::with_capacity(selected.len());
     for (target, rule) in selected {
-        if interrupted || stopped.is_some() {
+        if interrupts.interrupted() || stopped.is_some() {
             let error = match &stopped {
                 Some(why) => why.clone(),
                 None => "not attempted: interrupted".to_string(),
@@ -134,7 +136,7 @@ pub async fn run(
         }
         let planned = tokio::select! {
             biased;
-            true = interrupts.next() => None,
+            true = interrupts.listener.next() => None,
             result = plan(context, target.clone(), &rule.retention, args.execute, now) => Some(result),
         };
         let mut plan = match planned {
@@ -152,7 +154,8 @@ pub async fn run(
                 continue;
             }
             None => {
-                interrupted = true;
+                interrupts.interrupted.store(true, Ordering::SeqCst);
+                context.ui.say("interrupted: no further package is pruned");
                 let error = "not attempted: interrupted".to_string();
                 pruned.push(Pruned::Failed {
                     target,
@@ -176,9 +179,15 @@ pub async fn run(
                 }
             };
             plan.target.learn_login(&context.client).await;
-            let executed = execute(context, opened, &plan, usize::from(args.concurrency)).await;
-            interrupted = executed.interrupted;
-            if !interrupted {
+            let executed = execute(
+                context,
+                opened,
+                &plan,
+                usize::from(args.concurrency),
+                &mut interrupts,
+            )
+            .await;
+            if !interrupts.interrupted() {
                 stopped = executed.fates.iter().find_map(|fate| match fate {
                     Fate::Skipped(why) => Some(why.clone()),
                     _ => None,
@@ -214,7 +223,7 @@ pub async fn run(
         journal_path.as_deref(),
     );
 
-    if interrupted {
+    if interrupts.interrupted() {
         return Err(Exit::interrupted(format!(
             "interrupted: {} deletions and {} packages not attempted; run the same command again \
              to continue",
@@ -339,9 +348,7 @@ impl Report<'_, '_> {
                 .map(|package| {
                     let target = package.target();
                     PrunePackageDoc {
-                        owner: OwnerView::from(&target.owner),
-                        package_type: target.package_type.as_str(),
-                        package: &target.package,
+                        about: About::from(target),
                         rule: package.rule().source.to_string(),
                         versions: match package {
                             Pruned::Done { plan, fates, .. } => rows(plan, fates),

@@ -9,7 +9,7 @@
 //! computed on the remaining versions and so keeps the same ones).
 
 pub mod execute;
-mod interrupts;
+pub mod interrupts;
 pub mod many;
 pub mod plan;
 pub mod report;

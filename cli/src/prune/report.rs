@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::duration::format_age;
 use crate::exit::Exit;
 use crate::journal;
-use crate::output::json::{OwnerView, PruneDoc, PruneRow, PruneSummary};
+use crate::output::json::{About, PruneDoc, PruneRow, PruneSummary};
 use crate::output::{self, Table, tags_cell};
 
 /// Prints one package's prune: each version of `plan` with its fate (one per
@@ -26,9 +26,7 @@ pub fn report(
     if context.json {
         return context.print_json(&PruneDoc {
             mode: mode(plan.execute),
-            owner: OwnerView::from(&target.owner),
-            package_type: target.package_type.as_str(),
-            package: &target.package,
+            about: About::from(target),
             versions: rows(plan, fates),
             summary,
             journal: journal_path.map(|p| p.display().to_string()),
