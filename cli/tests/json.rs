@@ -175,3 +175,25 @@ fn prune_dry_run_and_execute() {
     assert_eq!(code, 0);
     insta::assert_json_snapshot!("prune_execute", document);
 }
+
+#[test]
+fn prune_many_packages_dry_run_and_execute() {
+    let fixture = Fixture::new("prune-many");
+    let prune = "prune --org acme --type container --all-packages --untagged --keep-latest 1";
+    let (code, document) = fixture.json(prune, &[]);
+    assert_eq!(code, 0);
+    insta::assert_json_snapshot!("prune_many_dry_run", document);
+    let journal = fixture.journal();
+    let (code, document) = fixture.json(&format!("{prune} --execute"), &["--journal", &journal]);
+    assert_eq!(code, 0);
+    insta::assert_json_snapshot!("prune_many_execute", document);
+}
+
+#[test]
+fn prune_explain() {
+    let fixture = Fixture::new("prune-explain");
+    let explain = "prune --org acme --type container --name ap* --exclude-name *-old --untagged --explain app";
+    let (code, document) = fixture.json(explain, &[]);
+    assert_eq!(code, 0);
+    insta::assert_json_snapshot!("prune_explain", document);
+}
