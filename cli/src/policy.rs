@@ -13,7 +13,9 @@ use github_packages::types::PackageVersion;
 use crate::duration::format_age;
 use crate::output::tags_of;
 
-/// A `--tag`, `--exclude-tag` or `--keep-tag` glob, e.g. `pr-*` or `v1.*`.
+/// A glob over tags (`--tag`, `--exclude-tag`, `--keep-tag`, e.g. `pr-*` or
+/// `v1.*`) or package names (`--name`, `--exclude-name`, a policy file's
+/// `name`, e.g. `app-*`); `*` matches `/` too.
 #[derive(Clone, Debug)]
 pub struct TagPattern {
     text: String,

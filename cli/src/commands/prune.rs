@@ -2,25 +2,22 @@
 //! policy file's), then prune one named package as before, or many (see
 //! `crate::prune` for the parts and `crate::prune::many` for many packages).
 
-use std::path::PathBuf;
-
 use chrono::Utc;
 
 use crate::args::PruneArgs;
 use crate::context::Context;
-use crate::deletion::open_journal;
 use crate::exit::{Exit, ExitStatus};
-use crate::journal::{self, Journal};
+use crate::journal;
 use crate::output;
 use crate::output::json::{ExplainDoc, ExplainRuleDoc, OwnerView, PruneSummary};
 use crate::policy::TagPattern;
 use crate::policy_file;
 use crate::prune::Fate;
-use crate::prune::execute::execute;
 use crate::prune::interrupts::Interrupts;
 use crate::prune::many;
 use crate::prune::plan::plan;
 use crate::prune::report::report;
+use crate::prune::run_journal::{RunJournal, carry_out};
 use crate::rules::{Rule, RuleSource, Rules, describe};
 use crate::step_summary::{self, PackageRow};
 use crate::target::Target;
@@ -119,50 +116,30 @@ async fn one(context: &Context, args: &PruneArgs, target: Target) -> Result<(), 
     let default_journal =
         || journal::default_path("prune", &package, now, |name| std::env::var(name).ok());
 
-    // A journal given that exists already is settled before anything else,
-    // whether or not this run deletes anything.
-    let mut journal: Option<(PathBuf, Journal)> = None;
-    let mut settled = 0;
-    if let Some(path) = args.journal.as_ref().filter(|p| args.execute && p.exists()) {
-        let (path, opened, count) = open_journal(context, Some(path), default_journal).await?;
-        journal = Some((path, opened));
-        settled = count;
-    }
+    let mut journal = RunJournal::start(
+        context,
+        args.journal.as_ref(),
+        args.execute,
+        default_journal,
+    )
+    .await?;
 
     let mut plan = plan(context, target, &policy, args.execute, now).await?;
-    let mut interrupted = false;
-    let fates: Vec<Fate> = if !args.execute {
-        plan.dry_run()
-    } else if plan.to_delete().is_empty() {
-        vec![Fate::Kept; plan.decisions.len()]
-    } else {
-        let (path, opened) = match journal.take() {
-            Some(open) => open,
-            None => {
-                let (path, opened, _) =
-                    open_journal(context, args.journal.as_ref(), default_journal).await?;
-                (path, opened)
-            }
-        };
-        plan.target.learn_login(&context.client).await;
-        let mut interrupts = Interrupts::listen();
-        let executed = execute(
-            context,
-            &opened,
-            &plan,
-            usize::from(args.concurrency),
-            &mut interrupts,
-        )
-        .await;
-        journal = Some((path, opened));
-        interrupted = interrupts.interrupted();
-        executed.fates
-    };
+    let mut interrupts = Interrupts::listen();
+    let concurrency = usize::from(args.concurrency);
+    let fates = carry_out(
+        context,
+        &mut plan,
+        concurrency,
+        &mut journal,
+        &mut interrupts,
+    )
+    .await?;
     // Name the journal when this run wrote to it.
     let ran = fates
         .iter()
         .any(|fate| !matches!(fate, Fate::WouldDelete | Fate::Kept | Fate::Skipped(_)));
-    let journal_path = journal.filter(|_| ran || settled > 0).map(|(path, _)| path);
+    let journal_path = journal.written(ran);
 
     let summary = PruneSummary::of(&fates);
     report(context, &plan, &fates, &summary, journal_path.as_deref())?;
@@ -172,7 +149,7 @@ async fn one(context: &Context, args: &PruneArgs, target: Target) -> Result<(), 
         &[PackageRow::of(&plan.target, (&summary).into(), None)],
         journal_path.as_deref(),
     );
-    if interrupted {
+    if interrupts.interrupted() {
         return Err(Exit::interrupted(format!(
             "interrupted: {} deletions not attempted; run the same command again to continue",
             summary.skipped

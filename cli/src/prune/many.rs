@@ -12,7 +12,7 @@
 //! journal), or on Ctrl-C, the packages not yet pruned are reported as not
 //! attempted.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use chrono::Utc;
@@ -20,15 +20,14 @@ use github_packages::Owner;
 use github_packages::types::PackageType;
 
 use super::Fate;
-use super::execute::execute;
 use super::interrupts::Interrupts;
 use super::plan::{Plan, plan};
 use super::report::{mode, rows, versions_text};
+use super::run_journal::{RunJournal, carry_out};
 use crate::args::PruneArgs;
 use crate::context::Context;
-use crate::deletion::open_journal;
 use crate::exit::{Exit, ExitStatus};
-use crate::journal::{self, Journal};
+use crate::journal;
 use crate::output;
 use crate::output::json::{
     About, OwnerView, PrunePackageDoc, PruneRunDoc, PruneSummary, UnlistedDoc,
@@ -106,14 +105,13 @@ pub async fn run(
     let default_journal =
         || journal::default_path("prune", journal_label, now, |name| std::env::var(name).ok());
 
-    // A journal given that exists already is settled before anything else.
-    let mut journal: Option<(PathBuf, Journal)> = None;
-    let mut settled = 0;
-    if let Some(path) = args.journal.as_ref().filter(|p| args.execute && p.exists()) {
-        let (path, opened, count) = open_journal(context, Some(path), default_journal).await?;
-        journal = Some((path, opened));
-        settled = count;
-    }
+    let mut journal = RunJournal::start(
+        context,
+        args.journal.as_ref(),
+        args.execute,
+        default_journal,
+    )
+    .await?;
 
     // One Ctrl-C listener for the run: `execute` handles a Ctrl-C during
     // deletions, this loop one while a package is being planned.
@@ -165,36 +163,21 @@ pub async fn run(
                 continue;
             }
         };
-        let fates = if !args.execute {
-            plan.dry_run()
-        } else if plan.to_delete().is_empty() {
-            vec![Fate::Kept; plan.decisions.len()]
-        } else {
-            let opened = match &journal {
-                Some((_, opened)) => opened,
-                None => {
-                    let (path, opened, _) =
-                        open_journal(context, args.journal.as_ref(), default_journal).await?;
-                    &journal.insert((path, opened)).1
-                }
-            };
-            plan.target.learn_login(&context.client).await;
-            let executed = execute(
-                context,
-                opened,
-                &plan,
-                usize::from(args.concurrency),
-                &mut interrupts,
-            )
-            .await;
-            if !interrupts.interrupted() {
-                stopped = executed.fates.iter().find_map(|fate| match fate {
-                    Fate::Skipped(why) => Some(why.clone()),
-                    _ => None,
-                });
-            }
-            executed.fates
-        };
+        let concurrency = usize::from(args.concurrency);
+        let fates = carry_out(
+            context,
+            &mut plan,
+            concurrency,
+            &mut journal,
+            &mut interrupts,
+        )
+        .await?;
+        if !interrupts.interrupted() {
+            stopped = fates.iter().find_map(|fate| match fate {
+                Fate::Skipped(why) => Some(why.clone()),
+                _ => None,
+            });
+        }
         pruned.push(Pruned::Done { plan, fates, rule });
     }
 
@@ -204,9 +187,7 @@ pub async fn run(
     }
     let failed_packages = pruned.iter().filter(|p| p.error().is_some()).count() + unlisted.len();
     let ran = summary.deleted + summary.deleted_not_journaled + summary.failed + summary.unknown;
-    let journal_path = journal
-        .filter(|_| ran > 0 || settled > 0)
-        .map(|(path, _)| path);
+    let journal_path = journal.written(ran > 0);
     let report = Report {
         execute: args.execute,
         pruned: &pruned,

@@ -13,6 +13,7 @@ pub mod interrupts;
 pub mod many;
 pub mod plan;
 pub mod report;
+pub mod run_journal;
 
 use crate::output::json::PruneSummary;
 
