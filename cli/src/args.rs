@@ -236,7 +236,20 @@ pub struct PackageArgs {
 #[derive(Debug, Args)]
 // With --policy the rules name their owners: `Command::check` asks for an
 // owner otherwise.
-#[command(mut_group("owner", |group| group.required(false)))]
+#[command(
+    mut_group("owner", |group| group.required(false)),
+    after_help = "A policy file (--policy FILE), one rule per [[rule]] table:\n  \
+                  owner = \"org:acme\"       # org:NAME, user:NAME or @me; a default for the rules\n  \
+                  type = \"container\"\n  \
+                  [[rule]]\n  \
+                  name = [\"app-*\"]         # package globs (required)\n  \
+                  exclude-name = [\"app-legacy\"]\n  \
+                  untagged = true\n  \
+                  older-than = \"30d\"\n  \
+                  keep-latest = 5\n\
+                  A package is pruned by the one rule that matches it; two rules matching one package \
+                  are refused."
+)]
 pub struct PruneArgs {
     /// Left out with --policy.
     #[command(flatten)]
@@ -599,6 +612,23 @@ mod tests {
             let error = prune_args(conflicting).map(|_| ()).unwrap_err();
             assert_ne!(error.kind(), ErrorKind::DisplayHelp, "{conflicting:?}");
         }
+    }
+
+    #[test]
+    fn the_policy_file_in_prune_help_is_valid() {
+        let command = Cli::command();
+        let help = command
+            .find_subcommand("prune")
+            .and_then(|prune| prune.get_after_help())
+            .unwrap()
+            .to_string();
+        let example: String = help
+            .lines()
+            .filter_map(|line| line.strip_prefix("  "))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let rules = crate::policy_file::parse("help", &example).unwrap();
+        assert_eq!(rules.iter().count(), 1);
     }
 
     #[test]
