@@ -239,25 +239,14 @@ impl Rules {
         Some(named)
     }
 
-    /// For `--explain`: every rule's verdict on the package, narrowed to an
-    /// owner and a type when they are given.
-    pub fn explain(
-        &self,
-        owner: Option<&Owner>,
-        package_type: Option<&PackageType>,
-        package: &str,
-    ) -> Explanation {
+    /// For `--explain`: every rule's verdict on the package's name (owners
+    /// and types are shown with each rule; a name can be a package of
+    /// several).
+    pub fn explain(&self, package: &str) -> Explanation {
         let verdicts = self
             .rules
             .iter()
-            .map(|rule| {
-                let fit = match (owner, package_type) {
-                    (Some(owner), _) if owner != &rule.owner => Fit::OtherOwner,
-                    (_, Some(kind)) if kind != &rule.package_type => Fit::OtherType,
-                    _ => rule.fit_name(package),
-                };
-                (rule.clone(), fit)
-            })
+            .map(|rule| (rule.clone(), rule.fit_name(package)))
             .collect();
         Explanation {
             package: package.to_string(),
@@ -471,17 +460,19 @@ mod tests {
             rule(5, "org:acme", "container", &["api", "worker-*"], &[]),
             rule(9, "org:acme", "npm", &["app-*"], &[]),
         ]);
-        let text = rules.explain(None, Some(&container()), "app-web").render();
+        let text = rules.explain("app-web").render();
         assert_eq!(
             text,
             "package app-web:\n\
              \x20 rule 1 (policy.toml:1; org:acme container): applies: `name` glob 'app-*' matches\n\
              \x20     policy: --untagged\n\
              \x20 rule 2 (policy.toml:5; org:acme container): does not apply: no `name` glob matches ('api', 'worker-*')\n\
-             \x20 rule 3 (policy.toml:9; org:acme npm): does not apply: type is npm\n\
-             for org:acme container, the rule at policy.toml:1 applies\n"
+             \x20 rule 3 (policy.toml:9; org:acme npm): applies: `name` glob 'app-*' matches\n\
+             \x20     policy: --untagged\n\
+             for org:acme container, the rule at policy.toml:1 applies\n\
+             for org:acme npm, the rule at policy.toml:9 applies\n"
         );
-        let text = rules.explain(None, None, "app-legacy").render();
+        let text = rules.explain("app-legacy").render();
         assert!(
             text.contains("'app-*' matches, but `exclude-name` 'app-legacy' leaves it out"),
             "{text}"
@@ -490,7 +481,7 @@ mod tests {
             text.ends_with("for org:acme npm, the rule at policy.toml:9 applies\n"),
             "{text}"
         );
-        let text = rules.explain(None, None, "db").render();
+        let text = rules.explain("db").render();
         assert!(
             text.ends_with("no rule applies: prune leaves this package alone\n"),
             "{text}"
@@ -503,7 +494,7 @@ mod tests {
             rule(1, "org:acme", "container", &["app-*"], &[]),
             rule(5, "org:acme", "container", &["*-web"], &[]),
         ]);
-        let text = rules.explain(None, None, "app-web").render();
+        let text = rules.explain("app-web").render();
         assert!(
             text.contains("the rules at policy.toml:1 and policy.toml:5 both apply"),
             "{text}"

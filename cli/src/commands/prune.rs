@@ -74,7 +74,7 @@ pub fn rules(args: &PruneArgs) -> Result<Rules, Exit> {
 /// `--explain NAME`: each rule's verdict on the package. Reads only the
 /// arguments and the policy file: no client, no request.
 pub fn explain(args: &PruneArgs, package: &str, json: bool) -> Result<(), Exit> {
-    let explanation = rules(args)?.explain(None, None, package);
+    let explanation = rules(args)?.explain(package);
     if json {
         let rules = explanation
             .verdicts
