@@ -199,3 +199,51 @@ fn bad_inputs_are_refused_before_anything_is_sent() {
     }
     assert!(fixture.github.requests().is_empty());
 }
+
+/// The install step on a runner no release binary is built for, without
+/// cargo: it says so and fails, without downloading anything.
+#[test]
+fn install_without_a_matching_binary_or_cargo_says_what_to_add() {
+    let fixture = Fixture::new("action-install");
+    let install = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/install.sh");
+    // A PATH with only what this path of the script runs: no cargo can be
+    // found, whatever the machine has installed.
+    let tools = fixture.dir.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    let mkdir = find_program("mkdir");
+    std::os::unix::fs::symlink(mkdir, tools.join("mkdir")).unwrap();
+    let output = Command::new(find_program("bash"))
+        .arg(install)
+        .env_clear()
+        .env("PATH", &tools)
+        .env("RUNNER_OS", "Plan9")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
+        .env("GITHUB_OUTPUT", fixture.dir.join("output"))
+        .env("GHPKG_VERSION", "v0.2.0")
+        .output()
+        .unwrap();
+    let run = Run::from(output);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("No ghpkg release binary for Plan9/X64"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("cargo is not installed to build one (add a Rust toolchain step"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(read(&fixture.dir.join("output")), "");
+}
+
+/// `name`'s path on this process's PATH.
+fn find_program(name: &str) -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| panic!("no {name} on PATH"))
+}
