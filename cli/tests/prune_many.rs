@@ -546,3 +546,40 @@ fn prune_help_documents_policy_files_and_name_globs() {
         );
     }
 }
+
+#[test]
+fn packages_that_cannot_be_listed_are_reported_and_the_others_pruned() {
+    let fixture = Fixture::new("unlisted");
+    let registry = seed_registry(&fixture.github);
+    // Listing acme's container packages fails; the npm rule names its
+    // packages plainly, so it needs no listing.
+    let fault = Fault::new(FaultKind::Status(500))
+        .on(Matcher::QueryContains("package_type=container".into()));
+    fixture.github.inject(fault.times(100));
+    let policy = write(
+        &fixture,
+        "retention.toml",
+        "owner = \"org:acme\"\n[[rule]]\ntype = \"container\"\nname = [\"app-*\"]\nuntagged = true\n\n\
+         [[rule]]\ntype = \"npm\"\nname = [\"lib-a\"]\nkeep-latest = 2\n",
+    );
+    let run = fixture.run_with("prune --json --retries 0 --execute --policy", &[&policy]);
+    run.assert_code(1);
+    let document = run.json();
+    assert_eq!(document["failed_packages"], 1);
+    let unlisted = &document["unlisted"][0];
+    assert_eq!(unlisted["type"], "container");
+    assert!(
+        unlisted["error"].as_str().unwrap().contains("500"),
+        "{unlisted}"
+    );
+    let packages: Vec<&str> = document["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["package"].as_str().unwrap())
+        .collect();
+    assert_eq!(packages, ["lib-a"]);
+    let (deleted, _) = fixture.server_state(&Owner::org("acme"), "npm", "lib-a");
+    assert_eq!(deleted, ids(&registry, "lib-a", "n1 n2 n3"));
+    assert_eq!(fixture.requests("DELETE"), 3);
+}
