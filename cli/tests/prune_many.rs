@@ -583,3 +583,88 @@ fn packages_that_cannot_be_listed_are_reported_and_the_others_pruned() {
     assert_eq!(deleted, ids(&registry, "lib-a", "n1 n2 n3"));
     assert_eq!(fixture.requests("DELETE"), 3);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_finishes_the_deletion_in_flight_and_prunes_no_further_package() {
+    use std::io::{BufRead, BufReader, Read};
+
+    let fixture = Fixture::new("many-interrupt");
+    let registry = seed_registry(&fixture.github);
+    let gate = fixture.github.hold(Matcher::Method("DELETE".into()));
+    let policy = write(
+        &fixture,
+        "retention.toml",
+        "owner = \"org:acme\"\ntype = \"npm\"\n[[rule]]\nname = [\"lib-*\"]\nkeep-latest = 2\n",
+    );
+    let journal = fixture.journal("interrupt.jsonl");
+    let extra = [
+        "--concurrency",
+        "1",
+        "--journal",
+        &journal,
+        "--policy",
+        &policy,
+    ];
+    let mut child = fixture.spawn_until_a_delete_arrives("prune --execute", &extra);
+    let pid = child.id().to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    loop {
+        let mut line = String::new();
+        let read = stderr.read_line(&mut line).unwrap();
+        said.push_str(&line);
+        assert!(
+            read > 0,
+            "ghpkg ended without taking note of Ctrl-C:\n{said}"
+        );
+        if line.starts_with("interrupted: finishing the deletions in flight") {
+            break;
+        }
+    }
+    gate.release();
+    stderr.read_to_string(&mut said).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(130), "{stdout}\n{said}");
+    assert!(
+        said.contains("interrupted: 2 deletions not attempted, 1 of 2 packages not pruned"),
+        "{said}"
+    );
+    assert!(
+        stdout.contains("== org:acme npm lib-b (rule at"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("failed: not attempted: interrupted"),
+        "{stdout}"
+    );
+    assert_eq!(
+        fixture.requests("DELETE"),
+        1,
+        "no deletion started after Ctrl-C"
+    );
+    let acme = Owner::org("acme");
+    let (deleted, _) = fixture.server_state(&acme, "npm", "lib-a");
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(
+        with_outcome(&journal_outcomes(&journal), "deleted"),
+        deleted
+    );
+
+    // The same run again finishes both packages.
+    let again = fixture.run_with(
+        "prune --execute --policy",
+        &[&policy, "--journal", &journal],
+    );
+    again.assert_code(0);
+    for package in ["lib-a", "lib-b"] {
+        let (deleted, _) = fixture.server_state(&acme, "npm", package);
+        assert_eq!(deleted, ids(&registry, package, "n1 n2 n3"), "{package}");
+    }
+}

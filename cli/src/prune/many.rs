@@ -118,9 +118,12 @@ pub async fn run(
     let mut interrupts = Interrupts::listen();
     // Why the run stopped before the remaining packages, if it did.
     let mut stopped: Option<String> = None;
+    // Packages the run did not get to.
+    let mut not_attempted = 0;
     let mut pruned: Vec<Pruned> = Vec::with_capacity(selected.len());
     for (target, rule) in selected {
         if interrupts.interrupted() || stopped.is_some() {
+            not_attempted += 1;
             let error = match &stopped {
                 Some(why) => why.clone(),
                 None => "not attempted: interrupted".to_string(),
@@ -154,6 +157,7 @@ pub async fn run(
             None => {
                 interrupts.interrupted.store(true, Ordering::SeqCst);
                 context.ui.say("interrupted: no further package is pruned");
+                not_attempted += 1;
                 let error = "not attempted: interrupted".to_string();
                 pruned.push(Pruned::Failed {
                     target,
@@ -206,10 +210,10 @@ pub async fn run(
 
     if interrupts.interrupted() {
         return Err(Exit::interrupted(format!(
-            "interrupted: {} deletions and {} packages not attempted; run the same command again \
-             to continue",
+            "interrupted: {} deletions not attempted, {not_attempted} of {} packages not pruned; \
+             run the same command again to continue",
             summary.skipped,
-            pruned.iter().filter(|p| p.error().is_some()).count()
+            pruned.len()
         )));
     }
     if failed_packages > 0 {
