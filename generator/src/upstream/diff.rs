@@ -123,10 +123,13 @@ pub(super) struct Comparison<'a> {
     pub(super) upstream: &'a Value,
     /// Differences by (node, key): one reached twice is reported once.
     found: BTreeMap<(Path, String), Difference>,
-    /// Object schema pairs already compared property by property.
-    pub(super) visited: BTreeSet<(Path, Path)>,
+    /// Object schema pairs already compared property by property, per
+    /// operation: each operation that reaches a schema is named in the
+    /// context of its differences, and a schema that contains itself is
+    /// compared once.
+    pub(super) visited: BTreeSet<(Path, Path, String)>,
     /// The operation being compared, for the report's context.
-    operation: String,
+    pub(super) operation: String,
 }
 
 /// The value at `path` below `root`.

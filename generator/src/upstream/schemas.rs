@@ -97,10 +97,11 @@ impl Comparison<'_> {
     }
 
     fn properties(&mut self, spec_path: &Path, ours: &Value, upstream_path: &Path, theirs: &Value) {
-        if !self
-            .visited
-            .insert((spec_path.clone(), upstream_path.clone()))
-        {
+        if !self.visited.insert((
+            spec_path.clone(),
+            upstream_path.clone(),
+            self.operation.clone(),
+        )) {
             return;
         }
         let properties = |schema: &Value| {
