@@ -5,14 +5,31 @@
 # Writes the binary's path to the step output `ghpkg`.
 #
 # Environment: GHPKG_VERSION (`latest` or e.g. `0.2.0`), GHPKG_REPOSITORY
-# (owner/name of the repository whose releases carry the binaries; empty
-# means the workflow's own repository), and the runner's RUNNER_OS,
-# RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT.
+# (owner/name of the repository whose releases carry the binaries), and the
+# runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_ACTION_PATH,
+# GITHUB_REPOSITORY, GITHUB_OUTPUT.
 set -euo pipefail
 
 version="${GHPKG_VERSION:-latest}"
 version="${version#v}"
-repository="${GHPKG_REPOSITORY:-${GITHUB_REPOSITORY:-}}"
+
+# Whose releases: as given; else the action's own repository, read from
+# where the runner checked it out (`…/_actions/OWNER/NAME/REF`), since
+# `github.action_repository` is empty inside a composite action; else, for
+# `uses: ./`, the workflow's repository.
+repository="${GHPKG_REPOSITORY:-}"
+if [ -z "$repository" ]; then
+  case "${GITHUB_ACTION_PATH:-}" in
+    */_actions/*/*/*)
+      owner_name="${GITHUB_ACTION_PATH#*/_actions/}"
+      owner="${owner_name%%/*}"
+      name="${owner_name#*/}"
+      repository="$owner/${name%%/*}"
+      ;;
+    *) repository="${GITHUB_REPOSITORY:-}" ;;
+  esac
+fi
+echo "ghpkg ${version} from the releases of ${repository:-(no repository)}"
 root="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ghpkg-install"
 mkdir -p "$root/bin"
 

@@ -221,10 +221,20 @@ fn install_without_a_matching_binary_or_cargo_says_what_to_add() {
         .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
         .env("GITHUB_OUTPUT", fixture.dir.join("output"))
         .env("GHPKG_VERSION", "v0.2.0")
+        .env(
+            "GITHUB_ACTION_PATH",
+            "/home/runner/work/_actions/octo-org/ghpkg-fork/v0",
+        )
         .output()
         .unwrap();
     let run = Run::from(output);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("ghpkg 0.2.0 from the releases of octo-org/ghpkg-fork\n"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains("No ghpkg release binary for Plan9/X64"),
         "{}",
