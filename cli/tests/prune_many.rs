@@ -511,6 +511,21 @@ fn the_step_summary_lists_each_package() {
         markdown.contains(&format!("Journal: `{journal}`")),
         "{markdown}"
     );
+
+    // One package that cannot be planned still gets its row, with why.
+    std::fs::remove_file(&summary).unwrap();
+    let mut command = fixture.command(
+        "prune --org acme --type container --name missing --untagged",
+        &[],
+    );
+    command.env("GITHUB_STEP_SUMMARY", &summary);
+    common::run_command(command).assert_code(1);
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        markdown.contains("| missing | container | org:acme | 0 | 0 | failed: "),
+        "{markdown}"
+    );
+    assert!(markdown.contains("1 package failed"), "{markdown}");
 }
 
 #[test]

@@ -124,7 +124,17 @@ async fn one(context: &Context, args: &PruneArgs, target: Target) -> Result<(), 
     )
     .await?;
 
-    let mut plan = plan(context, target, &policy, args.execute, now).await?;
+    let row_of = |target: &Target, summary: &PruneSummary, error| {
+        [PackageRow::of(target, summary.into(), error)]
+    };
+    let mut plan = match plan(context, target.clone(), &policy, args.execute, now).await {
+        Ok(plan) => plan,
+        Err(exit) => {
+            let rows = row_of(&target, &PruneSummary::default(), exit.message.as_deref());
+            step_summary::publish(&context.ui, !args.execute, &rows, None);
+            return Err(exit);
+        }
+    };
     let mut interrupts = Interrupts::listen();
     let concurrency = usize::from(args.concurrency);
     let fates = carry_out(
@@ -146,7 +156,7 @@ async fn one(context: &Context, args: &PruneArgs, target: Target) -> Result<(), 
     step_summary::publish(
         &context.ui,
         !args.execute,
-        &[PackageRow::of(&plan.target, (&summary).into(), None)],
+        &row_of(&plan.target, &summary, None),
         journal_path.as_deref(),
     );
     if interrupts.interrupted() {
