@@ -82,6 +82,8 @@ case "${INPUT_DRY_RUN:-true}" in
     ;;
 esac
 
+[ -z "${INPUT_RATE:-}" ] || args+=(--rate "$INPUT_RATE")
+
 while IFS= read -r line || [ -n "$line" ]; do
   [ -z "$line" ] || args+=("$line")
 done <<<"${INPUT_ARGS:-}"

@@ -257,3 +257,85 @@ fn find_program(name: &str) -> std::path::PathBuf {
         .find(|candidate| candidate.is_file())
         .unwrap_or_else(|| panic!("no {name} on PATH"))
 }
+
+/// Every input becomes its flag, in one fixed order: run with a `ghpkg`
+/// that only prints its arguments, one per line.
+#[test]
+fn every_input_maps_to_its_flag() {
+    let fixture = Fixture::new("action-mapping");
+    let echo = fixture.dir.join("echo-ghpkg");
+    std::fs::write(&echo, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n").unwrap();
+    let mut permissions = std::fs::metadata(&echo).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&echo, permissions).unwrap();
+    let mut command = action(
+        &fixture,
+        &[
+            ("POLICY", "p.toml"),
+            ("OWNER", "user:octocat"),
+            ("TYPE", "npm"),
+            ("NAMES", "a\nb c"),
+            ("ALL_PACKAGES", "true"),
+            ("EXCLUDE_NAMES", "x"),
+            ("KEEP_LATEST", "3"),
+            ("OLDER_THAN", "30d"),
+            ("TAGS", "pr-*"),
+            ("EXCLUDE_TAGS", "pr-1"),
+            ("KEEP_TAGS", "latest"),
+            ("UNTAGGED", "false"),
+            ("DRY_RUN", "false"),
+            ("JOURNAL", "/tmp/j.jsonl"),
+            ("RATE", "60"),
+            ("ARGS", "--concurrency\n2"),
+        ],
+    );
+    command.env("GHPKG", &echo);
+    let run = run_command(command);
+    run.assert_code(0);
+    let argv: Vec<&str> = run.stdout.lines().skip(1).collect();
+    assert_eq!(
+        argv,
+        [
+            "prune",
+            "--policy",
+            "p.toml",
+            "--user",
+            "octocat",
+            "--type",
+            "npm",
+            "--name",
+            "a",
+            "--name",
+            "b c",
+            "--all-packages",
+            "--exclude-name",
+            "x",
+            "--keep-latest",
+            "3",
+            "--older-than",
+            "30d",
+            "--tag",
+            "pr-*",
+            "--exclude-tag",
+            "pr-1",
+            "--keep-tag",
+            "latest",
+            "--execute",
+            "--journal",
+            "/tmp/j.jsonl",
+            "--rate",
+            "60",
+            "--concurrency",
+            "2",
+        ]
+    );
+    let me = run_command({
+        let mut command = action(&fixture, &[("OWNER", "@me")]);
+        command.env("GHPKG", &echo);
+        command
+    });
+    assert_eq!(
+        me.stdout.lines().skip(1).collect::<Vec<_>>(),
+        ["prune", "--me"]
+    );
+}
