@@ -18,6 +18,12 @@ impl Token {
         Token(token)
     }
 
+    /// The token itself, for the registry's token endpoint (basic auth,
+    /// which reqwest marks sensitive).
+    pub(crate) fn expose(&self) -> &str {
+        self.0.trim()
+    }
+
     pub(crate) fn authorization(&self) -> Result<HeaderValue, Error> {
         let mut value =
             HeaderValue::try_from(format!("Bearer {}", self.0.trim())).map_err(|_| {

@@ -313,7 +313,7 @@ fn normalize_base_url(raw: &str) -> Result<String, Error> {
 }
 
 /// `127.0.0.0/8`, `::1` or `localhost`, as a URL's host.
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     let bare = host
         .strip_prefix('[')
         .and_then(|host| host.strip_suffix(']'))

@@ -121,7 +121,9 @@ mod path;
 mod rate_limit;
 mod retry;
 
+pub mod images;
 pub mod open_enums;
+pub mod registry;
 pub mod runtime;
 
 pub use config::{ClientBuilder, DEFAULT_BASE_URL};
