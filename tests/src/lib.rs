@@ -13,6 +13,8 @@ mod drift;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod registry;
+#[cfg(test)]
 mod surface;
 #[cfg(test)]
 mod wire;
