@@ -49,6 +49,9 @@ pub struct ImageSpec {
     pub referrers: Vec<String>,
     /// Creation time of every version pushed.
     pub created_at: DateTime<Utc>,
+    /// A plain `docker push` of one platform: a single image manifest (the
+    /// tagged version), no index and no attestations.
+    pub single: bool,
 }
 
 impl ImageSpec {
@@ -62,6 +65,16 @@ impl ImageSpec {
             cosign: Vec::new(),
             referrers: Vec::new(),
             created_at: base_time(),
+            single: false,
+        }
+    }
+
+    /// A plain `docker push`: one image manifest with these tags.
+    pub fn single(tags: &[&str]) -> ImageSpec {
+        ImageSpec {
+            single: true,
+            attestations: false,
+            ..ImageSpec::new(tags)
         }
     }
 
@@ -116,8 +129,9 @@ pub struct Pushed {
 /// pushed.
 #[derive(Clone, Debug)]
 pub struct PublishedImage {
-    /// The index (the tagged version).
-    pub index: Pushed,
+    /// The tagged version: the index, or the manifest of
+    /// [`ImageSpec::single`].
+    pub root: Pushed,
     /// The platform manifests, in the order of the spec's platforms.
     pub platforms: Vec<Pushed>,
     /// The attestation manifests, one per platform when asked for.
@@ -131,7 +145,7 @@ pub struct PublishedImage {
 impl PublishedImage {
     /// Every version pushed, the index first.
     pub fn ids(&self) -> Vec<i64> {
-        std::iter::once(&self.index)
+        std::iter::once(&self.root)
             .chain(&self.platforms)
             .chain(&self.attestations)
             .chain(&self.cosign)
@@ -208,6 +222,17 @@ impl Store {
         let mut platforms = Vec::new();
         let mut attestations = Vec::new();
         let mut entries = Vec::new();
+        if spec.single {
+            let body = image_manifest(&format!("{image} single"), OCI_CONFIG, json!({}));
+            let root = self.push_manifest(owner, package, OCI_MANIFEST, body, &spec.tags, at);
+            return PublishedImage {
+                root,
+                platforms,
+                attestations,
+                cosign: Vec::new(),
+                referrers: Vec::new(),
+            };
+        }
         for platform in &spec.platforms {
             let body = image_manifest(&format!("{image} {platform}"), OCI_CONFIG, json!({}));
             let mut entry = descriptor(OCI_MANIFEST, &body);
@@ -279,7 +304,7 @@ impl Store {
             referrers.push(self.push_manifest(owner, package, OCI_MANIFEST, body, &[], at));
         }
         PublishedImage {
-            index,
+            root: index,
             platforms,
             attestations,
             cosign,

@@ -33,7 +33,7 @@ async fn challenge_token_and_manifest() {
     let manifest_url = format!(
         "{}/v2/acme/app/manifests/{}",
         github.registry_url(),
-        image.index.digest
+        image.root.digest
     );
 
     // No token: 401 with a Bearer challenge for this repository.
@@ -90,10 +90,10 @@ async fn challenge_token_and_manifest() {
     assert_eq!(manifest.headers()["content-type"], OCI_INDEX);
     assert_eq!(
         manifest.headers()["docker-content-digest"],
-        image.index.digest.as_str()
+        image.root.digest.as_str()
     );
     let body = manifest.bytes().await.unwrap();
-    assert_eq!(crate::registry::digest_of(&body), image.index.digest);
+    assert_eq!(crate::registry::digest_of(&body), image.root.digest);
     let index: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(index["manifests"].as_array().unwrap().len(), 4);
 
@@ -122,7 +122,7 @@ async fn challenge_token_and_manifest() {
         .unwrap();
     assert_eq!(
         by_tag.headers()["docker-content-digest"],
-        image.index.digest.as_str()
+        image.root.digest.as_str()
     );
     let child = &image.platforms[0];
     let child_url = format!(
@@ -191,13 +191,13 @@ async fn a_moved_tag_leaves_the_old_image_untagged() {
     );
     let versions = github.versions(&acme, "container", "app");
     let tags_of = |id: i64| versions.iter().find(|v| v.id == id).unwrap().tags.clone();
-    assert!(tags_of(old.index.id).is_empty());
-    assert_eq!(tags_of(new.index.id), ["latest"]);
+    assert!(tags_of(old.root.id).is_empty());
+    assert_eq!(tags_of(new.root.id), ["latest"]);
     assert_eq!(
         tags_of(old.cosign[0].id),
         [format!(
             "sha256-{}.sig",
-            old.index.digest.trim_start_matches("sha256:")
+            old.root.digest.trim_start_matches("sha256:")
         )]
     );
     assert_eq!(new.referrers.len(), 1);

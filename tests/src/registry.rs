@@ -72,7 +72,7 @@ async fn reads_every_manifest_through_the_challenge_and_builds_the_image() {
     assert_eq!(graph.images().len(), 1);
     assert_eq!(graph.images()[0].members.len(), image.ids().len() - 1);
     assert!(matches!(
-        set.manifests[&image.index.digest.parse::<Digest>().unwrap()],
+        set.manifests[&image.root.digest.parse::<Digest>().unwrap()],
         Manifest::Index(_)
     ));
 }
