@@ -541,12 +541,23 @@ impl FakeGitHub {
     /// manifest a tag needs that the registry would not serve: empty when
     /// every tagged image can be pulled whole.
     pub fn broken_images(&self, owner: &Owner, package: &str) -> Vec<String> {
-        let login = match owner {
-            Owner::Org(login) | Owner::User(login) => login,
-        };
-        let repository = format!("{login}/{package}").to_lowercase();
-        registry::broken_images(&self.store(), &repository)
+        registry::broken_images(&self.store(), &repository(owner, package))
     }
+
+    /// What a pull of `reference` (a tag or a digest) would miss: each
+    /// manifest it needs that the registry would not serve. Empty when the
+    /// image can be pulled whole.
+    pub fn unpullable(&self, owner: &Owner, package: &str, reference: &str) -> Vec<String> {
+        registry::unpullable(&self.store(), &repository(owner, package), reference)
+    }
+}
+
+/// The registry's name for a package: `login/package`, lower case.
+fn repository(owner: &Owner, package: &str) -> String {
+    let login = match owner {
+        Owner::Org(login) | Owner::User(login) => login,
+    };
+    format!("{login}/{package}").to_lowercase()
 }
 
 #[cfg(test)]

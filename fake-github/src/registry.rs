@@ -210,29 +210,41 @@ pub(crate) fn broken_images(store: &Store, repository: &str) -> Vec<String> {
     let Some(package) = package(store, repository) else {
         return vec![format!("{repository}: no such container package")];
     };
+    let tags: Vec<String> = package
+        .listed(VersionState::Active)
+        .flat_map(|version| version.tags.iter().cloned())
+        .collect();
+    tags.iter()
+        .flat_map(|tag| unpullable(store, repository, tag))
+        .collect()
+}
+
+/// What a pull of `reference` (a tag or digest) would miss: the manifests
+/// it needs (itself, an index's manifests, recursively) that the registry
+/// does not serve. Empty when the image can be pulled whole.
+pub(crate) fn unpullable(store: &Store, repository: &str, reference: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    for version in package.listed(VersionState::Active) {
-        for tag in &version.tags {
-            let mut pending = vec![version.name.clone()];
-            let mut seen = HashSet::new();
-            while let Some(digest) = pending.pop() {
-                if !seen.insert(digest.clone()) {
-                    continue;
-                }
-                let served = resolve(store, repository, &digest)
-                    .and_then(|digest| store.registry.manifests.get(&digest));
-                let Some((_, body)) = served else {
-                    problems.push(format!(
-                        "{repository}:{tag} needs {digest}, which is not served"
-                    ));
-                    continue;
-                };
-                let document: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-                for child in document["manifests"].as_array().into_iter().flatten() {
-                    if let Some(child) = child["digest"].as_str() {
-                        pending.push(child.to_string());
-                    }
-                }
+    let Some(first) = resolve(store, repository, reference) else {
+        return vec![format!("{repository}:{reference} is not served")];
+    };
+    let mut pending = vec![first];
+    let mut seen = HashSet::new();
+    while let Some(digest) = pending.pop() {
+        if !seen.insert(digest.clone()) {
+            continue;
+        }
+        let served = resolve(store, repository, &digest)
+            .and_then(|digest| store.registry.manifests.get(&digest));
+        let Some((_, body)) = served else {
+            problems.push(format!(
+                "{repository}:{reference} needs {digest}, which is not served"
+            ));
+            continue;
+        };
+        let document: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        for child in document["manifests"].as_array().into_iter().flatten() {
+            if let Some(child) = child["digest"].as_str() {
+                pending.push(child.to_string());
             }
         }
     }
