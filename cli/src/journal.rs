@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::owner::OwnerRef;
+use github_packages::Owner;
 
 /// What became of one deletion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,12 +66,30 @@ pub struct JournalRecord {
     pub outcome: Outcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a container version: the digest of the image (its root) it was
+    /// deleted with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Its level in that deletion (0: the image's root; an index's children
+    /// one more than the index): restore goes from the highest level down,
+    /// so children are back before their index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_level: Option<usize>,
+}
+
+/// The image a deleted container version belonged to, for its journal lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageLink {
+    /// The image's root digest.
+    pub image: String,
+    /// See [`JournalRecord::image_level`].
+    pub level: usize,
 }
 
 impl JournalRecord {
-    /// The owner as the client layer wants it.
-    pub fn owner_ref(&self) -> Result<OwnerRef, String> {
-        OwnerRef::from_parts(&self.owner_kind, self.owner.as_deref())
+    /// The owner, from `owner_kind` and `owner`.
+    pub fn owner(&self) -> Result<Owner, String> {
+        Owner::from_kind(&self.owner_kind, self.owner.as_deref()).map_err(|error| error.to_string())
     }
 
     /// What identifies the thing deleted: owner, type, package and version.
@@ -89,6 +107,14 @@ impl JournalRecord {
             self.version_id,
         )
     }
+}
+
+/// The authenticated user, in a journal's `owner` field.
+pub const ME: &str = "@me";
+
+/// What a journal's `owner` field says: the login, or `@me`.
+pub fn owner_field(owner: &Owner) -> &str {
+    owner.login().unwrap_or(ME)
 }
 
 /// An open journal, shared by concurrent deletions.
@@ -189,6 +215,17 @@ pub fn undo_hint(path: &Path) -> String {
 /// The environment variable that overrides `ghpkg`'s data directory.
 pub const DATA_DIR_VAR: &str = "GHPKG_DATA_DIR";
 
+/// `ghpkg`'s data directory (journals, the manifest cache):
+/// `$GHPKG_DATA_DIR`, else `ghpkg` in the platform's data directory.
+pub fn data_dir(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf, &'static str> {
+    match env(DATA_DIR_VAR).filter(|dir| !dir.trim().is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => dirs::data_dir()
+            .map(|dir| dir.join("ghpkg"))
+            .ok_or("no data directory"),
+    }
+}
+
 /// The default journal of one run: `<ghpkg data dir>/journal/<time>-<command>-<package>.jsonl`,
 /// where the data directory is `$GHPKG_DATA_DIR`, else `ghpkg` in the
 /// platform's data directory (e.g. `~/.local/share/ghpkg`).
@@ -198,15 +235,12 @@ pub fn default_path(
     now: DateTime<Utc>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<PathBuf, String> {
-    let base = match env(DATA_DIR_VAR).filter(|dir| !dir.trim().is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => dirs::data_dir()
-            .ok_or(
-                "no data directory for the journal (set GHPKG_DATA_DIR, HOME or XDG_DATA_HOME, \
-                 or pass --journal PATH)",
-            )?
-            .join("ghpkg"),
-    };
+    let base = data_dir(env).map_err(|missing| {
+        format!(
+            "{missing} for the journal (set \
+        GHPKG_DATA_DIR, HOME or XDG_DATA_HOME, or pass --journal PATH)"
+        )
+    })?;
     let package: String = package
         .chars()
         .map(|c| {
@@ -288,6 +322,8 @@ mod tests {
             tags: vec!["v1".to_string()],
             outcome,
             reason: None,
+            image: None,
+            image_level: None,
         }
     }
 
@@ -394,7 +430,7 @@ mod tests {
         let latest = latest(&[old, new]);
         assert_eq!(latest.len(), 1);
         assert_eq!(latest[0].outcome, Outcome::Deleted);
-        assert_eq!(latest[0].owner_ref(), Ok(OwnerRef::Me));
+        assert_eq!(latest[0].owner(), Ok(Owner::AuthenticatedUser));
     }
 
     #[test]
@@ -432,5 +468,19 @@ mod tests {
         if let Ok(path) = default_path("delete", "x", now, |_| None) {
             assert!(path.parent().unwrap().ends_with("ghpkg/journal"));
         }
+    }
+
+    #[test]
+    fn owners_round_trip_through_journal_fields() {
+        for owner in [
+            Owner::org("acme"),
+            Owner::user("octocat"),
+            Owner::AuthenticatedUser,
+        ] {
+            let parsed = Owner::from_kind(owner.kind(), Some(owner_field(&owner)));
+            assert_eq!(parsed.unwrap(), owner);
+        }
+        assert!(Owner::from_kind("org", None).is_err());
+        assert!(Owner::from_kind("team", Some("x")).is_err());
     }
 }

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
-use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
+use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, VersionSpec};
 use serde_json::Value;
 
 /// A fake server, a scratch directory, and a way to run `ghpkg` against them.
@@ -68,7 +68,8 @@ impl Fixture {
             .env("HOME", &self.dir)
             .env("GHPKG_DATA_DIR", self.data_dir())
             .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
-            .env("GITHUB_API_URL", self.github.base_url());
+            .env("GITHUB_API_URL", self.github.base_url())
+            .env("GHPKG_REGISTRY", self.github.registry_url());
         command
     }
 
@@ -159,12 +160,18 @@ fn seed_app(github: &FakeGitHub) -> BTreeMap<&'static str, i64> {
     ];
     let mut ids = BTreeMap::new();
     for (short, days, tags) in seeds {
-        let spec = VersionSpec::new(format!("sha256:{short}"))
-            .tags(tags)
-            .created_at(now - TimeDelta::days(days));
-        ids.insert(short, github.add_version(&acme, "container", "app", spec));
+        // Each one image of one manifest (a plain `docker push`), named by
+        // its digest, which the fake registry serves.
+        let spec = ImageSpec::single(tags).created_at(now - TimeDelta::days(days));
+        ids.insert(short, github.publish_image(&acme, "app", &spec).root.id);
     }
     ids
+}
+
+/// The name (digest) of version `id` of `acme/app`.
+fn name_of(github: &FakeGitHub, id: i64) -> String {
+    let versions = github.versions(&Owner::org("acme"), "container", "app");
+    versions.into_iter().find(|v| v.id == id).unwrap().name
 }
 
 /// Ids of the versions named by `shorts` (`"v1 v3"`).
@@ -338,7 +345,7 @@ fn execute_deletes_exactly_the_selection_then_restore_brings_it_back() {
     assert_eq!(v3["owner"], "acme");
     assert_eq!(v3["type"], "container");
     assert_eq!(v3["package"], "app");
-    assert_eq!(v3["name"], "sha256:v3");
+    assert_eq!(v3["name"], name_of(&fixture.github, seeded["v3"]));
     assert_eq!(v3["tags"], serde_json::json!(["pr-12"]));
 
     // The same prune again finds nothing more to do.
@@ -830,7 +837,7 @@ fn listing_and_single_item_commands() {
     let delete = format!("delete --org acme --type container --name app --version {v6}");
     let run = fixture.run_with(&delete, &["--journal", &journal]);
     run.assert_code(0);
-    let said = format!("deleted version {v6} (sha256:v6)");
+    let said = format!("deleted version {v6} ({})", name_of(&fixture.github, v6));
     assert!(run.stdout.starts_with(&said), "{}", run.stdout);
     assert_eq!(journal_outcomes(&journal)[&v6], "deleted");
     let run = fixture.run("versions --org acme --type container --name app --state deleted --json");

@@ -18,7 +18,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use github_packages::images::{ImageGraph, Member, Relation, short};
+use github_packages::images::{ImageGraph, Member, short};
 
 use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide};
 
@@ -61,6 +61,10 @@ pub struct ImagePlan {
     pub steps: Vec<Step>,
     /// Per version: its decision, in `versions` order.
     pub decisions: Vec<Decision>,
+    /// Version id → position in `versions`.
+    positions: HashMap<i64, usize>,
+    /// Per version: its deletion level, if it is deleted.
+    levels: Vec<Option<usize>>,
 }
 
 /// Decides about the images of `graph` (built from `versions`, in the same
@@ -89,7 +93,11 @@ pub fn plan_images(
         .map(|decision| ImageDecision {
             image: image_by_root[&decision.version.id],
             action: decision.action,
-            reason: decision.reason,
+            // The policy speaks of versions; here it counted images.
+            reason: decision
+                .reason
+                .replace("selected versions", "selected images")
+                .replace("untagged versions", "untagged images"),
         })
         .collect();
     let action_of: HashMap<usize, &ImageDecision> = image_decisions
@@ -181,7 +189,7 @@ pub fn plan_images(
         .filter(|version| !protected.contains(version))
         .collect();
     let mut level: HashMap<usize, usize> = HashMap::new();
-    let steps = graph
+    let steps: Vec<Step> = graph
         .deletion_order(&to_delete)
         .into_iter()
         .map(|version| {
@@ -210,25 +218,76 @@ pub fn plan_images(
             }
         })
         .collect();
+    let mut levels = vec![None; versions.len()];
+    for step in &steps {
+        levels[step.version] = Some(step.level);
+    }
     ImagePlan {
         graph,
         images: image_decisions,
         image_of,
         steps,
         decisions,
+        positions: versions
+            .iter()
+            .enumerate()
+            .map(|(position, info)| (info.id, position))
+            .collect(),
+        levels,
+    }
+}
+
+impl ImagePlan {
+    /// The root digest of the image the version `id` is deleted with, and
+    /// its level in that deletion; `None` for a version that is kept.
+    pub fn deletion_of(&self, id: i64) -> Option<(String, usize)> {
+        let version = *self.positions.get(&id)?;
+        let level = self.levels[version]?;
+        let root = self.graph.images()[self.image_of[version]].root;
+        Some((self.graph.version(root).digest.to_string(), level))
+    }
+
+    /// The id of the version at `version`.
+    pub fn id(&self, version: usize) -> i64 {
+        self.decisions[version].version.id
+    }
+
+    /// The versions in the order a person reads them: image by image
+    /// (newest root first), each image's root, then its members nearest
+    /// first. Each version once, under the image it is shown with.
+    pub fn display_order(&self) -> Vec<usize> {
+        let mut order = Vec::with_capacity(self.decisions.len());
+        let mut placed = vec![false; self.decisions.len()];
+        for decision in &self.images {
+            let image = &self.graph.images()[decision.image];
+            for version in image.versions() {
+                if self.image_of[version] == decision.image && !placed[version] {
+                    placed[version] = true;
+                    order.push(version);
+                }
+            }
+        }
+        order
+    }
+
+    /// The decisions in [`display_order`](Self::display_order).
+    pub fn decisions_by_image(&self) -> Vec<Decision> {
+        self.display_order()
+            .into_iter()
+            .map(|version| self.decisions[version].clone())
+            .collect()
+    }
+
+    /// The root digest of the image the version `id` is listed under.
+    pub fn image_digest_of(&self, id: i64) -> Option<&str> {
+        let version = *self.positions.get(&id)?;
+        let root = self.graph.images()[self.image_of[version]].root;
+        Some(self.graph.version(root).digest.as_str())
     }
 }
 
 fn relation(member: Option<&Member>) -> String {
     member.map_or_else(|| "part".to_string(), |member| member.relation.to_string())
-}
-
-/// A relation's platform, when it has one, for tables and JSON.
-pub fn platform_of(relation: &Relation) -> Option<String> {
-    match relation {
-        Relation::Platform(platform) => Some(platform.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ use super::digest::Digest;
 use super::error::{RegistryError, RegistryErrorKind};
 use super::manifest::{ACCEPTED_MEDIA_TYPES, Manifest};
 use crate::auth::Token;
-use crate::runtime::DEFAULT_USER_AGENT;
+use crate::base_url::check_base_url;
+use crate::hooks::DEFAULT_USER_AGENT;
 
 /// GitHub.com's container registry.
 pub const DEFAULT_REGISTRY_URL: &str = "https://ghcr.io";
@@ -89,9 +90,15 @@ impl RegistryBuilder {
 
     /// The GitHub token (needs `read:packages`). It is sent only to the
     /// registry's own token endpoint, as the basic-auth password.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Token::new(token.into()));
+    pub fn token(mut self, token: impl Into<Token>) -> Self {
+        self.token = Some(token.into());
         self
+    }
+
+    /// Whether a registry URL was set (else [`build`](Self::build) uses
+    /// [`DEFAULT_REGISTRY_URL`]).
+    pub fn has_url(&self) -> bool {
+        self.url.is_some()
     }
 
     /// The `User-Agent` (default `github-packages/<version>`).
@@ -131,7 +138,7 @@ impl RegistryBuilder {
         let user_agent =
             HeaderValue::try_from(self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT))
                 .map_err(|_| config("the User-Agent is not a valid header value".into()))?;
-        crate::config::install_crypto_provider();
+        crate::tls::install_crypto_provider();
         let http = reqwest::Client::builder();
         #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
         let http = http.tls_certs_merge(self.root_certificates);
@@ -560,36 +567,19 @@ fn check_repository(repository: &str) -> Result<(), String> {
     }
 }
 
-/// Checks the registry URL: `https` (plain `http` only for a loopback
-/// host), a host, and nothing after it but an optional `/`. Never echoes
-/// more than scheme and host.
+/// Checks the registry URL with the base URL's rules ([`check_base_url`]:
+/// `https`, plain `http` only for a loopback host, no credentials, query or
+/// fragment), and that it is the registry's root: the `/v2/` paths follow
+/// the host. Never echoes more than scheme and host.
 pub(crate) fn normalize_registry_url(raw: &str) -> Result<Url, String> {
-    let url = Url::parse(raw.trim()).map_err(|error| {
-        format!(
-            "the registry URL is not a valid URL ({error}); expected e.g. {DEFAULT_REGISTRY_URL}"
-        )
-    })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("the registry URL must not contain credentials".into());
-    }
-    let Some(host) = url.host_str() else {
-        return Err("the registry URL must have a host".into());
-    };
-    let shown = format!("{}://{host}", url.scheme());
-    match url.scheme() {
-        "https" => {}
-        "http" if crate::config::is_loopback(host) => {}
-        _ => {
-            return Err(format!(
-                "the registry URL ({shown}…) must use https (http only for 127.0.0.1, ::1 or \
-                 localhost)"
-            ));
-        }
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+    let checked = check_base_url(raw).map_err(|broken| format!("the registry URL {broken}"))?;
+    let url = Url::parse(&checked).map_err(|error| format!("the registry URL is not a valid URL ({error})"))?;
+    if url.path() != "/" {
         return Err(format!(
-            "the registry URL ({shown}…) must be the registry's root, without a path, query or \
-             fragment (e.g. {DEFAULT_REGISTRY_URL})"
+            "the registry URL ({}://{}…) must be the registry's root, without a path (e.g. \
+             {DEFAULT_REGISTRY_URL})",
+            url.scheme(),
+            url.host_str().unwrap_or_default()
         ));
     }
     Ok(url)

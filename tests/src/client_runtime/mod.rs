@@ -9,7 +9,6 @@ mod owners;
 mod pagination;
 mod paths;
 mod retries;
-mod scripted;
 
 use std::cell::RefCell;
 use std::fmt::Write as _;

@@ -1,4 +1,4 @@
-//! Per-request behaviour of the generated `Client`: the headers GitHub
+//! The per-request hooks of the generated `Client`: the headers GitHub
 //! expects on every request, retries, and rate-limit bookkeeping.
 //!
 //! The generated `Client` carries a [`Runtime`] (its `inner` value) and
@@ -13,7 +13,11 @@ use crate::Client;
 use crate::rate_limit::{RateLimit, RateLimitState};
 use crate::retry::RetryPolicy;
 
-/// The REST API version this crate was generated for.
+/// The REST API version this crate was generated for, sent as
+/// `X-GitHub-Api-Version` unless [`ClientBuilder::api_version`] picks
+/// another.
+///
+/// [`ClientBuilder::api_version`]: crate::ClientBuilder::api_version
 pub const API_VERSION: &str = "2022-11-28";
 
 const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
@@ -43,7 +47,7 @@ pub struct Runtime {
 
 impl Default for Runtime {
     fn default() -> Self {
-        crate::config::install_crypto_provider();
+        crate::tls::install_crypto_provider();
         Runtime {
             shared: Arc::default(),
         }
@@ -53,6 +57,7 @@ impl Default for Runtime {
 #[derive(Debug)]
 struct Shared {
     user_agent: HeaderValue,
+    api_version: HeaderValue,
     retry: RetryPolicy,
     per_page: u8,
     page_concurrency: usize,
@@ -63,6 +68,7 @@ impl Default for Shared {
     fn default() -> Self {
         Shared {
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
+            api_version: HeaderValue::from_static(API_VERSION),
             retry: RetryPolicy::default(),
             per_page: DEFAULT_PER_PAGE,
             page_concurrency: DEFAULT_PAGE_CONCURRENCY,
@@ -74,14 +80,16 @@ impl Default for Shared {
 impl Runtime {
     pub(crate) fn new(
         user_agent: HeaderValue,
+        api_version: HeaderValue,
         retry: RetryPolicy,
         per_page: u8,
         page_concurrency: usize,
     ) -> Self {
-        crate::config::install_crypto_provider();
+        crate::tls::install_crypto_provider();
         Runtime {
             shared: Arc::new(Shared {
                 user_agent,
+                api_version,
                 retry,
                 per_page,
                 page_concurrency,
@@ -139,7 +147,7 @@ impl ClientHooks<Runtime> for Client {
         // progenitor sends the spec's `info.version` as `api-version`; GitHub
         // reads `X-GitHub-Api-Version` instead.
         headers.remove(PROGENITOR_API_VERSION);
-        headers.insert(GITHUB_API_VERSION, HeaderValue::from_static(API_VERSION));
+        headers.insert(GITHUB_API_VERSION, self.inner.shared.api_version.clone());
         // Each generated request sets `Accept: application/json`; GitHub
         // recommends its own media type.
         headers.insert(ACCEPT, GITHUB_MEDIA_TYPE);
@@ -160,7 +168,7 @@ impl ClientHooks<Runtime> for Client {
             .execute(&self.client, request, info.operation_id)
             .await;
         if let Ok(response) = &result {
-            crate::error::note_answer(response);
+            crate::call::note_answer(response);
         }
         result
     }

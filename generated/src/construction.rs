@@ -1,21 +1,21 @@
 //! Building a [`Client`]: token, base URL, `User-Agent`, timeouts, retries
-//! and listing defaults, from code or from the environment.
+//! and listing defaults, from code or from the environment. (The base-URL
+//! rules are in `base_url`, the token in `auth`, the TLS provider in `tls`.)
 
 use std::fmt;
-use std::net::IpAddr;
+use std::path::Path;
 use std::time::Duration;
 
-use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::Client;
-use crate::auth::Token;
+use crate::auth::{TOKEN_VARS, Token, TokenSource};
+use crate::base_url::{BASE_URL_VAR, BaseUrlError, DEFAULT_BASE_URL, check_base_url, redacted_url};
 use crate::error::Error;
+use crate::hooks::{
+    API_VERSION, DEFAULT_PAGE_CONCURRENCY, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT, Runtime,
+};
 use crate::retry::RetryPolicy;
-use crate::runtime::{DEFAULT_PAGE_CONCURRENCY, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT, Runtime};
-
-/// GitHub.com's REST API. GitHub Enterprise Server's is `https://HOST/api/v3`.
-pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
 
 /// Builds a [`Client`]; start with [`Client::builder`] or
 /// [`ClientBuilder::from_env`].
@@ -35,9 +35,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
 /// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
-    token: Option<Token>,
+    token: Option<(Token, TokenSource)>,
     base_url: Option<String>,
     user_agent: Option<String>,
+    api_version: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -53,6 +54,7 @@ impl Default for ClientBuilder {
             token: None,
             base_url: None,
             user_agent: None,
+            api_version: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
@@ -71,6 +73,7 @@ impl fmt::Debug for ClientBuilder {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url.as_deref().map(redacted_url))
             .field("user_agent", &self.user_agent)
+            .field("api_version", &self.api_version)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -97,13 +100,24 @@ impl ClientBuilder {
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    ///
+    /// ```
+    /// use github_packages::{ClientBuilder, TokenSource};
+    ///
+    /// let vars = |name: &str| (name == "GH_TOKEN").then(|| "ghp_example".to_string());
+    /// let builder = ClientBuilder::from_vars(vars);
+    /// assert_eq!(builder.token_source(), Some(&TokenSource::Env("GH_TOKEN")));
+    /// ```
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let read = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
         let mut builder = ClientBuilder::new();
-        if let Some(token) = read("GITHUB_TOKEN").or_else(|| read("GH_TOKEN")) {
-            builder = builder.token(token);
+        if let Some((name, token)) = TOKEN_VARS
+            .iter()
+            .find_map(|name| read(name).map(|token| (*name, token)))
+        {
+            builder.token = Some((Token::new(token), TokenSource::Env(name)));
         }
-        if let Some(url) = read("GITHUB_API_URL") {
+        if let Some(url) = read(BASE_URL_VAR) {
             builder = builder.base_url(url.trim());
         }
         builder
@@ -112,9 +126,17 @@ impl ClientBuilder {
     /// The token, sent as `Authorization: Bearer …`. Reading needs the
     /// `read:packages` scope, deleting `delete:packages`, restoring
     /// `write:packages`.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Token::new(token.into()));
+    pub fn token(mut self, token: impl Into<Token>) -> Self {
+        self.token = Some((token.into(), TokenSource::Code));
         self
+    }
+
+    /// The token read from a file that holds only the token (see
+    /// [`Token::from_file`]); replaces a token from the environment.
+    pub fn token_file(mut self, path: &Path) -> Result<Self, Error> {
+        let token = Token::from_file(path)?;
+        self.token = Some((token, TokenSource::File(path.to_path_buf())));
+        Ok(self)
     }
 
     /// Whether a token is set.
@@ -122,11 +144,21 @@ impl ClientBuilder {
         self.token.is_some()
     }
 
+    /// Where the token came from, if one is set.
+    pub fn token_source(&self) -> Option<&TokenSource> {
+        self.token.as_ref().map(|(_, source)| source)
+    }
+
+    /// The base URL [`build`](Self::build) would use, checked by
+    /// [`check_base_url`](crate::check_base_url), for callers that want to
+    /// name where a refused URL came from.
+    pub fn check_base_url(&self) -> Result<String, BaseUrlError> {
+        check_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))
+    }
+
     /// The REST API's base URL (default [`DEFAULT_BASE_URL`]); for GitHub
-    /// Enterprise Server `https://HOST/api/v3`. It must be `https`, except
-    /// for a loopback host (`http://127.0.0.1:PORT`, e.g. a test server),
-    /// and must not hold credentials, a query or a fragment; [`build`]
-    /// refuses it otherwise, without repeating it.
+    /// Enterprise Server `https://HOST/api/v3`. [`build`] refuses it,
+    /// without repeating it, unless it passes [`check_base_url`](crate::check_base_url).
     ///
     /// [`build`]: Self::build
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
@@ -138,6 +170,28 @@ impl ClientBuilder {
     /// for one that names the application.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The REST API version to ask for, sent as `X-GitHub-Api-Version`
+    /// (default [`API_VERSION`](crate::hooks::API_VERSION), `2022-11-28`, the
+    /// version the types were written for). The types also decode the
+    /// packages responses of `2026-03-10`, which leaves out the embedded
+    /// repository's `has_downloads` (so `MinimalRepository::has_downloads`
+    /// is `None`). [`build`](Self::build) refuses a value that is not a date
+    /// like `2026-03-10`; GitHub answers a version it does not know with 400.
+    ///
+    /// ```
+    /// use github_packages::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .token("ghp_example")
+    ///     .api_version("2026-03-10")
+    ///     .build()?;
+    /// # Ok::<(), github_packages::Error>(())
+    /// ```
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
         self
     }
 
@@ -195,9 +249,43 @@ impl ClientBuilder {
         self
     }
 
+    /// A [`RegistryBuilder`] for the container registry that goes with
+    /// this API: the same token, `User-Agent`, timeout and root
+    /// certificates, and the registry URL of [`registry_url_for`] the base
+    /// URL, when there is one (otherwise set it with
+    /// [`RegistryBuilder::url`]).
+    ///
+    /// [`RegistryBuilder`]: crate::registry::RegistryBuilder
+    /// [`RegistryBuilder::url`]: crate::registry::RegistryBuilder::url
+    /// [`registry_url_for`]: crate::registry::registry_url_for
+    pub fn registry(&self) -> crate::registry::RegistryBuilder {
+        let mut registry = crate::registry::RegistryBuilder::default().timeout(self.timeout);
+        if let Some((token, _)) = &self.token {
+            registry = registry.token(token.clone());
+        }
+        if let Some(agent) = &self.user_agent {
+            registry = registry.user_agent(agent.clone());
+        }
+        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        if let Some(url) = crate::registry::registry_url_for(base_url) {
+            registry = registry.url(url);
+        }
+        #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+        for certificate in &self.root_certificates {
+            registry = registry.add_root_certificate(certificate.clone());
+        }
+        registry
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = self.check_base_url().map_err(|error| {
+            let hint = match error {
+                BaseUrlError::Credentials => "; pass the token with `token()`",
+                _ => "",
+            };
+            Error::config(format!("the base URL {error}{hint}"))
+        })?;
         check_per_page(self.per_page)?;
         check_page_concurrency(self.page_concurrency)?;
         let user_agent = match &self.user_agent {
@@ -208,12 +296,22 @@ impl ClientBuilder {
             })?,
             None => HeaderValue::from_static(DEFAULT_USER_AGENT),
         };
+        let api_version = match &self.api_version {
+            Some(version) => check_api_version(version)?,
+            None => HeaderValue::from_static(API_VERSION),
+        };
         let mut headers = HeaderMap::new();
-        if let Some(token) = &self.token {
+        if let Some((token, _)) = &self.token {
             headers.insert(AUTHORIZATION, token.authorization()?);
         }
         // Before reqwest builds its TLS configuration.
-        let runtime = Runtime::new(user_agent, self.retry, self.per_page, self.page_concurrency);
+        let runtime = Runtime::new(
+            user_agent,
+            api_version,
+            self.retry,
+            self.per_page,
+            self.page_concurrency,
+        );
         let http = reqwest::Client::builder();
         #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
         let http = http.tls_certs_merge(self.root_certificates);
@@ -234,6 +332,22 @@ impl ClientBuilder {
             })?;
         Ok(Client::new_with_client(&base_url, http, runtime))
     }
+}
+
+/// GitHub names its REST API versions by date, `YYYY-MM-DD`.
+fn check_api_version(version: &str) -> Result<HeaderValue, Error> {
+    let bytes = version.as_bytes();
+    let is_date = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    if !is_date {
+        return Err(Error::config(format!(
+            "the API version {version:?} is not a date like {API_VERSION}"
+        )));
+    }
+    Ok(HeaderValue::try_from(version).expect("digits and dashes make a header value"))
 }
 
 pub(crate) fn check_per_page(per_page: u8) -> Result<(), Error> {
@@ -259,109 +373,6 @@ pub(crate) fn check_page_concurrency(pages: usize) -> Result<(), Error> {
         Ok(())
     }
 }
-
-/// Checks the base URL and drops a trailing `/`: the generated operations
-/// append `/orgs/…` to it.
-///
-/// The URL is never echoed in an error (it may hold a token, in its user
-/// information or its query): at most its scheme and host are. Plain `http`
-/// is accepted only for a loopback host (`127.0.0.0/8`, `::1`,
-/// `localhost`), where the token does not cross a network.
-fn normalize_base_url(raw: &str) -> Result<String, Error> {
-    let url = Url::parse(raw.trim()).map_err(|error| {
-        // `url`'s parse errors name the problem, never the input.
-        Error::config(format!(
-            "the base URL is not a valid URL ({error}); expected e.g. {DEFAULT_BASE_URL} or \
-             https://HOST/api/v3"
-        ))
-    })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config(
-            "the base URL must not contain credentials; pass the token with `token()`",
-        ));
-    }
-    let Some(host) = url.host_str() else {
-        return Err(Error::config(format!(
-            "the base URL must be an http or https URL with a host (it is a `{}:` URL \
-             without one)",
-            url.scheme()
-        )));
-    };
-    let shown = format!("{}://{host}", url.scheme());
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(host) => {}
-        "http" => {
-            return Err(Error::config(format!(
-                "the base URL ({shown}…) must use https: plain http is accepted only for \
-                 127.0.0.1, ::1 or localhost"
-            )));
-        }
-        _ => {
-            return Err(Error::config(format!(
-                "the base URL ({shown}…) must be an http or https URL (http only for \
-                 127.0.0.1, ::1 or localhost)"
-            )));
-        }
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!(
-            "the base URL ({shown}…) must not have a query or fragment"
-        )));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
-/// `127.0.0.0/8`, `::1` or `localhost`, as a URL's host.
-pub(crate) fn is_loopback(host: &str) -> bool {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|host| host.strip_suffix(']'))
-        .unwrap_or(host);
-    match bare.parse::<IpAddr>() {
-        Ok(address) => address.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
-}
-
-/// The base URL as `Debug` may show it: scheme, host, port and path, without
-/// user information, query or fragment, which may hold a token.
-fn redacted_url(raw: &str) -> String {
-    let Ok(url) = Url::parse(raw.trim()) else {
-        return "<not a URL; redacted>".to_string();
-    };
-    let Some(host) = url.host_str() else {
-        return format!("{}:<redacted>", url.scheme());
-    };
-    let port = url
-        .port()
-        .map(|port| format!(":{port}"))
-        .unwrap_or_default();
-    let mut shown = format!("{}://{host}{port}{}", url.scheme(), url.path());
-    if !url.username().is_empty()
-        || url.password().is_some()
-        || url.query().is_some()
-        || url.fragment().is_some()
-    {
-        shown.push_str(" (user information, query or fragment redacted)");
-    }
-    shown
-}
-
-/// reqwest's `rustls-no-provider` needs a process-wide crypto provider.
-/// Install `ring` unless the application installed one already. With
-/// `rustls-aws-lc` also enabled, reqwest falls back on aws-lc-rs by itself,
-/// so nothing is installed.
-#[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
-pub(crate) fn install_crypto_provider() {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Losing a race with another thread installing one is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-}
-
-#[cfg(not(all(feature = "rustls", not(feature = "rustls-aws-lc"))))]
-pub(crate) fn install_crypto_provider() {}
 
 impl Client {
     /// A [`ClientBuilder`] with the defaults.
@@ -397,72 +408,77 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base_urls() {
-        assert_eq!(
-            normalize_base_url("https://api.github.com/").unwrap(),
-            "https://api.github.com"
-        );
-        assert_eq!(
-            normalize_base_url("https://ghe.example.com/api/v3/").unwrap(),
-            "https://ghe.example.com/api/v3"
-        );
-        for loopback in [
-            "http://127.0.0.1:8080",
-            "http://127.1.2.3",
-            "http://[::1]:8080/api/v3",
-            "http://localhost:3000",
-            "http://LOCALHOST",
-        ] {
-            normalize_base_url(loopback).unwrap();
-        }
-        for refused in [
-            "ftp://example.com",
-            "http://example.com",
-            "http://127.0.0.1.example.com",
-            "http://[::2]",
-            "http://10.0.0.1",
-            "file:///etc/passwd",
-            "mailto:someone@example.com",
-        ] {
-            assert!(normalize_base_url(refused).is_err(), "{refused}");
-        }
-    }
-
-    #[test]
-    fn base_url_errors_never_echo_secrets() {
-        for (url, secret) in [
-            ("https://user:secret@example.com", "secret"),
-            ("https://u:ghp_x1@host:99999", "ghp_x1"),
-            ("https://ghp_x2@host:99999", "ghp_x2"),
-            ("ftp://u:ghp_x3@host", "ghp_x3"),
-            ("http://u:ghp_x4@example.com", "ghp_x4"),
-            ("https://example.com/?access_token=ghp_x5", "ghp_x5"),
-            ("https://example.com/#ghp_x6", "ghp_x6"),
-            ("http://example.com/?access_token=ghp_x7", "ghp_x7"),
-            ("ftp://example.com/?access_token=ghp_x8", "ghp_x8"),
-            ("https://[ghp_x9", "ghp_x9"),
-            ("not a url ghp_x10", "ghp_x10"),
-            ("data:ghp_x11", "ghp_x11"),
-        ] {
-            let error = normalize_base_url(url).unwrap_err();
-            let text = error.to_string();
-            assert!(text.contains("base URL"), "{url}: {text}");
-            assert!(!text.contains(secret), "{url}: {text}");
-            assert!(!format!("{error:?}").contains(secret), "{url}: {error:?}");
-            let builder = ClientBuilder::new().base_url(url);
-            assert!(!format!("{builder:?}").contains(secret), "{builder:?}");
-        }
-        // Credentials are named as the problem even where the scheme or the
-        // query is wrong too.
-        let error = normalize_base_url("http://u:ghp_x@example.com/?q=1").unwrap_err();
-        assert!(error.to_string().contains("credentials"), "{error}");
-        let error = normalize_base_url("https://example.com/?access_token=x").unwrap_err();
-        assert!(error.to_string().contains("https://example.com"), "{error}");
-    }
-
-    #[test]
     fn builder_debug_hides_the_token() {
         let builder = ClientBuilder::new().token("ghp_supersecret");
         assert!(!format!("{builder:?}").contains("supersecret"));
+    }
+
+    #[test]
+    fn the_api_version_must_be_a_date() {
+        assert_eq!(check_api_version("2026-03-10").unwrap(), "2026-03-10");
+        for refused in [
+            "",
+            "2026-3-10",
+            "2026/03/10",
+            "latest",
+            "2026-03-10\n",
+            "２026-03-10",
+        ] {
+            let error = check_api_version(refused).expect_err(refused);
+            assert!(
+                error.to_string().contains("is not a date like 2022-11-28"),
+                "{refused:?}: {error}"
+            );
+        }
+        let error = ClientBuilder::new().api_version("v3").build().unwrap_err();
+        assert!(error.to_string().contains("API version \"v3\""), "{error}");
+    }
+
+    #[test]
+    fn builder_debug_hides_what_a_base_url_may_hold() {
+        for (url, secret) in [
+            ("https://user:secret@example.com", "secret"),
+            ("https://u:ghp_x1@host:99999", "ghp_x1"),
+            ("https://example.com/?access_token=ghp_x5", "ghp_x5"),
+            ("https://example.com/#ghp_x6", "ghp_x6"),
+            ("not a url ghp_x10", "ghp_x10"),
+        ] {
+            let builder = ClientBuilder::new().base_url(url);
+            assert!(!format!("{builder:?}").contains(secret), "{builder:?}");
+            let error = builder.build().unwrap_err();
+            assert!(error.to_string().contains("base URL"), "{url}: {error}");
+            assert!(!error.to_string().contains(secret), "{url}: {error}");
+            assert!(!format!("{error:?}").contains(secret), "{url}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn the_environment_gives_token_and_base_url_with_their_sources() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        let builder = ClientBuilder::from_vars(vars(&[("GITHUB_TOKEN", "a"), ("GH_TOKEN", "b")]));
+        assert_eq!(
+            builder.token_source(),
+            Some(&TokenSource::Env("GITHUB_TOKEN"))
+        );
+        let builder = ClientBuilder::from_vars(vars(&[("GITHUB_TOKEN", " "), ("GH_TOKEN", "b")]));
+        assert_eq!(builder.token_source(), Some(&TokenSource::Env("GH_TOKEN")));
+        let builder =
+            ClientBuilder::from_vars(vars(&[("GITHUB_API_URL", " https://ghe.example/api/v3/ ")]));
+        assert!(!builder.has_token());
+        assert_eq!(
+            builder.check_base_url().unwrap(),
+            "https://ghe.example/api/v3"
+        );
+        assert_eq!(
+            ClientBuilder::new().check_base_url().unwrap(),
+            DEFAULT_BASE_URL
+        );
     }
 }
