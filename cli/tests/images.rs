@@ -77,16 +77,24 @@ impl Fixture {
     /// `prune --execute` on `acme/app`, then the check that every tag
     /// still pulls whole.
     fn execute(&self, policy: &str, journal: &str) -> Run {
-        let line = format!("prune --org acme --type container --name app {policy} --execute --json");
+        let line =
+            format!("prune --org acme --type container --name app {policy} --execute --json");
         let run = self.run(&line, &["--journal", journal]);
         let broken = self.github.broken_images(&self.acme, "app");
-        assert!(broken.is_empty(), "broken images after {policy}: {broken:#?}");
+        assert!(
+            broken.is_empty(),
+            "broken images after {policy}: {broken:#?}"
+        );
         run
     }
 
     fn deleted(&self) -> Ids {
         let versions = self.github.versions(&self.acme, "container", "app");
-        versions.iter().filter(|v| v.deleted).map(|v| v.id).collect()
+        versions
+            .iter()
+            .filter(|v| v.deleted)
+            .map(|v| v.id)
+            .collect()
     }
 
     fn journal(&self) -> String {
@@ -119,9 +127,8 @@ fn orphan(days: i64) -> ImageSpec {
 #[test]
 fn a_kept_multi_arch_image_keeps_its_untagged_children() {
     let fixture = Fixture::new("multi-arch");
-    let image = fixture.publish(
-        ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]),
-    );
+    let image =
+        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
     let stray = fixture.publish(orphan(3));
     let run = fixture.execute("--untagged", &fixture.journal());
     run.assert_code(0);
@@ -139,7 +146,10 @@ fn a_kept_multi_arch_image_keeps_its_untagged_children() {
         .iter()
         .map(|m| m["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["platform", "platform", "attestation", "attestation"]);
+    assert_eq!(
+        kinds,
+        ["platform", "platform", "attestation", "attestation"]
+    );
     let platforms: Vec<&str> = kept["members"]
         .as_array()
         .unwrap()
@@ -168,7 +178,8 @@ fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
             .platforms(&["linux/amd64", "linux/arm64"])
             .created_at(Utc::now() - TimeDelta::days(10)),
     );
-    let new = fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let new =
+        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
     let journal = fixture.journal();
     let run = fixture.execute("--untagged", &journal);
     run.assert_code(0);
@@ -193,7 +204,9 @@ fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
         Some(&old.root.id),
         "children come back before their index: {restored:?}"
     );
-    let missing = fixture.github.unpullable(&fixture.acme, "app", &old.root.digest);
+    let missing = fixture
+        .github
+        .unpullable(&fixture.acme, "app", &old.root.digest);
     assert!(missing.is_empty(), "{missing:?}");
 }
 
@@ -216,7 +229,9 @@ fn a_child_shared_by_a_kept_and_a_deleted_index_stays() {
     let run = fixture.execute("--untagged", &fixture.journal());
     run.assert_code(0);
     assert_eq!(fixture.deleted(), ids([old.root.id, old.platforms[1].id]));
-    let missing = fixture.github.unpullable(&fixture.acme, "app", &new.root.digest);
+    let missing = fixture
+        .github
+        .unpullable(&fixture.acme, "app", &new.root.digest);
     assert!(missing.is_empty(), "{missing:?}");
     let document = run.json();
     let row = document["versions"]
@@ -258,7 +273,10 @@ fn signatures_and_referrers_follow_their_image() {
         .iter()
         .map(|m| m["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, BTreeSet::from(["platform", "attestation", "signature", "referrer"]));
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["platform", "attestation", "signature", "referrer"])
+    );
 }
 
 #[test]
@@ -277,7 +295,11 @@ fn a_manifest_that_cannot_be_read_stops_that_package() {
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
     assert!(lines[0].contains(&old.platforms[0].digest), "{}", lines[0]);
-    assert!(lines[0].contains("nothing in acme/app was deleted"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("nothing in acme/app was deleted"),
+        "{}",
+        lines[0]
+    );
 }
 
 #[test]
@@ -302,11 +324,13 @@ fn a_registry_that_refuses_the_token_stops_that_package() {
 #[test]
 fn the_dry_run_shows_images_with_their_members() {
     let fixture = Fixture::new("dry-run");
-    let kept = fixture.publish(
-        ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]),
-    );
+    let kept =
+        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
     let gone = fixture.publish(orphan(3));
-    let run = fixture.run("prune --org acme --type container --name app --untagged", &[]);
+    let run = fixture.run(
+        "prune --org acme --type container --name app --untagged",
+        &[],
+    );
     run.assert_code(0);
     let out = &run.stdout;
     assert!(out.contains(&kept.root.digest), "{out}");
@@ -318,7 +342,10 @@ fn the_dry_run_shows_images_with_their_members() {
     // A second run reads every manifest from the cache.
     let reads = fixture.github.manifest_reads();
     fixture
-        .run("prune --org acme --type container --name app --untagged", &[])
+        .run(
+            "prune --org acme --type container --name app --untagged",
+            &[],
+        )
         .assert_code(0);
     assert_eq!(fixture.github.manifest_reads(), reads);
 }

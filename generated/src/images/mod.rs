@@ -286,6 +286,11 @@ impl ImageGraph {
                     edges[index].push((child, relation));
                 }
             }
+        }
+        // Attachments after every index's own children, so that an
+        // image's members list its manifests first.
+        for (index, version) in versions.iter().enumerate() {
+            let manifest = &manifests[&version.digest];
             if let Some(subject) = manifest.subject()
                 && let Some(&target) = position.get(&subject.digest)
             {

@@ -221,6 +221,8 @@ fn cosign_tags_follow_the_image_they_sign() {
     let orphan = package.image(None, None, &[&orphan_tag]);
     let graph = package.graph();
     let image = image_of(&graph, package.at(&index));
+    // The index's own manifests first, then what is attached to it.
+    assert_eq!(image.members[0].relation.kind(), "platform");
     let signature_member = image
         .members
         .iter()

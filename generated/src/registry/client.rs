@@ -573,7 +573,8 @@ fn check_repository(repository: &str) -> Result<(), String> {
 /// the host. Never echoes more than scheme and host.
 pub(crate) fn normalize_registry_url(raw: &str) -> Result<Url, String> {
     let checked = check_base_url(raw).map_err(|broken| format!("the registry URL {broken}"))?;
-    let url = Url::parse(&checked).map_err(|error| format!("the registry URL is not a valid URL ({error})"))?;
+    let url = Url::parse(&checked)
+        .map_err(|error| format!("the registry URL is not a valid URL ({error})"))?;
     if url.path() != "/" {
         return Err(format!(
             "the registry URL ({}://{}…) must be the registry's root, without a path (e.g. \
