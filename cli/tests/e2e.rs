@@ -4,13 +4,16 @@
 //! (which may hold spaces) are passed separately.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
 use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, VersionSpec};
 use serde_json::Value;
+
+mod support;
+use support::{Run, scratch_dir};
 
 /// A fake server, a scratch directory, and a way to run `ghpkg` against them.
 struct Fixture {
@@ -18,37 +21,9 @@ struct Fixture {
     dir: PathBuf,
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
-            panic!(
-                "stdout is not one JSON document ({error}):\n{}",
-                self.stdout
-            )
-        })
-    }
-
-    fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
 impl Fixture {
     fn new(name: &str) -> Fixture {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-e2e-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(&format!("ghpkg-e2e-{name}"));
         Fixture {
             github: FakeGitHub::start_in_background(),
             dir,
@@ -131,16 +106,6 @@ type Ids = BTreeSet<i64>;
 
 fn run_command(mut command: Command) -> Run {
     Run::from(command.output().expect("ghpkg runs"))
-}
-
-impl From<Output> for Run {
-    fn from(output: Output) -> Run {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
 }
 
 /// The container package `acme/app` with seven versions of known ages and

@@ -4,12 +4,15 @@
 //! image that cannot be pulled.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use chrono::{TimeDelta, Utc};
 use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, PublishedImage};
 use serde_json::Value;
+
+mod support;
+use support::{Run, scratch_dir};
 
 struct Fixture {
     github: FakeGitHub,
@@ -17,35 +20,11 @@ struct Fixture {
     acme: Owner,
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|error| panic!("not JSON ({error}):\n{}", self.stdout))
-    }
-}
-
 type Ids = BTreeSet<i64>;
 
 impl Fixture {
     fn new(name: &str) -> Fixture {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-images-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(&format!("ghpkg-images-{name}"));
         let github = FakeGitHub::start_in_background();
         let acme = Owner::org("acme");
         github.add_package(&acme, "container", "app", "private");
@@ -67,11 +46,7 @@ impl Fixture {
             .env("GHPKG_DATA_DIR", self.dir.join("data"))
             .output()
             .expect("ghpkg runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        Run::from(output)
     }
 
     /// `prune --execute` on `acme/app`, then the check that every tag
@@ -119,6 +94,12 @@ fn ids(ids: impl IntoIterator<Item = i64>) -> Ids {
     ids.into_iter().collect()
 }
 
+/// The string `field` of each member of an image in `prune --json`.
+fn members<'a>(image: &'a Value, field: &str) -> Vec<&'a str> {
+    let members = image["members"].as_array().unwrap();
+    members.iter().filter_map(|m| m[field].as_str()).collect()
+}
+
 /// An untagged single-manifest image, created `days` ago.
 fn orphan(days: i64) -> ImageSpec {
     ImageSpec::single(&[]).created_at(Utc::now() - TimeDelta::days(days))
@@ -140,22 +121,12 @@ fn a_kept_multi_arch_image_keeps_its_untagged_children() {
     let kept = images.iter().find(|i| i["id"] == image.root.id).unwrap();
     assert_eq!(kept["action"], "keep");
     assert_eq!(kept["tags"], serde_json::json!(["latest"]));
-    let kinds: Vec<&str> = kept["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["kind"].as_str().unwrap())
-        .collect();
+    let kinds = members(kept, "kind");
     assert_eq!(
         kinds,
         ["platform", "platform", "attestation", "attestation"]
     );
-    let platforms: Vec<&str> = kept["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|m| m["platform"].as_str())
-        .collect();
+    let platforms = members(kept, "platform");
     assert_eq!(platforms, ["linux/amd64", "linux/arm64"]);
 }
 
@@ -267,12 +238,7 @@ fn signatures_and_referrers_follow_their_image() {
     let images = document["images"].as_array().unwrap();
     assert_eq!(images.len(), 2, "attachments are not images of their own");
     let kept = images.iter().find(|i| i["id"] == new.root.id).unwrap();
-    let kinds: BTreeSet<&str> = kept["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["kind"].as_str().unwrap())
-        .collect();
+    let kinds: BTreeSet<&str> = members(kept, "kind").into_iter().collect();
     assert_eq!(
         kinds,
         BTreeSet::from(["platform", "attestation", "signature", "referrer"])

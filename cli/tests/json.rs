@@ -8,11 +8,14 @@
 //! every run; what still varies (the server's port, the journal's path, a
 //! deletion's time) is replaced by a placeholder.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use fake_github::{FakeGitHub, ImageSpec, Owner};
 use serde_json::Value;
+
+mod support;
+use support::scratch_dir;
 
 /// A fake server with `acme`'s packages, and a scratch directory.
 struct Fixture {
@@ -24,9 +27,7 @@ struct Fixture {
 
 impl Fixture {
     fn new(name: &str) -> Fixture {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-json-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(&format!("ghpkg-json-{name}"));
         let github = FakeGitHub::start_in_background();
         let acme = Owner::org("acme");
         github.add_package(&acme, "npm", "lib", "public");

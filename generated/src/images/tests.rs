@@ -345,7 +345,7 @@ fn deletion_order_puts_parents_first_and_survives_cycles() {
     let mut manifests = cyclic.manifests.clone();
     let mut a_manifest = manifests[&a].clone();
     if let Manifest::Image(image) = &mut a_manifest {
-        image.subject.as_mut().unwrap().digest = b.clone();
+        image.artifact.subject.as_mut().unwrap().digest = b.clone();
     }
     manifests.insert(a.clone(), a_manifest);
     let graph = ImageGraph::build(&cyclic.versions, &manifests).unwrap();

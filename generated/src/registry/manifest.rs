@@ -47,33 +47,34 @@ pub enum Manifest {
 
 /// An image index's fields that matter here.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ImageIndex {
     /// The manifests it lists: platform images, attestations, nested indexes.
     pub manifests: Vec<Descriptor>,
-    /// The manifest this index refers to (OCI 1.1 referrers), if any.
-    #[serde(default)]
-    pub subject: Option<Descriptor>,
-    /// `artifactType`, for an index that is an artifact.
-    #[serde(default)]
-    pub artifact_type: Option<String>,
-    /// Annotations.
-    #[serde(default)]
-    pub annotations: BTreeMap<String, String>,
+    /// What it says about itself as an artifact.
+    #[serde(flatten)]
+    pub artifact: ArtifactFields,
 }
 
 /// An image manifest's fields that matter here.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ImageManifest {
     /// The config blob; its media type tells an artifact's kind when
     /// `artifactType` is absent.
     pub config: Descriptor,
+    /// What it says about itself as an artifact.
+    #[serde(flatten)]
+    pub artifact: ArtifactFields,
+}
+
+/// The fields indexes and image manifests share since OCI 1.1.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactFields {
     /// The manifest this one refers to (OCI 1.1 referrers: signatures,
     /// SBOMs, attestations), if any.
     #[serde(default)]
     pub subject: Option<Descriptor>,
-    /// `artifactType`, for an artifact manifest.
+    /// `artifactType`, for an artifact.
     #[serde(default)]
     pub artifact_type: Option<String>,
     /// Annotations.
@@ -193,8 +194,8 @@ impl Manifest {
     /// The manifest this one refers to through `subject`, if any.
     pub fn subject(&self) -> Option<&Descriptor> {
         match self {
-            Manifest::Index(index) => index.subject.as_ref(),
-            Manifest::Image(image) => image.subject.as_ref(),
+            Manifest::Index(index) => index.artifact.subject.as_ref(),
+            Manifest::Image(image) => image.artifact.subject.as_ref(),
         }
     }
 
@@ -202,8 +203,8 @@ impl Manifest {
     /// an image manifest) a config media type that is not an image config.
     pub fn artifact_type(&self) -> Option<&str> {
         match self {
-            Manifest::Index(index) => index.artifact_type.as_deref(),
-            Manifest::Image(image) => image.artifact_type.as_deref().or_else(|| {
+            Manifest::Index(index) => index.artifact.artifact_type.as_deref(),
+            Manifest::Image(image) => image.artifact.artifact_type.as_deref().or_else(|| {
                 let config = image.config.media_type.as_str();
                 let plain_image = config == "application/vnd.oci.image.config.v1+json"
                     || config == "application/vnd.docker.container.image.v1+json";

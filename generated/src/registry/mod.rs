@@ -28,7 +28,7 @@ pub use client::{
 pub use digest::{Digest, InvalidDigest};
 pub use error::{RegistryError, RegistryErrorKind};
 pub use manifest::{
-    ACCEPTED_MEDIA_TYPES, ATTESTATION_MANIFEST, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, Descriptor,
-    ImageIndex, ImageManifest, Manifest, ManifestProblem, OCI_INDEX, OCI_MANIFEST, Platform,
-    REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION,
+    ACCEPTED_MEDIA_TYPES, ATTESTATION_MANIFEST, ArtifactFields, DOCKER_MANIFEST,
+    DOCKER_MANIFEST_LIST, Descriptor, ImageIndex, ImageManifest, Manifest, ManifestProblem,
+    OCI_INDEX, OCI_MANIFEST, Platform, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION,
 };
