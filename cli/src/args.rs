@@ -56,8 +56,8 @@ pub struct GlobalArgs {
     )]
     pub base_url: Option<String>,
     /// Container registry that container images are read from (else
-    /// GHPKG_REGISTRY, else https://ghcr.io for api.github.com and
-    /// https://containers.HOST for https://HOST/api/v3).
+    /// GHPKG_REGISTRY, else `https://ghcr.io` for api.github.com and
+    /// `https://containers.HOST` for `https://HOST/api/v3`).
     #[arg(
         long,
         global = true,
@@ -170,7 +170,7 @@ pub enum Command {
     /// Container packages are pruned by image, not by version. docker buildx
     /// pushes an image as an index (the tagged version) plus untagged
     /// platform and attestation manifests; cosign signatures (tags
-    /// sha256-<digest>.sig/.att/.sbom) and OCI referrers are versions too.
+    /// `sha256-DIGEST.sig/.att/.sbom`) and OCI referrers are versions too.
     /// ghpkg first reads every version's manifest from the registry
     /// (--registry; a read may count as a download, and manifests are cached
     /// under the data directory), then the policy decides about images:
