@@ -118,6 +118,9 @@ impl Registry {
             .await;
         ui.finish();
         let read = read.map_err(|error| refuse(error.to_string()))?;
+        if let Some(error) = &read.cache_error {
+            ui.warn(format!("manifests are not cached: cannot write {error}"));
+        }
         ui.note(format!(
             "{} manifests read from {}, {} from the cache (a read may count as a download)",
             read.fetched,

@@ -321,7 +321,12 @@ fn prune_help_explains_images_and_the_registry() {
     let fixture = Fixture::new("help");
     let run = fixture.run("prune --help", &[]);
     run.assert_code(0);
-    for text in ["pruned by image", "--registry", "may count as a download", "└ sha256:"] {
+    for text in [
+        "pruned by image",
+        "--registry",
+        "may count as a download",
+        "└ sha256:",
+    ] {
         assert!(run.stdout.contains(text), "prune --help lacks {text:?}");
     }
     assert!(fixture.github.requests().is_empty());

@@ -100,6 +100,18 @@ async fn a_second_read_comes_from_the_cache() {
     assert_eq!((second.fetched, second.cached), (0, wanted.len()));
     assert_eq!(github.manifest_reads(), reads, "nothing fetched again");
     assert_eq!(first.manifests, second.manifests);
+    assert_eq!(second.cache_error, None);
+
+    // A cache that cannot be written slows things down, nothing more.
+    let blocked = dir.join("a-file");
+    std::fs::write(&blocked, b"not a directory").unwrap();
+    let unwritable = ManifestCache::new(&blocked);
+    let third = client
+        .manifests("acme/app", &wanted, Some(&unwritable), 4)
+        .await
+        .unwrap();
+    assert_eq!(third.fetched, wanted.len());
+    assert!(third.cache_error.is_some());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

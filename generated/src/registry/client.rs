@@ -230,6 +230,8 @@ pub struct ManifestSet {
     pub fetched: usize,
     /// How many came from the cache.
     pub cached: usize,
+    /// Why the cache could not be written, the first time it could not.
+    pub cache_error: Option<String>,
 }
 
 /// The repository name of a package on GitHub's registry:
@@ -276,15 +278,14 @@ impl RegistryClient {
                 None => missing.push(digest.clone()),
             }
         }
+        // A cache that cannot be written costs only speed: the manifests
+        // are read all the same, and the first failure is reported.
         let store = |set: &mut ManifestSet, fetched: FetchedManifest| {
-            if let Some(cache) = cache {
-                cache.put(&fetched).map_err(|error| {
-                    RegistryError::new(
-                        RegistryErrorKind::Cache(format!("{}: {error}", cache.dir().display())),
-                        repository,
-                        Some(&fetched.digest),
-                    )
-                })?;
+            if let Some(cache) = cache
+                && let Err(error) = cache.put(&fetched)
+                && set.cache_error.is_none()
+            {
+                set.cache_error = Some(format!("{}: {error}", cache.dir().display()));
             }
             set.manifests.insert(fetched.digest, fetched.manifest);
             set.fetched += 1;

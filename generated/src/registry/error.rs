@@ -44,8 +44,6 @@ pub enum RegistryErrorKind {
     Manifest(ManifestProblem),
     /// No answer: connection, TLS or timeout (`problem` says which).
     Transport(String),
-    /// The manifest cache directory could not be written.
-    Cache(String),
 }
 
 impl RegistryError {
@@ -124,9 +122,6 @@ impl fmt::Display for RegistryError {
                 "no answer from the registry for {what} ({problem}): check --registry and the \
                  network"
             ),
-            RegistryErrorKind::Cache(problem) => {
-                write!(f, "cannot cache {what}: {problem}")
-            }
         }
     }
 }
