@@ -13,6 +13,7 @@
 //! Reading a manifest may count as a download of that version on GitHub's
 //! side.
 
+mod address;
 mod cache;
 mod challenge;
 mod client;
@@ -20,11 +21,9 @@ mod digest;
 mod error;
 mod manifest;
 
+pub use address::{DEFAULT_REGISTRY_URL, registry_url_for, repository};
 pub use cache::ManifestCache;
-pub use client::{
-    DEFAULT_REGISTRY_URL, FetchedManifest, ManifestSet, RegistryBuilder, RegistryClient,
-    registry_url_for, repository,
-};
+pub use client::{FetchedManifest, ManifestSet, RegistryBuilder, RegistryClient};
 pub use digest::{Digest, InvalidDigest};
 pub use error::{RegistryError, RegistryErrorKind};
 pub use manifest::{
