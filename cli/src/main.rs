@@ -17,6 +17,7 @@ mod policy;
 mod policy_file;
 mod presence;
 mod prune;
+mod registry;
 mod rules;
 mod step_summary;
 mod target;
@@ -32,6 +33,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use crate::args::{Cli, Command};
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
+use crate::registry::Registry;
 use crate::ui::Ui;
 
 fn main() -> ExitCode {
@@ -61,7 +63,9 @@ fn run(cli: Cli) -> Result<(), Exit> {
     {
         return commands::prune::explain(args, package, cli.global.json);
     }
-    let (client, token_source) = connect::client(&cli.global, |name| std::env::var(name).ok())?;
+    let env = |name: &str| std::env::var(name).ok();
+    let (client, token_source, registry) = connect::client(&cli.global, env)?;
+    let registry = Registry::connect(cli.global.registry.as_deref(), registry, env);
     // Only now, checked: the URL holds no user info, query or fragment.
     ui.note(format!(
         "API root {}; token from {token_source}",
@@ -77,6 +81,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
         ui,
         json: cli.global.json,
         client,
+        registry,
     };
     let result = runtime.block_on(commands::run(&context, cli.command));
     context.ui.finish();

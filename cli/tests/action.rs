@@ -3,13 +3,14 @@
 //! workflow would give, against the fake GitHub, with the real `ghpkg`.
 #![cfg(unix)]
 
-mod common;
+mod support;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{Fixture, Run, run_command};
-use fake_github::{Owner, VersionSpec};
+use chrono::{TimeDelta, Utc};
+use fake_github::{ImageSpec, Owner};
+use support::{Fixture, Run, run_command};
 
 const RUN_SH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/run.sh");
 
@@ -27,6 +28,7 @@ fn action(fixture: &Fixture, inputs: &[(&str, &str)]) -> Command {
         .env("GHPKG_DATA_DIR", fixture.data_dir())
         .env("GITHUB_TOKEN", fake_github::FakeGitHub::TOKEN)
         .env("GITHUB_API_URL", fixture.github.base_url())
+        .env("GHPKG_REGISTRY", fixture.github.registry_url())
         .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
         .env("GITHUB_RUN_ID", "4711")
         .env("GITHUB_RUN_ATTEMPT", "2")
@@ -42,23 +44,21 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
-/// `app-web` and `app-api` with two untagged versions each (older first)
-/// and a tagged one; returns the older untagged version's id of each.
+/// `app-web` and `app-api`, each with two untagged images (older first)
+/// and a tagged one; returns the older untagged image's id of each.
 fn seed(fixture: &Fixture) -> [i64; 2] {
     let acme = Owner::org("acme");
+    let now = Utc::now();
     ["app-web", "app-api"].map(|package| {
-        fixture
-            .github
-            .add_package(&acme, "container", package, "private");
-        let add = |name: &str, tags: &[&str]| {
-            let spec = VersionSpec::new(format!("sha256:{package}-{name}")).tags(tags);
-            fixture
-                .github
-                .add_version(&acme, "container", package, spec)
+        let github = &fixture.github;
+        github.add_package(&acme, "container", package, "private");
+        let publish = |days: i64, tags: &[&str]| {
+            let spec = ImageSpec::single(tags).created_at(now - TimeDelta::days(days));
+            github.publish_image(&acme, package, &spec).root.id
         };
-        let older = add("u1", &[]);
-        add("u2", &[]);
-        add("t", &["v1"]);
+        let older = publish(3, &[]);
+        publish(2, &[]);
+        publish(1, &["v1"]);
         older
     })
 }
@@ -108,7 +108,7 @@ fn the_action_prunes_by_its_inputs_and_names_the_journal() {
         read(&fixture.dir.join("output")),
         format!("journal={}\n", journal.display())
     );
-    let journaled = common::journal_outcomes(&journal.display().to_string());
+    let journaled = support::journal_outcomes(&journal.display().to_string());
     assert_eq!(journaled.keys().copied().collect::<Vec<_>>(), {
         let mut ids = vec![web, api];
         ids.sort();

@@ -7,12 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use chrono::{TimeDelta, Utc};
-use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
+use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, VersionSpec};
 use serde_json::Value;
 
-mod common;
-
-use common::{Fixture, Ids, Run, journal_outcomes, run_command, with_outcome};
+mod support;
+use support::{Fixture, Ids, Run, journal_outcomes, run_command, with_outcome};
 
 /// The container package `acme/app` with seven versions of known ages and
 /// tags; returns the ids by short name, `v1` oldest to `v7` newest.
@@ -31,12 +30,18 @@ fn seed_app(github: &FakeGitHub) -> BTreeMap<&'static str, i64> {
     ];
     let mut ids = BTreeMap::new();
     for (short, days, tags) in seeds {
-        let spec = VersionSpec::new(format!("sha256:{short}"))
-            .tags(tags)
-            .created_at(now - TimeDelta::days(days));
-        ids.insert(short, github.add_version(&acme, "container", "app", spec));
+        // Each one image of one manifest (a plain `docker push`), named by
+        // its digest, which the fake registry serves.
+        let spec = ImageSpec::single(tags).created_at(now - TimeDelta::days(days));
+        ids.insert(short, github.publish_image(&acme, "app", &spec).root.id);
     }
     ids
+}
+
+/// The name (digest) of version `id` of `acme/app`.
+fn name_of(github: &FakeGitHub, id: i64) -> String {
+    let versions = github.versions(&Owner::org("acme"), "container", "app");
+    versions.into_iter().find(|v| v.id == id).unwrap().name
 }
 
 /// Ids of the versions named by `shorts` (`"v1 v3"`).
@@ -189,7 +194,7 @@ fn execute_deletes_exactly_the_selection_then_restore_brings_it_back() {
     assert_eq!(v3["owner"], "acme");
     assert_eq!(v3["type"], "container");
     assert_eq!(v3["package"], "app");
-    assert_eq!(v3["name"], "sha256:v3");
+    assert_eq!(v3["name"], name_of(&fixture.github, seeded["v3"]));
     assert_eq!(v3["tags"], serde_json::json!(["pr-12"]));
 
     // The same prune again finds nothing more to do.
@@ -681,7 +686,7 @@ fn listing_and_single_item_commands() {
     let delete = format!("delete --org acme --type container --name app --version {v6}");
     let run = fixture.run_with(&delete, &["--journal", &journal]);
     run.assert_code(0);
-    let said = format!("deleted version {v6} (sha256:v6)");
+    let said = format!("deleted version {v6} ({})", name_of(&fixture.github, v6));
     assert!(run.stdout.starts_with(&said), "{}", run.stdout);
     assert_eq!(journal_outcomes(&journal)[&v6], "deleted");
     let run = fixture.run("versions --org acme --type container --name app --state deleted --json");

@@ -2,14 +2,14 @@
 //! `--all-packages`, policy files, `--explain`) against the fake GitHub,
 //! checked against the fake's state.
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 
 use chrono::{TimeDelta, Utc};
-use common::{Fixture, Ids, journal_outcomes, with_outcome};
-use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
+use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner};
 use serde_json::Value;
+use support::{Fixture, Ids, journal_outcomes, with_outcome};
 
 /// Version ids by short name, per package.
 type Registry = BTreeMap<&'static str, BTreeMap<&'static str, i64>>;
@@ -26,18 +26,17 @@ fn seed_registry(github: &FakeGitHub) -> Registry {
     let acme = Owner::org("acme");
     let now = Utc::now();
     let mut registry = Registry::new();
-    let mut seed =
-        |kind: &str, package: &'static str, versions: &[(&'static str, i64, &[&str])]| {
-            github.add_package(&acme, kind, package, "private");
-            let mut ids = BTreeMap::new();
-            for (short, days, tags) in versions {
-                let spec = VersionSpec::new(format!("sha256:{package}-{short}"))
-                    .tags(tags)
-                    .created_at(now - TimeDelta::days(*days));
-                ids.insert(*short, github.add_version(&acme, kind, package, spec));
-            }
-            registry.insert(package, ids);
-        };
+    // Container versions are images (one manifest each, as a plain `docker
+    // push` makes), which the fake registry serves.
+    let mut seed = |package: &'static str, versions: &[(&'static str, i64, &[&str])]| {
+        github.add_package(&acme, "container", package, "private");
+        let mut ids = BTreeMap::new();
+        for (short, days, tags) in versions {
+            let spec = ImageSpec::single(tags).created_at(now - TimeDelta::days(*days));
+            ids.insert(*short, github.publish_image(&acme, package, &spec).root.id);
+        }
+        registry.insert(package, ids);
+    };
     let app: &[(&str, i64, &[&str])] = &[
         ("t", 90, &["v1"]),
         ("u1", 50, &[]),
@@ -45,7 +44,7 @@ fn seed_registry(github: &FakeGitHub) -> Registry {
         ("u3", 1, &[]),
     ];
     for package in ["app-web", "app-api", "app-legacy"] {
-        seed("container", package, app);
+        seed(package, app);
     }
     let tools: &[(&str, i64, &[&str])] = &[
         ("old", 100, &[]),
@@ -53,7 +52,7 @@ fn seed_registry(github: &FakeGitHub) -> Registry {
         ("new", 10, &[]),
         ("now", 1, &[]),
     ];
-    seed("container", "tools", tools);
+    seed("tools", tools);
     for package in ["lib-a", "lib-b"] {
         github.add_package(&acme, "npm", package, "private");
         let ids = github.add_versions(&acme, "npm", package, 5);
@@ -465,7 +464,7 @@ fn explain_names_the_rule_that_applies_and_sends_nothing() {
     // No token is needed, and nothing is sent.
     let mut command = fixture.command("prune --explain tools --policy", &[&policy]);
     command.env_remove("GITHUB_TOKEN");
-    let run = common::run_command(command);
+    let run = support::run_command(command);
     run.assert_code(0);
     assert!(
         run.stdout
@@ -489,7 +488,7 @@ fn the_step_summary_lists_each_package() {
         &[&policy, "--journal", &journal],
     );
     command.env("GITHUB_STEP_SUMMARY", &summary);
-    common::run_command(command).assert_code(0);
+    support::run_command(command).assert_code(0);
     let markdown = std::fs::read_to_string(&summary).unwrap();
     assert!(
         markdown.starts_with("earlier step\n### ghpkg prune\n"),
@@ -519,7 +518,7 @@ fn the_step_summary_lists_each_package() {
         &[],
     );
     command.env("GITHUB_STEP_SUMMARY", &summary);
-    common::run_command(command).assert_code(1);
+    support::run_command(command).assert_code(1);
     let markdown = std::fs::read_to_string(&summary).unwrap();
     assert!(
         markdown.contains("| missing | container | org:acme | 0 | 0 | failed: "),

@@ -8,6 +8,7 @@ use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 
 use crate::fault::{Fault, FaultKind};
 use crate::recording::RecordedRequest;
+use crate::registry::Registry;
 
 /// The six package types GitHub knows, as they appear in paths and queries.
 pub(crate) const PACKAGE_TYPES: [&str; 6] =
@@ -287,6 +288,8 @@ pub(crate) struct Store {
     pub(crate) request_count: u64,
     /// Connections accepted, whether or not a request followed.
     pub(crate) connections: u64,
+    /// The container registry's manifests and tokens.
+    pub(crate) registry: Registry,
 }
 
 impl Store {
@@ -309,6 +312,7 @@ impl Store {
             requests: Vec::new(),
             request_count: 0,
             connections: 0,
+            registry: Registry::default(),
         };
         store.add_token(
             default_token,
@@ -504,6 +508,26 @@ impl Store {
     pub(crate) fn package_exists(&self, owner: &Owner, package_type: &str, name: &str) -> bool {
         self.live_package_slot(&owner.key(), package_type, name)
             .is_some()
+    }
+
+    /// The live container package `name` of the account `login` (org or
+    /// user), as the registry names them: case-insensitively.
+    pub(crate) fn live_container_package(&self, login: &str, name: &str) -> Option<&Package> {
+        let login = login.to_lowercase();
+        self.packages.iter().find(|package| {
+            !package.deleted
+                && package.package_type == "container"
+                && package.owner.login == login
+                && package.name.eq_ignore_ascii_case(name)
+        })
+    }
+
+    /// Removes `tag` from every version of the package (a push moves a tag).
+    pub(crate) fn untag(&mut self, owner: &Owner, package_type: &str, package: &str, tag: &str) {
+        let slot = self.seeded_package_slot(owner, package_type, package);
+        for version in &mut self.packages[slot].versions {
+            version.tags.retain(|existing| existing != tag);
+        }
     }
 
     // --------------------------------------------------------- versions --

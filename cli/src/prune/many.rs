@@ -22,7 +22,7 @@ use github_packages::types::PackageType;
 use super::Fate;
 use super::interrupts::Interrupts;
 use super::plan::{Plan, plan};
-use super::report::{mode, rows, versions_text};
+use super::report::{image_views, mode, rows, versions_text};
 use super::run_journal::{RunJournal, carry_out};
 use crate::args::PruneArgs;
 use crate::context::Context;
@@ -338,6 +338,10 @@ impl Report<'_, '_> {
                         versions: match package {
                             Pruned::Done { plan, fates, .. } => rows(plan, fates),
                             Pruned::Failed { .. } => Vec::new(),
+                        },
+                        images: match package {
+                            Pruned::Done { plan, .. } => plan.images.as_ref().map(image_views),
+                            Pruned::Failed { .. } => None,
                         },
                         summary: package.summary(),
                         error: package.error(),

@@ -1,7 +1,7 @@
-//! What the end-to-end tests share: a fake GitHub with a scratch
-//! directory, running the real `ghpkg` binary against it, and reading its
-//! journals. Each test binary uses a part of it.
-#![allow(dead_code)]
+//! What the end-to-end test binaries share: a scratch directory per test,
+//! the outcome of one `ghpkg` run, a fake GitHub to run `ghpkg` against
+//! ([`Fixture`]), and reading its journals.
+#![allow(dead_code, reason = "each test binary uses the part it needs")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -11,12 +11,15 @@ use std::time::{Duration, Instant};
 use fake_github::{FakeGitHub, Owner};
 use serde_json::Value;
 
-/// A fake server, a scratch directory, and a way to run `ghpkg` against them.
-pub struct Fixture {
-    pub github: FakeGitHub,
-    pub dir: PathBuf,
+/// An empty directory for one test, under Cargo's scratch directory.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
+/// How one `ghpkg` run ended.
 pub struct Run {
     pub code: i32,
     pub stdout: String,
@@ -24,6 +27,7 @@ pub struct Run {
 }
 
 impl Run {
+    /// Stdout as the one JSON document it must be.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
             panic!(
@@ -33,6 +37,7 @@ impl Run {
         })
     }
 
+    /// Fails, showing both outputs, unless the exit code is `code`.
     pub fn assert_code(&self, code: i32) -> &Run {
         assert_eq!(
             self.code, code,
@@ -43,11 +48,25 @@ impl Run {
     }
 }
 
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// A fake server, a scratch directory, and a way to run `ghpkg` against them.
+pub struct Fixture {
+    pub github: FakeGitHub,
+    pub dir: PathBuf,
+}
+
 impl Fixture {
     pub fn new(name: &str) -> Fixture {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-e2e-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(&format!("ghpkg-e2e-{name}"));
         Fixture {
             github: FakeGitHub::start_in_background(),
             dir,
@@ -67,7 +86,8 @@ impl Fixture {
             .env("HOME", &self.dir)
             .env("GHPKG_DATA_DIR", self.data_dir())
             .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
-            .env("GITHUB_API_URL", self.github.base_url());
+            .env("GITHUB_API_URL", self.github.base_url())
+            .env("GHPKG_REGISTRY", self.github.registry_url());
         command
     }
 
@@ -129,16 +149,6 @@ pub type Ids = BTreeSet<i64>;
 
 pub fn run_command(mut command: Command) -> Run {
     Run::from(command.output().expect("ghpkg runs"))
-}
-
-impl From<Output> for Run {
-    fn from(output: Output) -> Run {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
 }
 
 /// The last journal line about each version: id -> outcome. Checks that
