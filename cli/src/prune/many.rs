@@ -39,7 +39,8 @@ use crate::target::Target;
 /// How one selected package's prune went.
 enum Pruned<'r> {
     Done {
-        plan: Plan,
+        // Boxed: a container package's plan carries its image graph.
+        plan: Box<Plan>,
         fates: Vec<Fate>,
         rule: &'r Rule,
     },
@@ -182,7 +183,11 @@ pub async fn run(
                 _ => None,
             });
         }
-        pruned.push(Pruned::Done { plan, fates, rule });
+        pruned.push(Pruned::Done {
+            plan: Box::new(plan),
+            fates,
+            rule,
+        });
     }
 
     let mut summary = PruneSummary::default();
