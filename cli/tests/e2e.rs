@@ -4,7 +4,6 @@
 //! (which may hold spaces) are passed separately.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use chrono::{TimeDelta, Utc};
 use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, VersionSpec};
@@ -914,7 +913,7 @@ fn faults_with_concurrent_deletions_leave_an_exact_journal() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
-    use std::io::{BufRead, BufReader, Read};
+    use std::io::Read;
 
     let fixture = Fixture::new("interrupt");
     let acme = Owner::org("acme");
@@ -927,25 +926,9 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
     let prune = "prune --org acme --type npm --name lib --keep-latest 1 --execute";
     let extra = ["--concurrency", "1", "--journal", &journal];
     let mut child = fixture.spawn_until_a_delete_arrives(prune, &extra);
-    let pid = child.id().to_string();
-    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
-    assert!(kill.success());
     // `ghpkg` says it was interrupted once it has taken note; only then is
     // the held deletion let go, so no race decides what happens next.
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut said = String::new();
-    loop {
-        let mut line = String::new();
-        let read = stderr.read_line(&mut line).unwrap();
-        said.push_str(&line);
-        assert!(
-            read > 0,
-            "ghpkg ended without taking note of Ctrl-C:\n{said}"
-        );
-        if line.starts_with("interrupted: finishing the deletions in flight") {
-            break;
-        }
-    }
+    let (mut stderr, mut said) = support::interrupt(&mut child);
     assert_eq!(fixture.requests("DELETE"), 1);
     gate.release();
     stderr.read_to_string(&mut said).unwrap();

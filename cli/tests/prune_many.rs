@@ -601,7 +601,7 @@ fn packages_that_cannot_be_listed_are_reported_and_the_others_pruned() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_finishes_the_deletion_in_flight_and_prunes_no_further_package() {
-    use std::io::{BufRead, BufReader, Read};
+    use std::io::Read;
 
     let fixture = Fixture::new("many-interrupt");
     let registry = seed_registry(&fixture.github);
@@ -621,26 +621,7 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_prunes_no_further_package() {
         &policy,
     ];
     let mut child = fixture.spawn_until_a_delete_arrives("prune --execute", &extra);
-    let pid = child.id().to_string();
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut said = String::new();
-    loop {
-        let mut line = String::new();
-        let read = stderr.read_line(&mut line).unwrap();
-        said.push_str(&line);
-        assert!(
-            read > 0,
-            "ghpkg ended without taking note of Ctrl-C:\n{said}"
-        );
-        if line.starts_with("interrupted: finishing the deletions in flight") {
-            break;
-        }
-    }
+    let (mut stderr, mut said) = support::interrupt(&mut child);
     gate.release();
     stderr.read_to_string(&mut said).unwrap();
     let output = child.wait_with_output().unwrap();

@@ -171,3 +171,29 @@ pub fn with_outcome(outcomes: &BTreeMap<i64, String>, outcome: &str) -> Ids {
     let matching = outcomes.iter().filter(|(_, o)| *o == outcome);
     matching.map(|(id, _)| *id).collect()
 }
+
+/// Sends Ctrl-C (SIGINT) to a `ghpkg` started with piped stderr and reads
+/// its stderr until ghpkg says it is finishing the deletions in flight;
+/// returns the rest of stderr, still to read, and what was said so far.
+#[cfg(unix)]
+pub fn interrupt(child: &mut Child) -> (std::io::BufReader<std::process::ChildStderr>, String) {
+    use std::io::BufRead;
+
+    let pid = child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(kill.success());
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    loop {
+        let mut line = String::new();
+        let read = stderr.read_line(&mut line).unwrap();
+        said.push_str(&line);
+        assert!(
+            read > 0,
+            "ghpkg ended without taking note of Ctrl-C:\n{said}"
+        );
+        if line.starts_with("interrupted: finishing the deletions in flight") {
+            return (stderr, said);
+        }
+    }
+}
