@@ -116,6 +116,11 @@ mod config;
 mod error;
 mod listing;
 mod owner;
+#[allow(
+    dead_code,
+    reason = "wired into the request path after issue 12's restructure"
+)]
+mod pacing;
 mod pagination;
 mod path;
 mod rate_limit;
@@ -129,6 +134,7 @@ pub use error::{Error, ErrorKind, GeneratedError};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder};
 pub use listing::{PackageList, VersionList};
 pub use owner::Owner;
+pub use pacing::RequestBudget;
 pub use rate_limit::RateLimit;
 /// A root certificate for [`ClientBuilder::add_root_certificate`].
 #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
