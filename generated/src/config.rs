@@ -11,6 +11,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use crate::Client;
 use crate::auth::Token;
 use crate::error::Error;
+use crate::pacing::RequestBudget;
 use crate::retry::RetryPolicy;
 use crate::runtime::{DEFAULT_PAGE_CONCURRENCY, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT, Runtime};
 
@@ -41,6 +42,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    request_budget: RequestBudget,
     per_page: u8,
     page_concurrency: usize,
     #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
@@ -56,6 +58,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            request_budget: RequestBudget::default(),
             per_page: DEFAULT_PER_PAGE,
             page_concurrency: DEFAULT_PAGE_CONCURRENCY,
             #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
@@ -74,6 +77,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("request_budget", &self.request_budget)
             .field("per_page", &self.per_page)
             .field("page_concurrency", &self.page_concurrency);
         #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
@@ -159,6 +163,27 @@ impl ClientBuilder {
         self
     }
 
+    /// How requests are paced to stay under GitHub's secondary rate limits
+    /// and to spread the hourly quota (default [`RequestBudget::default`],
+    /// GitHub's published limits; [`RequestBudget::off`] for none). One
+    /// budget covers every request of the client and of its clones.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use github_packages::{Client, RequestBudget};
+    ///
+    /// // At most one deletion a second, as GitHub asks of large batches.
+    /// let client = Client::builder()
+    ///     .token("ghp_example")
+    ///     .request_budget(RequestBudget::default().min_write_interval(Duration::from_secs(1)))
+    ///     .build()?;
+    /// # Ok::<(), github_packages::Error>(())
+    /// ```
+    pub fn request_budget(mut self, budget: RequestBudget) -> Self {
+        self.request_budget = budget;
+        self
+    }
+
     /// Items per page of a listing, 1 to 100 (default 100).
     pub fn per_page(mut self, per_page: u8) -> Self {
         self.per_page = per_page;
@@ -200,6 +225,7 @@ impl ClientBuilder {
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         check_per_page(self.per_page)?;
         check_page_concurrency(self.page_concurrency)?;
+        self.request_budget.check()?;
         let user_agent = match &self.user_agent {
             Some(agent) => HeaderValue::try_from(agent.as_str()).map_err(|_| {
                 Error::config(format!(
@@ -213,7 +239,13 @@ impl ClientBuilder {
             headers.insert(AUTHORIZATION, token.authorization()?);
         }
         // Before reqwest builds its TLS configuration.
-        let runtime = Runtime::new(user_agent, self.retry, self.per_page, self.page_concurrency);
+        let runtime = Runtime::new(
+            user_agent,
+            self.retry,
+            self.per_page,
+            self.page_concurrency,
+            self.request_budget,
+        );
         let http = reqwest::Client::builder();
         #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
         let http = http.tls_certs_merge(self.root_certificates);

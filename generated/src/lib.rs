@@ -16,6 +16,11 @@
 //!   change the requested path (`..`, `\`, an empty segment) is an error;
 //! - retries with backoff that honour GitHub's rate limits, and never repeat
 //!   a `DELETE` or `POST` whose outcome is unknown ([`RetryPolicy`]);
+//! - a request budget shared by all requests of a client, on by default,
+//!   that paces them under GitHub's secondary limits (900 points a minute,
+//!   a `DELETE` costing 5, at most 100 in flight) and spreads the hourly
+//!   quota until its reset instead of spending it and then sleeping
+//!   ([`RequestBudget`]);
 //! - one error type, [`Error`], that says what to do next.
 //!
 //! # Using the client
@@ -61,7 +66,8 @@
 //! - Hand-written, beside the generated module: construction and auth
 //!   ([`ClientBuilder`]), the per-request hooks ([`runtime`]), owners
 //!   ([`Owner`]), listings ([`PackageList`], [`VersionList`]), retries
-//!   ([`RetryPolicy`]), rate limits ([`RateLimit`]), errors ([`Error`]) and the
+//!   ([`RetryPolicy`]), pacing ([`RequestBudget`]), rate limits
+//!   ([`RateLimit`]), errors ([`Error`]) and the
 //!   forward-compatible enums ([`open_enums`]): an unknown `package_type` or
 //!   `visibility` decodes into `Unknown(String)` instead of failing a page.
 //!
@@ -116,10 +122,6 @@ mod config;
 mod error;
 mod listing;
 mod owner;
-#[allow(
-    dead_code,
-    reason = "wired into the request path after issue 12's restructure"
-)]
 mod pacing;
 mod pagination;
 mod path;

@@ -302,8 +302,16 @@ impl Pacer {
             .await
             .expect("the pacer never closes its semaphore");
         let cost = self.shared.budget.cost(method);
-        let at = self.ledger().reserve(Instant::now(), cost);
-        tokio::time::sleep_until(at).await;
+        let now = Instant::now();
+        let at = self.ledger().reserve(now, cost);
+        if at > now {
+            tracing::debug!(
+                %method,
+                wait_ms = u64::try_from((at - now).as_millis()).unwrap_or(u64::MAX),
+                "holding a request back to stay within the request budget"
+            );
+            tokio::time::sleep_until(at).await;
+        }
         Admission { _slot: slot }
     }
 
