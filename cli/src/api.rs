@@ -8,7 +8,7 @@ use futures_util::TryStreamExt;
 use github_packages::types::{
     Package, PackageType, PackageVersion, PackageVersionState, PackageVisibility,
 };
-use github_packages::{Client, ErrorKind, Owner, RetryPolicy};
+use github_packages::{Client, ErrorKind, Owner, RequestBudget, RetryPolicy};
 use indicatif::ProgressBar;
 
 use crate::config::Token;
@@ -44,6 +44,7 @@ impl Api {
         token: &Token,
         max_wait: Duration,
         retries: u32,
+        budget: RequestBudget,
     ) -> Result<Api, String> {
         let retry = RetryPolicy::default()
             .max_retries(retries)
@@ -54,6 +55,7 @@ impl Api {
             .token(token.expose())
             .user_agent(concat!("ghpkg/", env!("CARGO_PKG_VERSION")))
             .retry(retry)
+            .request_budget(budget)
             .build()
             .map_err(|error| error.to_string())?;
         Ok(Api { client })
@@ -306,7 +308,14 @@ mod tests {
             (name == "GITHUB_TOKEN").then(|| fake_github::FakeGitHub::TOKEN.to_string())
         };
         let (token, _) = resolve_token(None, token).unwrap();
-        Api::new(base_url, &token, Duration::from_secs(1), 4).unwrap()
+        Api::new(
+            base_url,
+            &token,
+            Duration::from_secs(1),
+            4,
+            RequestBudget::default(),
+        )
+        .unwrap()
     }
 
     #[tokio::test]

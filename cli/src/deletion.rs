@@ -535,7 +535,14 @@ mod tests {
     fn api(github: &FakeGitHub) -> Api {
         let env = |name: &str| (name == "GITHUB_TOKEN").then(|| FakeGitHub::TOKEN.to_string());
         let (token, _) = resolve_token(None, env).unwrap();
-        Api::new(&github.base_url(), &token, Duration::from_secs(1), 4).unwrap()
+        Api::new(
+            &github.base_url(),
+            &token,
+            Duration::from_secs(1),
+            4,
+            github_packages::RequestBudget::default(),
+        )
+        .unwrap()
     }
 
     fn temp_journal(name: &str) -> PathBuf {

@@ -13,6 +13,7 @@ mod inspect;
 mod journal;
 mod output;
 mod owner;
+mod pacing;
 mod policy;
 mod prune;
 mod restore;
@@ -124,7 +125,10 @@ fn run(cli: Cli) -> Result<(), Exit> {
     let (token, source) =
         config::resolve_token(cli.global.token_file.as_deref(), env).map_err(Exit::usage)?;
     let max_wait = cli.global.max_wait.to_std().unwrap_or_default();
-    let api = Api::new(&base_url, &token, max_wait, cli.global.retries).map_err(Exit::usage)?;
+    let budget =
+        pacing::request_budget(cli.global.request_budget, cli.global.rate).map_err(Exit::usage)?;
+    let api =
+        Api::new(&base_url, &token, max_wait, cli.global.retries, budget).map_err(Exit::usage)?;
     // Only now, checked: the URL holds no user info, query or fragment.
     ui.note(format!("API root {}; token from {source}", api.base_url()));
 
