@@ -1,4 +1,6 @@
-//! One journaled deletion, shared by `prune` and `delete`.
+//! The journaled deletion, shared by `prune` and `delete`: one deletion
+//! journaled before and after, settling an outcome GitHub left unclear, and
+//! opening (and settling) the journal a run appends to.
 //!
 //! Order matters for "nothing lost": an `unknown` line is on disk before the
 //! request leaves, and the final line is on disk before the outcome is
@@ -11,134 +13,15 @@
 use std::path::PathBuf;
 
 use chrono::Utc;
-use github_packages::types::PackageType;
-use serde::Serialize;
+use github_packages::Client;
 
-use crate::api::{Api, Presence};
-use crate::cli::{PackageArgs, TypeArg};
-use crate::explain::{Failure, Subject};
+use crate::context::Context;
+use crate::exit::Exit;
+use crate::explain::Failure;
 use crate::journal::{self, Journal, JournalRecord, Outcome};
-use crate::output::{self, OwnerView};
-use crate::owner::OwnerRef;
 use crate::policy::VersionInfo;
-use crate::{Context, Exit};
-
-/// The package a deletion is about.
-#[derive(Clone, Debug)]
-pub struct Target {
-    pub owner: OwnerRef,
-    pub package_type: PackageType,
-    pub package: String,
-    owner_flags: String,
-    /// For `--me`: the authenticated user's login, once known.
-    pub login: Option<String>,
-    /// The package's id, once read (journaled with a whole-package deletion).
-    pub package_id: Option<i64>,
-}
-
-impl Target {
-    pub fn new(owner: OwnerRef, package_type: PackageType, package: &str) -> Target {
-        Target {
-            owner_flags: owner.as_flags(),
-            owner,
-            package_type,
-            package: package.to_string(),
-            login: None,
-            package_id: None,
-        }
-    }
-
-    /// What explanations need to know.
-    pub fn subject(&self, version: bool) -> Subject<'_> {
-        Subject {
-            owner_flags: &self.owner_flags,
-            package_type: self.package_type.as_str(),
-            package: &self.package,
-            version,
-        }
-    }
-
-    /// For `--me`, learns the login from the package (one read), so that
-    /// journal lines name the user. Best effort: without it they say `@me`.
-    pub async fn learn_login(&mut self, api: &Api) {
-        if self.owner != OwnerRef::Me || self.login.is_some() {
-            return;
-        }
-        if let Ok(package) = api
-            .package(&self.owner, &self.package_type, &self.package)
-            .await
-        {
-            self.login = package.owner.map(|owner| owner.login);
-        }
-    }
-
-    /// A journal line about this package or one of its versions.
-    pub fn record(
-        &self,
-        version: Option<&VersionInfo>,
-        outcome: Outcome,
-        reason: Option<String>,
-    ) -> JournalRecord {
-        JournalRecord {
-            time: Utc::now(),
-            owner_kind: self.owner.kind().to_string(),
-            owner: Some(self.owner.journal_owner().to_string()),
-            login: match self.owner {
-                OwnerRef::Me => self.login.clone(),
-                _ => None,
-            },
-            package_type: self.package_type.to_string(),
-            package: self.package.clone(),
-            package_id: if version.is_none() {
-                self.package_id
-            } else {
-                None
-            },
-            version_id: version.map(|v| v.id),
-            name: version.map(|v| v.name.clone()),
-            tags: version.map(|v| v.tags.clone()).unwrap_or_default(),
-            outcome,
-            reason,
-        }
-    }
-
-    /// `version 7 (1.0.0) of npm package lib (--org acme)`, for messages
-    /// that must stand on their own.
-    pub fn describe(&self, version: Option<&VersionInfo>) -> String {
-        let package = format!(
-            "{} package {} ({})",
-            self.package_type, self.package, self.owner_flags
-        );
-        match version {
-            Some(version) => format!("version {} ({}) of {package}", version.id, version.name),
-            None => package,
-        }
-    }
-
-    /// The command that restores this package or version by hand.
-    pub fn restore_command(&self, version_id: Option<i64>) -> String {
-        let mut command = format!(
-            "ghpkg restore {} --type {} --name {}",
-            self.owner_flags,
-            self.package_type,
-            shell_word(&self.package)
-        );
-        if let Some(id) = version_id {
-            command.push_str(&format!(" --version {id}"));
-        }
-        command
-    }
-}
-
-/// `word`, quoted for a POSIX shell if it needs it.
-fn shell_word(word: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
+use crate::presence::{gone, presence};
+use crate::target::Target;
 
 /// How one deletion ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,7 +105,7 @@ impl JournalError {
 /// Deletes one version (or, with `None`, the whole package), journaling
 /// before and after.
 pub async fn delete_journaled(
-    api: &Api,
+    client: &Client,
     journal: &Journal,
     target: &Target,
     version: Option<&VersionInfo>,
@@ -234,18 +117,24 @@ pub async fn delete_journaled(
             Some("request sent, no answer recorded yet".to_string()),
         ))
         .map_err(JournalError::Before)?;
-    let (owner, package_type, package) =
-        (&target.owner, &target.package_type, target.package.as_str());
+    let (owner, package_type, package) = (
+        &target.owner,
+        target.package_type.clone(),
+        target.package.as_str(),
+    );
     let result = match version {
         Some(version) => {
-            api.delete_version(owner, package_type, package, version.id)
+            client
+                .delete_version(owner, package_type, package, version.id)
                 .await
         }
-        None => api.delete_package(owner, package_type, package).await,
+        None => client.delete_package(owner, package_type, package).await,
     };
-    let deleted = match result {
+    let deleted = match result.map_err(Failure::from) {
         Ok(()) => Deleted::Yes,
-        Err(failure) if failure.outcome_unknown() => settle(api, target, version, &failure).await,
+        Err(failure) if failure.outcome_unknown() => {
+            settle(client, target, version, &failure).await
+        }
         Err(failure) => Deleted::No {
             reason: failure.explain(target.subject(version.is_some())),
             failure,
@@ -263,22 +152,14 @@ pub async fn delete_journaled(
 
 /// Finds out whether a deletion whose answer was lost took place.
 async fn settle(
-    api: &Api,
+    client: &Client,
     target: &Target,
     version: Option<&VersionInfo>,
     failure: &Failure,
 ) -> Deleted {
     let subject = target.subject(version.is_some());
     let what_happened = failure.explain(subject);
-    let presence = api
-        .presence(
-            &target.owner,
-            &target.package_type,
-            &target.package,
-            version.map(|v| v.id),
-        )
-        .await;
-    match presence {
+    match presence(client, target, version.map(|v| v.id)).await {
         Ok(presence) if gone(presence, target.package_id) => Deleted::Yes,
         Ok(_) => Deleted::Unknown {
             reason: format!(
@@ -297,17 +178,6 @@ async fn settle(
     }
 }
 
-/// Whether what a deletion was about is gone: deleted, or (for a package
-/// whose id is known) replaced by another package of the same name.
-fn gone(presence: Presence, deleted_package: Option<i64>) -> bool {
-    match presence {
-        Presence::Deleted => true,
-        Presence::Active { package_id } => {
-            deleted_package.is_some() && package_id.is_some() && package_id != deleted_package
-        }
-    }
-}
-
 /// Settles the `unknown` lines of a journal a new run appends to: looks at
 /// what each is about and appends `deleted` (gone) or `failed` (still
 /// there). One that cannot be checked stays `unknown`, with a warning.
@@ -322,7 +192,7 @@ pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usiz
         .into_iter()
         .filter(|record| record.outcome == Outcome::Unknown);
     for record in unknown {
-        let Ok(target) = target_of(&record) else {
+        let Ok(target) = Target::of_record(&record) else {
             context.ui.warn(format!(
                 "{}: cannot settle an unknown line about {} '{}' of owner {:?}",
                 journal.path().display(),
@@ -333,16 +203,7 @@ pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usiz
             continue;
         };
         let subject = target.subject(record.version_id.is_some());
-        let presence = context
-            .api
-            .presence(
-                &target.owner,
-                &target.package_type,
-                &target.package,
-                record.version_id,
-            )
-            .await;
-        let (outcome, reason) = match presence {
+        let (outcome, reason) = match presence(&context.client, &target, record.version_id).await {
             Ok(presence) if gone(presence, record.package_id) => {
                 (Outcome::Deleted, "settled by a later run: found deleted")
             }
@@ -370,20 +231,6 @@ pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usiz
         settled += 1;
     }
     Ok(settled)
-}
-
-/// The package a journal line is about, if `ghpkg` can address it.
-pub fn target_of(record: &JournalRecord) -> Result<Target, String> {
-    let owner = record.owner_ref()?;
-    let package_type: PackageType = record.package_type.as_str().into();
-    if TypeArg::from_package_type(&package_type).is_none() {
-        return Err(format!("unknown package type '{}'", record.package_type));
-    }
-    crate::cli::package_name(&record.package)?;
-    let mut target = Target::new(owner, package_type, &record.package);
-    target.login = record.login.clone();
-    target.package_id = record.package_id;
-    Ok(target)
 }
 
 fn describe_record(record: &JournalRecord) -> String {
@@ -415,134 +262,17 @@ pub async fn open_journal(
     Ok((path, journal, settled))
 }
 
-/// `ghpkg delete`: one package or version, journaled.
-pub async fn delete(
-    context: &Context,
-    owner: OwnerRef,
-    package: &PackageArgs,
-    version_id: Option<i64>,
-    journal_path: Option<PathBuf>,
-) -> Result<(), Exit> {
-    let mut target = Target::new(owner, package.package_type.package_type(), &package.name);
-    // Read what is about to go, so the journal can say what it was.
-    let version = match version_id {
-        Some(id) => {
-            let found = context
-                .api
-                .version(&target.owner, &target.package_type, &target.package, id)
-                .await
-                .map_err(|failure| failure.exit(target.subject(true)))?;
-            if found.deleted_at.is_some() {
-                return Err(Exit::failed(format!("version {id} is already deleted")));
-            }
-            target.learn_login(&context.api).await;
-            Some(crate::api::version_info(&found))
-        }
-        None => {
-            let found = context
-                .api
-                .package(&target.owner, &target.package_type, &target.package)
-                .await
-                .map_err(|failure| failure.exit(target.subject(false)))?;
-            target.package_id = Some(found.id);
-            target.login = found.owner.map(|owner| owner.login);
-            None
-        }
-    };
-    let (path, journal, _) = open_journal(context, journal_path.as_ref(), || {
-        journal::default_path("delete", &target.package, Utc::now(), |name| {
-            std::env::var(name).ok()
-        })
-    })
-    .await?;
-    let (deleted, journaled) =
-        match delete_journaled(&context.api, &journal, &target, version.as_ref()).await {
-            Ok(deleted) => (deleted, None),
-            Err(JournalError::Before(error)) => {
-                return Err(Exit::failed(format!("nothing was deleted: {error}")));
-            }
-            Err(failed @ JournalError::After { .. }) => {
-                if let Some(message) = failed.by_hand(&target, version.as_ref()) {
-                    context.ui.error(message);
-                }
-                let JournalError::After { deleted, error } = failed else {
-                    unreachable!("matched above")
-                };
-                (deleted, Some(error))
-            }
-        };
-
-    let what = match &version {
-        Some(version) => format!("version {} ({})", version.id, version.name),
-        None => format!("package {}", target.package),
-    };
-    if context.json {
-        #[derive(Serialize)]
-        struct DeleteView<'a> {
-            owner: OwnerView,
-            #[serde(rename = "type")]
-            package_type: &'a str,
-            package: &'a str,
-            version_id: Option<i64>,
-            name: Option<&'a str>,
-            outcome: Outcome,
-            reason: Option<&'a str>,
-            journal: String,
-            /// Whether the journal records the outcome (else see stderr).
-            journaled: bool,
-        }
-        output::print_json(&DeleteView {
-            owner: OwnerView::from(&target.owner),
-            package_type: target.package_type.as_str(),
-            package: &target.package,
-            version_id,
-            name: version.as_ref().map(|v| v.name.as_str()),
-            outcome: deleted.outcome(),
-            reason: deleted.reason(),
-            journal: path.display().to_string(),
-            journaled: journaled.is_none(),
-        })
-        .map_err(|error| Exit::failed(error.to_string()))?;
-    } else {
-        let mut line = match &deleted {
-            Deleted::Yes => format!("deleted {what}"),
-            Deleted::No { reason, .. } => format!("not deleted: {what}: {reason}"),
-            Deleted::Unknown { reason, .. } => {
-                format!("unknown whether {what} was deleted: {reason}")
-            }
-        };
-        if let Some(error) = &journaled {
-            line.push_str(&format!(" (not journaled: {error})"));
-        }
-        output::print_text(&format!("{line}\n{}\n", journal::undo_hint(&path)));
-    }
-    match (deleted, journaled) {
-        (Deleted::Yes, None) => Ok(()),
-        _ => Err(Exit::reported(1)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner};
+    use github_packages::types::PackageType;
 
     use super::*;
-    use crate::config::resolve_token;
     use crate::explain::FailureKind;
+    use crate::test_support::client_of;
 
-    fn api(github: &FakeGitHub) -> Api {
-        let env = |name: &str| (name == "GITHUB_TOKEN").then(|| FakeGitHub::TOKEN.to_string());
-        let (token, _) = resolve_token(None, env).unwrap();
-        Api::new(
-            &github.base_url(),
-            &token,
-            Duration::from_secs(1),
-            4,
-            github_packages::RequestBudget::default(),
-        )
-        .unwrap()
+    fn api(github: &FakeGitHub) -> Client {
+        client_of(github)
     }
 
     fn temp_journal(name: &str) -> PathBuf {
@@ -566,7 +296,7 @@ mod tests {
         let acme = Owner::org("acme");
         github.add_package(&acme, "npm", "lib", "private");
         let ids = github.add_versions(&acme, "npm", "lib", 3);
-        let target = Target::new(OwnerRef::Org("acme".into()), PackageType::Npm, "lib");
+        let target = Target::new(github_packages::Owner::org("acme"), PackageType::Npm, "lib");
         (github, ids, target)
     }
 
@@ -667,19 +397,5 @@ mod tests {
         };
         assert!(matches!(check.kind, FailureKind::RateLimited { .. }));
         assert!(deleted.stops_the_run());
-    }
-
-    #[test]
-    fn restore_commands_quote_what_a_shell_would_split() {
-        let target = Target::new(OwnerRef::Me, PackageType::Container, "repo/it's here");
-        assert_eq!(
-            target.restore_command(Some(7)),
-            r"ghpkg restore --me --type container --name 'repo/it'\''s here' --version 7"
-        );
-        let plain = Target::new(OwnerRef::User("u".into()), PackageType::Npm, "@scope/x");
-        assert_eq!(
-            plain.restore_command(None),
-            "ghpkg restore --user u --type npm --name @scope/x"
-        );
     }
 }

@@ -1,11 +1,14 @@
-//! GitHub's refusals, turned into explanations a person can act on.
+//! The client's errors, turned into explanations a person can act on: the
+//! one home of the CLI's own wording about failures.
 //!
-//! Classification looks only at the HTTP status and GitHub's message, so it
-//! is a pure function with unit tests; the API adapter supplies both.
+//! Classification reads only the client's accessors (status, kind, missing
+//! scopes, the refusals GitHub states in words); [`Failure::answered`] is the
+//! pure part, unit-tested without a server.
 
 use chrono::{DateTime, Utc};
+use github_packages::{Error, ErrorKind, Refusal};
 
-use crate::Exit;
+use crate::exit::{Exit, ExitStatus};
 
 /// What went wrong with one request, as far as `ghpkg` cares.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,29 +69,84 @@ impl Subject<'_> {
     }
 }
 
+impl From<Error> for Failure {
+    /// Classifies a client error. The error's text never holds the token.
+    fn from(error: Error) -> Failure {
+        let status = error.status().map(|status| status.as_u16());
+        let message = || error.message().unwrap_or_default().to_string();
+        if error.is_rate_limited() {
+            return Failure {
+                kind: FailureKind::RateLimited {
+                    reset: error
+                        .rate_limit()
+                        .filter(|limit| limit.remaining == 0)
+                        .map(|limit| limit.reset),
+                },
+                status,
+                message: message(),
+            };
+        }
+        match (error.kind(), status) {
+            // The client layer's text for these is long; say it briefly.
+            (ErrorKind::OutcomeUnknown { .. }, Some(status)) => Failure {
+                kind: FailureKind::Uncertain,
+                status: Some(status),
+                message: message(),
+            },
+            (ErrorKind::OutcomeUnknown { .. }, None) => Failure::transport(if error.is_timeout() {
+                "no answer from GitHub in time"
+            } else {
+                "the connection broke before GitHub answered"
+            }),
+            (ErrorKind::Response, Some(status)) => Failure::answered(
+                status,
+                error.refusal(),
+                &error.missing_scopes(),
+                error.message().unwrap_or_default(),
+            ),
+            // The connection could not be opened (the client layer retried):
+            // nothing was carried out, and nothing further will get through.
+            (ErrorKind::Transport, None) => Failure {
+                kind: FailureKind::Network,
+                status: None,
+                message: error.to_string(),
+            },
+            // Refused before sending: the input cannot work.
+            (ErrorKind::InvalidParameter { .. } | ErrorKind::Unsupported { .. }, _) => Failure {
+                kind: FailureKind::BadInput,
+                status: None,
+                message: error.to_string(),
+            },
+            _ => Failure {
+                kind: FailureKind::Other,
+                status,
+                message: error.to_string(),
+            },
+        }
+    }
+}
+
 impl Failure {
-    /// Classifies an answer from GitHub by status and message. A message
-    /// counts only with a status GitHub uses for that refusal, and only in
-    /// the words GitHub uses for it.
-    pub fn from_response(status: u16, message: &str) -> Failure {
-        let lower = message.to_ascii_lowercase();
-        let refusal = matches!(status, 400 | 403 | 409 | 422);
-        let last_version = refusal
-            && (lower.contains("delete the last version")
-                || lower.contains("delete the last tagged version")
-                || lower.contains("delete the package instead"));
-        let downloads = refusal
-            && lower.contains("download")
-            && (lower.contains("5000") || lower.contains("5,000"));
-        let scope = status == 403 && lower.contains(" scope");
-        let kind = if last_version {
-            FailureKind::LastVersion
-        } else if downloads {
-            FailureKind::TooManyDownloads
-        } else if scope {
-            FailureKind::MissingScope
-        } else {
-            match status {
+    /// Classifies an error answer from what the client read from it: its
+    /// status, the refusal GitHub stated in words if any, and the scopes
+    /// the endpoint accepts that the token lacks.
+    pub fn answered(
+        status: u16,
+        refusal: Option<Refusal>,
+        missing_scopes: &[&str],
+        message: &str,
+    ) -> Failure {
+        let mut message = message.trim().to_string();
+        // Accepted scopes are alternatives; only a refusal names what is lacking.
+        let lacks_scope = status == 403 && !missing_scopes.is_empty();
+        if lacks_scope {
+            message = format!("{message}; the token lacks {}", missing_scopes.join(", "));
+        }
+        let kind = match refusal {
+            Some(Refusal::LastVersion) => FailureKind::LastVersion,
+            Some(Refusal::PopularPublicVersion) => FailureKind::TooManyDownloads,
+            _ if lacks_scope => FailureKind::MissingScope,
+            _ => match status {
                 401 => FailureKind::Unauthorized,
                 403 => FailureKind::Forbidden,
                 404 => FailureKind::NotFound,
@@ -96,12 +154,12 @@ impl Failure {
                 // a cut-off body for a DELETE): it may have been carried out.
                 200..=299 | 500..=599 => FailureKind::Uncertain,
                 _ => FailureKind::Other,
-            }
+            },
         };
         Failure {
             kind,
             status: Some(status),
-            message: message.trim().to_string(),
+            message,
         }
     }
 
@@ -134,9 +192,13 @@ impl Failure {
     /// exits 2 (nothing was sent), anything else 1.
     pub fn exit(&self, subject: Subject<'_>) -> Exit {
         let message = self.explain(subject);
-        match self.kind {
-            FailureKind::BadInput => Exit::usage(message),
-            _ => Exit::failed(message),
+        let status = match self.kind {
+            FailureKind::BadInput => ExitStatus::Usage,
+            _ => ExitStatus::Failed,
+        };
+        Exit {
+            status,
+            message: Some(message),
         }
     }
 
@@ -238,6 +300,11 @@ fn one_line(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// An answer with neither a refusal in words nor a missing scope.
+    fn plain(status: u16, message: &str) -> Failure {
+        Failure::answered(status, None, &[], message)
+    }
+
     const VERSION: Subject<'static> = Subject {
         owner_flags: "--org acme",
         package_type: "container",
@@ -247,8 +314,10 @@ mod tests {
 
     #[test]
     fn last_version_says_to_delete_the_package() {
-        let failure = Failure::from_response(
+        let failure = Failure::answered(
             400,
+            Some(Refusal::LastVersion),
+            &[],
             "You cannot delete the last tagged version of a package. You must delete the package instead.",
         );
         assert_eq!(failure.kind, FailureKind::LastVersion);
@@ -264,8 +333,10 @@ mod tests {
 
     #[test]
     fn popular_public_versions_are_explained() {
-        let failure = Failure::from_response(
+        let failure = Failure::answered(
             400,
+            Some(Refusal::PopularPublicVersion),
+            &[],
             "Publicly visible package versions with more than 5000 downloads cannot be deleted.",
         );
         assert_eq!(failure.kind, FailureKind::TooManyDownloads);
@@ -277,52 +348,21 @@ mod tests {
     }
 
     #[test]
-    fn refusals_are_recognised_only_with_their_status_and_words() {
+    fn statuses_classify_what_the_client_did_not_recognise() {
         let cases = [
-            (
-                400,
-                "You cannot delete the last tagged version of a package. You must delete the package instead.",
-                FailureKind::LastVersion,
-            ),
-            (
-                400,
-                "You cannot delete a public package version that has been downloaded more than 5,000 times.",
-                FailureKind::TooManyDownloads,
-            ),
-            // The same words with another status are not that refusal.
-            (
-                404,
-                "The last version you asked for was not found",
-                FailureKind::NotFound,
-            ),
-            (
-                502,
-                "Bad gateway: the downloads service is down",
-                FailureKind::Uncertain,
-            ),
-            (
-                500,
-                "could not delete the last version",
-                FailureKind::Uncertain,
-            ),
-            (
-                403,
-                "Must have admin rights to see download counts of the last version",
-                FailureKind::Forbidden,
-            ),
-            (
-                400,
-                "Invalid version: see the scope of this endpoint",
-                FailureKind::Other,
-            ),
+            (404, FailureKind::NotFound),
+            (502, FailureKind::Uncertain),
+            (500, FailureKind::Uncertain),
+            (403, FailureKind::Forbidden),
+            (401, FailureKind::Unauthorized),
+            (400, FailureKind::Other),
         ];
-        for (status, message, kind) in cases {
-            assert_eq!(
-                Failure::from_response(status, message).kind,
-                kind,
-                "{status} {message}"
-            );
+        for (status, kind) in cases {
+            assert_eq!(plain(status, "words").kind, kind, "{status}");
         }
+        // A missing scope counts only in a refusal.
+        let missing = Failure::answered(404, None, &["delete:packages"], "Not Found");
+        assert_eq!(missing.kind, FailureKind::NotFound);
     }
 
     #[test]
@@ -333,7 +373,7 @@ mod tests {
             package: "",
             version: false,
         };
-        let text = Failure::from_response(404, "Not Found").explain(owner);
+        let text = plain(404, "Not Found").explain(owner);
         assert!(
             text.starts_with("not found: no owner matching --org acme that the token can see"),
             "{text}"
@@ -349,14 +389,14 @@ mod tests {
             status: None,
             message: "invalid package_name \"..\": no request was sent".to_string(),
         };
-        assert_eq!(bad.exit(VERSION).code, 2);
+        assert_eq!(bad.exit(VERSION).status, ExitStatus::Usage);
         assert!(bad.stops_the_run());
         let network = Failure {
             kind: FailureKind::Network,
             status: None,
             message: "connection refused\nsecond line".to_string(),
         };
-        assert_eq!(network.exit(VERSION).code, 1);
+        assert_eq!(network.exit(VERSION).status, ExitStatus::Failed);
         assert!(network.stops_the_run());
         assert!(!network.outcome_unknown());
         let text = network.explain(VERSION);
@@ -369,15 +409,24 @@ mod tests {
 
     #[test]
     fn missing_scope_names_the_scopes() {
-        let failure =
-            Failure::from_response(403, "You need at least delete:packages scope to do this.");
+        let failure = Failure::answered(
+            403,
+            None,
+            &["delete:packages"],
+            "You need at least delete:packages scope to do this.",
+        );
         assert_eq!(failure.kind, FailureKind::MissingScope);
+        assert!(
+            failure
+                .message
+                .ends_with("; the token lacks delete:packages")
+        );
         assert!(failure.explain(VERSION).contains("delete:packages"));
     }
 
     #[test]
     fn not_found_image_suggests_the_repo_image_form() {
-        let failure = Failure::from_response(404, "Package not found.");
+        let failure = plain(404, "Package not found.");
         assert_eq!(failure.kind, FailureKind::NotFound);
         assert!(failure.explain(VERSION).contains("try --name REPO/app"));
         let npm = Subject {
@@ -394,16 +443,16 @@ mod tests {
 
     #[test]
     fn server_errors_and_transport_failures_leave_the_outcome_unknown() {
-        assert!(Failure::from_response(502, "Bad Gateway").outcome_unknown());
-        let unexpected = Failure::from_response(200, "");
+        assert!(plain(502, "Bad Gateway").outcome_unknown());
+        let unexpected = plain(200, "");
         assert!(unexpected.outcome_unknown());
         assert_eq!(
             unexpected.explain(VERSION),
             "GitHub answered 200, which ghpkg did not expect"
         );
         assert!(Failure::transport("connection reset").outcome_unknown());
-        assert!(!Failure::from_response(404, "Not Found").outcome_unknown());
-        assert!(!Failure::from_response(422, "Unprocessable").outcome_unknown());
+        assert!(!plain(404, "Not Found").outcome_unknown());
+        assert!(!plain(422, "Unprocessable").outcome_unknown());
     }
 
     #[test]
@@ -417,13 +466,61 @@ mod tests {
         };
         assert!(limited.stops_the_run());
         assert!(limited.explain(VERSION).contains("until 12:30:00 UTC"));
-        assert!(Failure::from_response(401, "Bad credentials").stops_the_run());
-        assert!(!Failure::from_response(403, "Must have admin rights").stops_the_run());
+        assert!(plain(401, "Bad credentials").stops_the_run());
+        assert!(!plain(403, "Must have admin rights").stops_the_run());
     }
 
     #[test]
     fn explanations_are_one_line() {
-        let failure = Failure::from_response(400, "line one\nline two");
+        let failure = plain(400, "line one\nline two");
         assert!(!failure.explain(VERSION).contains('\n'));
+    }
+
+    #[tokio::test]
+    async fn refused_parameters_are_bad_input_and_nothing_is_sent() {
+        let github = fake_github::FakeGitHub::start().await;
+        let client = crate::test_support::client_of(&github);
+        let owner = github_packages::Owner::org("acme");
+        for name in [".", ".."] {
+            let error = client
+                .delete_package(&owner, github_packages::types::PackageType::Npm, name)
+                .await
+                .unwrap_err();
+            let failure = Failure::from(error);
+            assert_eq!(failure.kind, FailureKind::BadInput, "{failure:?}");
+            assert!(
+                failure.message.contains("no request was sent"),
+                "{failure:?}"
+            );
+        }
+        assert!(github.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_is_a_network_failure() {
+        // A port that was free a moment ago: connecting is refused.
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let client = github_packages::Client::builder()
+            .base_url(format!("http://{address}"))
+            .token("t")
+            .retry(github_packages::RetryPolicy::none())
+            .build()
+            .unwrap();
+        let error = client
+            .delete_version(
+                &github_packages::Owner::org("acme"),
+                github_packages::types::PackageType::Npm,
+                "lib",
+                7,
+            )
+            .await
+            .unwrap_err();
+        let failure = Failure::from(error);
+        assert_eq!(failure.kind, FailureKind::Network, "{failure:?}");
+        assert!(failure.stops_the_run());
+        assert!(!failure.outcome_unknown());
     }
 }

@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::owner::OwnerRef;
+use github_packages::Owner;
 
 /// What became of one deletion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,9 +69,9 @@ pub struct JournalRecord {
 }
 
 impl JournalRecord {
-    /// The owner as the client layer wants it.
-    pub fn owner_ref(&self) -> Result<OwnerRef, String> {
-        OwnerRef::from_parts(&self.owner_kind, self.owner.as_deref())
+    /// The owner, from `owner_kind` and `owner`.
+    pub fn owner(&self) -> Result<Owner, String> {
+        Owner::from_kind(&self.owner_kind, self.owner.as_deref()).map_err(|error| error.to_string())
     }
 
     /// What identifies the thing deleted: owner, type, package and version.
@@ -89,6 +89,14 @@ impl JournalRecord {
             self.version_id,
         )
     }
+}
+
+/// The authenticated user, in a journal's `owner` field.
+pub const ME: &str = "@me";
+
+/// What a journal's `owner` field says: the login, or `@me`.
+pub fn owner_field(owner: &Owner) -> &str {
+    owner.login().unwrap_or(ME)
 }
 
 /// An open journal, shared by concurrent deletions.
@@ -394,7 +402,7 @@ mod tests {
         let latest = latest(&[old, new]);
         assert_eq!(latest.len(), 1);
         assert_eq!(latest[0].outcome, Outcome::Deleted);
-        assert_eq!(latest[0].owner_ref(), Ok(OwnerRef::Me));
+        assert_eq!(latest[0].owner(), Ok(Owner::AuthenticatedUser));
     }
 
     #[test]
@@ -432,5 +440,19 @@ mod tests {
         if let Ok(path) = default_path("delete", "x", now, |_| None) {
             assert!(path.parent().unwrap().ends_with("ghpkg/journal"));
         }
+    }
+
+    #[test]
+    fn owners_round_trip_through_journal_fields() {
+        for owner in [
+            Owner::org("acme"),
+            Owner::user("octocat"),
+            Owner::AuthenticatedUser,
+        ] {
+            let parsed = Owner::from_kind(owner.kind(), Some(owner_field(&owner)));
+            assert_eq!(parsed.unwrap(), owner);
+        }
+        assert!(Owner::from_kind("org", None).is_err());
+        assert!(Owner::from_kind("team", Some("x")).is_err());
     }
 }

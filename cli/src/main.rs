@@ -3,20 +3,23 @@
 //! Exit codes: 0 success; 1 a request or some deletions failed; 2 bad input
 //! (nothing was sent); 130 interrupted.
 
-mod api;
-mod cli;
-mod config;
+mod args;
+mod commands;
+mod connect;
+mod context;
 mod deletion;
 mod duration;
+mod exit;
 mod explain;
-mod inspect;
 mod journal;
 mod output;
-mod owner;
 mod pacing;
 mod policy;
+mod presence;
 mod prune;
-mod restore;
+mod target;
+#[cfg(test)]
+mod test_support;
 mod ui;
 
 use std::process::ExitCode;
@@ -24,49 +27,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-use crate::api::Api;
-use crate::cli::{Cli, Command};
+use crate::args::Cli;
+use crate::context::Context;
+use crate::exit::{Exit, ExitStatus};
 use crate::ui::Ui;
-
-/// How a command ends when it does not succeed.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Exit {
-    pub code: u8,
-    pub message: Option<String>,
-}
-
-impl Exit {
-    /// Bad input: nothing was sent.
-    pub fn usage(message: impl Into<String>) -> Exit {
-        Exit {
-            code: 2,
-            message: Some(message.into()),
-        }
-    }
-
-    /// A failure while working.
-    pub fn failed(message: impl Into<String>) -> Exit {
-        Exit {
-            code: 1,
-            message: Some(message.into()),
-        }
-    }
-
-    /// Failures already reported (e.g. per version in a table).
-    pub fn reported(code: u8) -> Exit {
-        Exit {
-            code,
-            message: None,
-        }
-    }
-}
-
-/// What every command gets: how to talk, and the API.
-pub struct Context {
-    pub ui: Ui,
-    pub json: bool,
-    pub api: Api,
-}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -74,12 +38,12 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(error),
     };
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => ExitStatus::Success.into(),
         Err(exit) => {
             if let Some(message) = exit.message {
                 eprintln!("error: {message}");
             }
-            ExitCode::from(exit.code)
+            exit.status.into()
         }
     }
 }
@@ -88,49 +52,13 @@ fn run(cli: Cli) -> Result<(), Exit> {
     let ui = Ui::new(cli.global.verbose, cli.global.json);
     // Everything that can be checked without the network is checked here,
     // before the client exists: a mistake costs no request.
-    if let Command::Prune(args) = &cli.command
-        && !args.policy().selects_something()
-    {
-        return Err(Exit::usage(
-            "prune needs a policy: give at least one of --keep-latest, --older-than, --tag or --untagged",
-        ));
-    }
-    if let Command::Restore {
-        journal: None,
-        owner,
-        package_type,
-        name,
-        ..
-    } = &cli.command
-        && (owner.owner().is_none() || package_type.is_none() || name.is_none())
-    {
-        return Err(Exit::usage(
-            "restore needs --journal FILE, or an owner (--org, --user or --me) with --type and --name",
-        ));
-    }
-    if let Command::Versions {
-        owner,
-        state: cli::StateArg::Deleted,
-        ..
-    } = &cli.command
-        && owner.user.is_some()
-    {
-        return Err(Exit::usage(
-            "--state deleted needs --org or --me: GitHub does not list the deleted versions of another user's package",
-        ));
-    }
-    let env = |name: &str| std::env::var(name).ok();
-    let base_url =
-        config::resolve_base_url(cli.global.base_url.as_deref(), env).map_err(Exit::usage)?;
-    let (token, source) =
-        config::resolve_token(cli.global.token_file.as_deref(), env).map_err(Exit::usage)?;
-    let max_wait = cli.global.max_wait.to_std().unwrap_or_default();
-    let budget =
-        pacing::request_budget(cli.global.request_budget, cli.global.rate).map_err(Exit::usage)?;
-    let api =
-        Api::new(&base_url, &token, max_wait, cli.global.retries, budget).map_err(Exit::usage)?;
+    cli.command.check()?;
+    let (client, token_source) = connect::client(&cli.global, |name| std::env::var(name).ok())?;
     // Only now, checked: the URL holds no user info, query or fragment.
-    ui.note(format!("API root {}; token from {source}", api.base_url()));
+    ui.note(format!(
+        "API root {}; token from {token_source}",
+        client.base_url()
+    ));
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -140,53 +68,9 @@ fn run(cli: Cli) -> Result<(), Exit> {
     let context = Context {
         ui,
         json: cli.global.json,
-        api,
+        client,
     };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Command::Packages {
-                owner,
-                package_type,
-                visibility,
-            } => inspect::packages(&context, owner.owner(), package_type, visibility).await,
-            Command::Versions {
-                owner,
-                package,
-                state,
-            } => inspect::versions(&context, owner.owner(), &package, state).await,
-            Command::Show {
-                owner,
-                package,
-                version_id,
-            } => inspect::show(&context, owner.owner(), &package, version_id).await,
-            Command::Conflicts { owner } => inspect::conflicts(&context, owner.owner()).await,
-            Command::Delete {
-                owner,
-                package,
-                version_id,
-                journal,
-            } => deletion::delete(&context, owner.owner(), &package, version_id, journal).await,
-            Command::Restore {
-                owner,
-                package_type,
-                name,
-                version_id,
-                journal,
-            } => match journal {
-                Some(path) => restore::from_journal(&context, &path).await,
-                None => {
-                    // Checked above: all three are present.
-                    let (Some(owner), Some(package_type), Some(name)) =
-                        (owner.owner(), package_type, name)
-                    else {
-                        return Err(Exit::usage("restore needs an owner, --type and --name"));
-                    };
-                    restore::one(&context, owner, package_type, &name, version_id).await
-                }
-            },
-            Command::Prune(args) => prune::prune(&context, &args).await,
-        }
-    });
+    let result = runtime.block_on(commands::run(&context, cli.command));
     context.ui.finish();
     // In-flight requests of an interrupted run are not waited for.
     runtime.shutdown_background();
@@ -199,16 +83,16 @@ fn usage_error(error: clap::Error) -> ExitCode {
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = error.print();
-            return ExitCode::SUCCESS;
+            return ExitStatus::Success.into();
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = error.print();
-            return ExitCode::from(2);
+            return ExitStatus::Usage.into();
         }
         _ => {}
     }
     eprintln!("{}", one_line(&error));
-    ExitCode::from(2)
+    ExitStatus::Usage.into()
 }
 
 /// clap's message, cut to one line, with the useful context kept.

@@ -8,7 +8,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use globset::{GlobBuilder, GlobMatcher};
 use serde::Serialize;
 
+use github_packages::types::PackageVersion;
+
 use crate::duration::format_age;
+use crate::output::tags_of;
 
 /// A `--tag`, `--exclude-tag` or `--keep-tag` glob, e.g. `pr-*` or `v1.*`.
 #[derive(Clone, Debug)]
@@ -52,6 +55,18 @@ pub struct VersionInfo {
     pub name: String,
     pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl VersionInfo {
+    /// What the policy needs to know about a listed version.
+    pub fn of(version: &PackageVersion) -> VersionInfo {
+        VersionInfo {
+            id: version.id,
+            name: version.name.clone(),
+            tags: tags_of(version),
+            created_at: version.created_at,
+        }
+    }
 }
 
 /// Which versions `prune` deletes. Selection flags (`--tag`, `--untagged`,

@@ -24,7 +24,7 @@ impl Ui {
         }
     }
 
-    /// A `-v` note. Callers never pass the token; see `config::Token`.
+    /// A `-v` note. Callers never pass the token (`github_packages::Token` has no `Display`).
     pub fn note(&self, message: impl AsRef<str>) {
         if self.verbose {
             self.say(message);

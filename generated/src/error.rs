@@ -6,15 +6,14 @@
 //! and [`Error::documentation_url`], [`Error::rate_limit`],
 //! [`Error::retry_after`]. It never holds the token.
 
-use std::cell::Cell;
 use std::error::Error as StdError;
 use std::fmt;
-use std::future::Future;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::call::{Call, Failure};
 use crate::generated::types::BasicError;
 use crate::rate_limit::{self, RateLimit};
 
@@ -94,6 +93,19 @@ pub enum ErrorKind {
     },
 }
 
+/// A refusal GitHub gives in words only (the status alone does not tell
+/// them apart), recognised by [`Error::refusal`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// GitHub does not delete the last (tagged) version of a package: the
+    /// package has to be deleted instead.
+    LastVersion,
+    /// GitHub does not delete a public package or version downloaded more
+    /// than 5,000 times; only GitHub Support can.
+    PopularPublicVersion,
+}
+
 /// An error from this crate; see [`ErrorKind`] and the accessors.
 pub struct Error(Box<Inner>);
 
@@ -162,95 +174,6 @@ fn plain_text_message(body: &[u8]) -> Option<String> {
         message.push('…');
     }
     Some(message)
-}
-
-/// The status and headers of an error response, which progenitor does not
-/// keep when the body cannot be decoded.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-}
-
-/// A generated operation's error, with the error response it came from
-/// when the hand-written layer sent it ([`send`]).
-#[derive(Debug)]
-pub(crate) struct Failure {
-    error: GeneratedError,
-    answer: Option<Answer>,
-}
-
-impl From<GeneratedError> for Failure {
-    fn from(error: GeneratedError) -> Self {
-        Failure {
-            error,
-            answer: None,
-        }
-    }
-}
-
-tokio::task_local! {
-    /// The last answer of the generated operation being sent by [`send`],
-    /// when it was an error status; set by the runtime's `exec` hook.
-    static ANSWER: Cell<Option<Answer>>;
-}
-
-/// Sends a generated operation (its `send()` future), keeping the status
-/// and headers of an error answer for [`Error::from_failure`].
-pub(crate) async fn send<T>(
-    operation: impl Future<Output = Result<T, GeneratedError>>,
-) -> Result<T, Failure> {
-    // Pinned where it stands: a generated operation's future is large, and
-    // every move of it is a copy.
-    let mut scoped = std::pin::pin!(ANSWER.scope(Cell::new(None), operation));
-    scoped.as_mut().await.map_err(|error| Failure {
-        error,
-        answer: scoped.take_value().and_then(Cell::into_inner),
-    })
-}
-
-/// Called with the final response of every request: keeps its status and
-/// headers if it is an error and the request was made through [`send`].
-pub(crate) fn note_answer(response: &reqwest::Response) {
-    // Outside `send` (a generated operation called directly, or a page
-    // fetched by the stream) there is nowhere to keep it, and nobody to ask.
-    let _ = ANSWER.try_with(|slot| {
-        let status = response.status();
-        slot.set(
-            (status.is_client_error() || status.is_server_error()).then(|| Answer {
-                status,
-                headers: response.headers().clone(),
-            }),
-        );
-    });
-}
-
-/// What the layer calling a generated operation knows about the call.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Call {
-    pub(crate) operation: &'static str,
-    /// `DELETE` or `POST`: not safe to repeat when the outcome is unknown.
-    pub(crate) mutating: Option<&'static str>,
-    /// `(page, per_page)` of a list request.
-    pub(crate) page: Option<(u64, u64)>,
-}
-
-impl Call {
-    pub(crate) fn read(operation: &'static str) -> Self {
-        Call {
-            operation,
-            mutating: None,
-            page: None,
-        }
-    }
-
-    pub(crate) fn write(operation: &'static str, method: &'static str) -> Self {
-        Call {
-            operation,
-            mutating: Some(method),
-            page: None,
-        }
-    }
 }
 
 impl Error {
@@ -355,7 +278,7 @@ impl Error {
         Error::from_failure(call, Failure::from(error)).await
     }
 
-    /// Converts the error of a generated operation sent through [`send`].
+    /// Converts the error of a generated operation sent through `call::send`.
     pub(crate) async fn from_failure(call: Call, failure: Failure) -> Self {
         match (failure.error, failure.answer) {
             (progenitor_client::Error::UnexpectedResponse(response), _) => {
@@ -477,6 +400,29 @@ impl Error {
                 .map(String::as_str)
                 .collect(),
             _ => Vec::new(),
+        }
+    }
+
+    /// Which of the refusals GitHub states only in words this is, if any.
+    /// A message counts only with a status GitHub uses for refusals (400,
+    /// 403, 409, 422), and only in the words GitHub uses.
+    pub fn refusal(&self) -> Option<Refusal> {
+        let response = self.0.response.as_ref()?;
+        if !matches!(response.status.as_u16(), 400 | 403 | 409 | 422) {
+            return None;
+        }
+        let message = response.message.as_deref()?.to_ascii_lowercase();
+        if message.contains("delete the last version")
+            || message.contains("delete the last tagged version")
+            || message.contains("delete the package instead")
+        {
+            Some(Refusal::LastVersion)
+        } else if message.contains("download")
+            && (message.contains("5000") || message.contains("5,000"))
+        {
+            Some(Refusal::PopularPublicVersion)
+        } else {
+            None
         }
     }
 
@@ -771,6 +717,45 @@ mod tests {
         assert!(
             matches!(error.kind(), ErrorKind::PaginationLimit { .. }),
             "{error:?}"
+        );
+    }
+
+    #[test]
+    fn refusals_are_recognised_only_with_their_status_and_words() {
+        let refusal = |status: u16, message: &str| {
+            let body = serde_json::json!({ "message": message }).to_string();
+            Error::response(
+                Call::write("delete_package_version_for_org", "DELETE"),
+                StatusCode::from_u16(status).unwrap(),
+                &HeaderMap::new(),
+                body.as_bytes(),
+            )
+            .refusal()
+        };
+        let last = "You cannot delete the last tagged version of a package. You must delete the package instead.";
+        assert_eq!(refusal(400, last), Some(Refusal::LastVersion));
+        let popular = "You cannot delete a public package version that has been downloaded more than 5,000 times.";
+        assert_eq!(refusal(400, popular), Some(Refusal::PopularPublicVersion));
+        assert_eq!(
+            refusal(
+                400,
+                "Publicly visible package versions with more than 5000 downloads cannot be deleted."
+            ),
+            Some(Refusal::PopularPublicVersion)
+        );
+        // The same words with another status are not that refusal.
+        assert_eq!(
+            refusal(404, "The last version you asked for was not found"),
+            None
+        );
+        assert_eq!(refusal(500, "could not delete the last version"), None);
+        assert_eq!(
+            refusal(502, "Bad gateway: the downloads service is down"),
+            None
+        );
+        assert_eq!(
+            refusal(403, "Must have admin rights to see download counts"),
+            None
         );
     }
 

@@ -89,6 +89,9 @@ pub mod types {
         pub git_refs_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub git_tags_url: ::std::option::Option<::std::string::String>,
+        ///Whether downloads are enabled. REST API version 2026-03-10 no longer sends it; version 2022-11-28 does.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_downloads: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hooks_url: ::std::option::Option<::std::string::String>,
         pub html_url: ::std::string::String,
@@ -576,6 +579,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            has_downloads: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             hooks_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -686,6 +693,7 @@ pub mod types {
                     git_commits_url: Ok(Default::default()),
                     git_refs_url: Ok(Default::default()),
                     git_tags_url: Ok(Default::default()),
+                    has_downloads: Ok(Default::default()),
                     hooks_url: Ok(Default::default()),
                     html_url: Err("no value supplied for html_url".to_string()),
                     id: Err("no value supplied for id".to_string()),
@@ -961,6 +969,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for git_tags_url: {e}")
+                    });
+                self
+            }
+            pub fn has_downloads<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_downloads = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_downloads: {e}")
                     });
                 self
             }
@@ -1315,6 +1335,7 @@ pub mod types {
                     git_commits_url: value.git_commits_url?,
                     git_refs_url: value.git_refs_url?,
                     git_tags_url: value.git_tags_url?,
+                    has_downloads: value.has_downloads?,
                     hooks_url: value.hooks_url?,
                     html_url: value.html_url?,
                     id: value.id?,
@@ -1367,6 +1388,7 @@ pub mod types {
                     git_commits_url: Ok(value.git_commits_url),
                     git_refs_url: Ok(value.git_refs_url),
                     git_tags_url: Ok(value.git_tags_url),
+                    has_downloads: Ok(value.has_downloads),
                     hooks_url: Ok(value.hooks_url),
                     html_url: Ok(value.html_url),
                     id: Ok(value.id),
@@ -2415,7 +2437,7 @@ Version: 2022-11-28*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::runtime::Runtime,
+    pub(crate) inner: crate::hooks::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -2423,7 +2445,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Runtime) -> Self {
+    pub fn new(baseurl: &str, inner: crate::hooks::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -2442,7 +2464,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::runtime::Runtime,
+        inner: crate::hooks::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -2451,7 +2473,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::runtime::Runtime> for Client {
+impl ClientInfo<crate::hooks::Runtime> for Client {
     fn api_version() -> &'static str {
         "2022-11-28"
     }
@@ -2461,11 +2483,11 @@ impl ClientInfo<crate::runtime::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::runtime::Runtime {
+    fn inner(&self) -> &crate::hooks::Runtime {
         &self.inner
     }
 }
-impl ClientHooks<crate::runtime::Runtime> for &Client {}
+impl ClientHooks<crate::hooks::Runtime> for &Client {}
 impl Client {
     /**List Docker-migration conflicts for an organization
 

@@ -63,8 +63,9 @@
 //!   types in [`types`]. They come from `spec/packages.yaml` through
 //!   `cargo xtask regen` in this crate's repository; this crate does not need
 //!   the spec or the generator to build.
-//! - Hand-written, beside the generated module: construction and auth
-//!   ([`ClientBuilder`]), the per-request hooks ([`runtime`]), owners
+//! - Hand-written, beside the generated module: construction
+//!   ([`ClientBuilder`]; the token, [`Token`]; the base-URL rules,
+//!   [`check_base_url`]), the per-request hooks ([`hooks`]), owners
 //!   ([`Owner`]), listings ([`PackageList`], [`VersionList`]), retries
 //!   ([`RetryPolicy`]), pacing ([`RequestBudget`]), rate limits
 //!   ([`RateLimit`]), errors ([`Error`]) and the
@@ -93,7 +94,7 @@
 //! This crate installs `ring` as the process-wide default provider, unless
 //! one is installed already, when a [`Client`] is built
 //! ([`ClientBuilder::build`], [`Client::from_env`]) or a
-//! [`runtime::Runtime`] is made (`Runtime::default()`, which the generated
+//! [`hooks::Runtime`] is made (`Runtime::default()`, which the generated
 //! `Client::new` takes). An application that builds its own reqwest clients
 //! must do one of these:
 //!
@@ -118,7 +119,9 @@
 mod generated;
 
 mod auth;
-mod config;
+mod base_url;
+mod call;
+mod construction;
 mod error;
 mod listing;
 mod owner;
@@ -127,16 +130,20 @@ mod pagination;
 mod path;
 mod rate_limit;
 mod retry;
+mod tls;
 
+pub mod hooks;
 pub mod open_enums;
-pub mod runtime;
 
-pub use config::{ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{Error, ErrorKind, GeneratedError};
+pub use auth::{TOKEN_VARS, Token, TokenSource};
+pub use base_url::{BASE_URL_VAR, BaseUrlError, DEFAULT_BASE_URL, check_base_url};
+pub use construction::ClientBuilder;
+pub use error::{Error, ErrorKind, GeneratedError, Refusal};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder};
 pub use listing::{PackageList, VersionList};
 pub use owner::Owner;
 pub use pacing::RequestBudget;
+pub use path::check_path_segment;
 pub use rate_limit::RateLimit;
 /// A root certificate for [`ClientBuilder::add_root_certificate`].
 #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]

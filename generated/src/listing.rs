@@ -8,8 +8,8 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use crate::Client;
-use crate::config::{check_page_concurrency, check_per_page};
-use crate::error::{Call, Error};
+use crate::construction::{check_page_concurrency, check_per_page};
+use crate::error::Error;
 use crate::owner::{Owner, check_package, per_owner};
 use crate::pagination::{self, FirstPage, GITHUB_RESULT_LIMIT, Items, Page};
 use crate::path::check_package_type;
@@ -199,14 +199,6 @@ impl PackageList {
         });
         pagination::items(
             self.client.clone(),
-            read_call(
-                &self.owner,
-                [
-                    "list_packages_for_organization",
-                    "list_packages_for_user",
-                    "list_packages_for_authenticated_user",
-                ],
-            ),
             self.concurrency,
             Some(GITHUB_RESULT_LIMIT),
             first,
@@ -269,29 +261,6 @@ impl VersionList {
                 },
             )
         });
-        pagination::items(
-            self.client.clone(),
-            read_call(
-                &self.owner,
-                [
-                    "get_all_package_versions_for_package_owned_by_org",
-                    "get_all_package_versions_for_package_owned_by_user",
-                    "get_all_package_versions_for_package_owned_by_authenticated_user",
-                ],
-            ),
-            self.concurrency,
-            None,
-            first,
-        )
+        pagination::items(self.client.clone(), self.concurrency, None, first)
     }
-}
-
-/// The call of the owner's family among `[org, user, authenticated user]`
-/// operations.
-fn read_call(owner: &Owner, operations: [&'static str; 3]) -> Call {
-    Call::read(match owner {
-        Owner::Org(_) => operations[0],
-        Owner::User(_) => operations[1],
-        Owner::AuthenticatedUser => operations[2],
-    })
 }

@@ -8,8 +8,9 @@ use std::str::FromStr;
 use progenitor_client::ResponseValue;
 
 use crate::Client;
-use crate::error::{Call, Error, Failure};
-use crate::path::{check_package_type, check_segment, check_version_id};
+use crate::call::{Call, Failure};
+use crate::error::Error;
+use crate::path::{check_package_type, check_path_segment, check_version_id};
 use crate::types::{Package, PackageType, PackageVersion};
 
 /// Who owns a package.
@@ -37,11 +38,60 @@ impl Owner {
         Owner::User(login.into())
     }
 
+    /// `org`, `user` or `me`: the owner's kind, as a stable word for files
+    /// and JSON (with [`login`](Self::login), see [`from_kind`](Self::from_kind)).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Owner::Org(_) => "org",
+            Owner::User(_) => "user",
+            Owner::AuthenticatedUser => "me",
+        }
+    }
+
+    /// The login of an organization or user; `None` for the authenticated
+    /// user.
+    pub fn login(&self) -> Option<&str> {
+        match self {
+            Owner::Org(login) | Owner::User(login) => Some(login),
+            Owner::AuthenticatedUser => None,
+        }
+    }
+
+    /// The owner a [`kind`](Self::kind) and a login name: `org` and `user`
+    /// need a login, `me` ignores one. The login is checked like every path
+    /// parameter.
+    ///
+    /// ```
+    /// use github_packages::Owner;
+    ///
+    /// let owner = Owner::org("octo-org");
+    /// assert_eq!(Owner::from_kind(owner.kind(), owner.login())?, owner);
+    /// assert_eq!(Owner::from_kind("me", Some("@me"))?, Owner::AuthenticatedUser);
+    /// assert!(Owner::from_kind("team", Some("x")).is_err());
+    /// # Ok::<(), github_packages::Error>(())
+    /// ```
+    pub fn from_kind(kind: &str, login: Option<&str>) -> Result<Owner, Error> {
+        let owner = match (kind, login) {
+            ("org", Some(login)) => Owner::org(login),
+            ("user", Some(login)) => Owner::user(login),
+            ("me", _) => Owner::AuthenticatedUser,
+            _ => {
+                return Err(Error::invalid_parameter(
+                    "owner",
+                    &format!("{kind} {}", login.unwrap_or("(no login)")),
+                    "expected the kind `org` or `user` with a login, or `me`",
+                ));
+            }
+        };
+        owner.check()?;
+        Ok(owner)
+    }
+
     /// Refuses a login that would change the requested path.
     pub(crate) fn check(&self) -> Result<(), Error> {
         match self {
-            Owner::Org(login) => check_segment("org", login),
-            Owner::User(login) => check_segment("username", login),
+            Owner::Org(login) => check_path_segment("org", login),
+            Owner::User(login) => check_path_segment("username", login),
             Owner::AuthenticatedUser => Ok(()),
         }
     }
@@ -107,18 +157,18 @@ macro_rules! per_owner {
         match $owner {
             $crate::owner::Owner::Org(org) => {
                 let $org_request = $client.$org().org(org);
-                let call = $crate::error::Call::$call(stringify!($org) $(, $method)?);
-                $finish(call, $crate::error::send($org_rest.send()).await).await
+                let call = $crate::call::Call::$call(stringify!($org) $(, $method)?);
+                $finish(call, $crate::call::send($org_rest.send()).await).await
             }
             $crate::owner::Owner::User(username) => {
                 let $user_request = $client.$user().username(username);
-                let call = $crate::error::Call::$call(stringify!($user) $(, $method)?);
-                $finish(call, $crate::error::send($user_rest.send()).await).await
+                let call = $crate::call::Call::$call(stringify!($user) $(, $method)?);
+                $finish(call, $crate::call::send($user_rest.send()).await).await
             }
             $crate::owner::Owner::AuthenticatedUser => {
                 let $me_request = $client.$me();
-                let call = $crate::error::Call::$call(stringify!($me) $(, $method)?);
-                $finish(call, $crate::error::send($me_rest.send()).await).await
+                let call = $crate::call::Call::$call(stringify!($me) $(, $method)?);
+                $finish(call, $crate::call::send($me_rest.send()).await).await
             }
         }
     };
@@ -146,7 +196,7 @@ pub(crate) fn check_package(
 ) -> Result<(), Error> {
     owner.check()?;
     check_package_type(package_type)?;
-    check_segment("package_name", package_name)
+    check_path_segment("package_name", package_name)
 }
 
 impl Client {

@@ -42,8 +42,9 @@ use serde::de::DeserializeOwned;
 use tokio::task::JoinHandle;
 
 use crate::Client;
-use crate::error::{Call, Error, Failure};
-use crate::runtime::Runtime;
+use crate::call::{Call, Failure};
+use crate::error::Error;
+use crate::hooks::Runtime;
 
 /// GitHub's page size when a URL names none.
 const GITHUB_DEFAULT_PER_PAGE: u64 = 30;
@@ -63,6 +64,9 @@ type PageFuture<T> = FirstPage<T>;
 
 /// One page of a listing and where the listing goes on.
 pub(crate) struct Page<T> {
+    /// The first page's call (which of the owner's operations listed it);
+    /// the pages after it are fetched under the same name.
+    call: Option<Call>,
     items: Vec<T>,
     next: Option<Url>,
     last: Option<Url>,
@@ -76,6 +80,7 @@ impl<T> Page<T> {
             .map(Links::parse)
             .unwrap_or_default();
         Page {
+            call: None,
             items,
             next: links.next.and_then(|url| Url::parse(&url).ok()),
             last: links.last.and_then(|url| Url::parse(&url).ok()),
@@ -91,6 +96,7 @@ impl<T> Page<T> {
             Ok(value) => {
                 let page = Page::new(Vec::new(), value.headers());
                 Ok(Page {
+                    call: Some(call),
                     items: value.into_inner(),
                     ..page
                 })
@@ -216,7 +222,8 @@ fn check_origin(base: &str, url: &Url) -> Result<(), Error> {
 /// [`crate::VersionList`].
 struct Listing<T> {
     client: Client,
-    call: Call,
+    /// Set by the first page, which knows the owner's operation.
+    call: Option<Call>,
     concurrency: usize,
     /// The most results GitHub lists, where it limits them.
     limit: Option<u64>,
@@ -301,6 +308,12 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
         }
     }
 
+    /// The listing's call, once the first page has named it (every state
+    /// after `First`; before it, a generic name).
+    fn call(&self) -> Call {
+        call_or_generic(self.call)
+    }
+
     /// Plans the pages after the first.
     fn plan(&mut self, next: Option<Url>, last: Option<Url>) -> State<T> {
         let last_page = last
@@ -326,7 +339,7 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
             tasks: VecDeque::new(),
             after: None,
         };
-        pages.start_pages(&self.client, self.call, self.concurrency);
+        pages.start_pages(&self.client, self.call(), self.concurrency);
         State::Concurrent(pages)
     }
 
@@ -336,12 +349,12 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
             .filter(|number| *number > current)
             .ok_or_else(|| {
                 Error::invalid_link(url.as_str(), "does not lead to a later page")
-                    .during(self.call.operation)
+                    .during(self.call().operation)
             })?;
         let per_page = per_page_of(url);
         match self.limit {
             Some(limit) if number.saturating_mul(per_page) > limit => {
-                Err(Error::pagination_limit(self.call, number, per_page))
+                Err(Error::pagination_limit(self.call(), number, per_page))
             }
             _ => Ok(number),
         }
@@ -368,6 +381,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Listing<T> {
                 }
                 State::First(first) => match ready!(first.as_mut().poll(cx)) {
                     Ok(page) => {
+                        this.call = page.call;
                         this.state = State::Done;
                         if this.read(page.items) {
                             this.state = this.plan(page.next, page.last);
@@ -379,7 +393,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Listing<T> {
                     let Some(task) = pages.tasks.front_mut() else {
                         this.state = match (pages.refused, pages.after.take()) {
                             (Some((page, per_page)), _) => {
-                                State::Failed(Error::pagination_limit(this.call, page, per_page))
+                                State::Failed(Error::pagination_limit(this.call(), page, per_page))
                             }
                             (None, next) => State::Sequential {
                                 next,
@@ -415,7 +429,8 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Listing<T> {
                     if number == pages.last {
                         pages.after = page.next;
                     }
-                    pages.start_pages(&this.client, this.call, this.concurrency);
+                    let call = call_or_generic(this.call);
+                    pages.start_pages(&this.client, call, this.concurrency);
                     this.items = page.items.into_iter();
                 }
                 State::Sequential { next, current } => {
@@ -426,7 +441,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Listing<T> {
                     };
                     this.state = match this.follow(&url, current) {
                         Ok(number) => State::Fetching {
-                            page: Box::pin(fetch_page(this.client.clone(), url, this.call)),
+                            page: Box::pin(fetch_page(this.client.clone(), url, this.call())),
                             number,
                         },
                         Err(error) => State::Failed(error),
@@ -450,11 +465,16 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Listing<T> {
     }
 }
 
+/// A listing's call: the one its first page named, else (never reached
+/// after the first page) a generic one.
+fn call_or_generic(call: Option<Call>) -> Call {
+    call.unwrap_or(Call::read("list"))
+}
+
 /// The items of a listing whose first page is `first`. `limit` is the most
 /// results GitHub lists, for listings it limits.
 pub(crate) fn items<T>(
     client: Client,
-    call: Call,
     concurrency: usize,
     limit: Option<u64>,
     first: FirstPage<T>,
@@ -464,7 +484,7 @@ where
 {
     Box::pin(Listing {
         client,
-        call,
+        call: None,
         concurrency,
         limit,
         items: Vec::new().into_iter(),

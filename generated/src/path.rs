@@ -18,8 +18,19 @@
 use crate::error::Error;
 use crate::types::PackageType;
 
-/// Refuses a path parameter that would change which URL is requested.
-pub(crate) fn check_segment(parameter: &'static str, value: &str) -> Result<(), Error> {
+/// Refuses a path parameter (a login, a package name) that would change
+/// which URL is requested: empty, `.`, `..`, a `\` or a control character.
+/// Every hand-written method checks its parameters with it; it is public so
+/// that a program can refuse such a value as early as it reads it.
+///
+/// ```
+/// use github_packages::{ErrorKind, check_path_segment};
+///
+/// assert!(check_path_segment("package_name", "repo/image").is_ok());
+/// let error = check_path_segment("package_name", "..").unwrap_err();
+/// assert!(matches!(error.kind(), ErrorKind::InvalidParameter { .. }));
+/// ```
+pub fn check_path_segment(parameter: &'static str, value: &str) -> Result<(), Error> {
     let problem = match value {
         "" => "must not be empty",
         "." | ".." => "must not be `.` or `..`, which would change the requested path",
@@ -35,7 +46,7 @@ pub(crate) fn check_segment(parameter: &'static str, value: &str) -> Result<(), 
 /// Refuses a package type that would change the requested path (only an
 /// `Unknown` one can).
 pub(crate) fn check_package_type(package_type: &PackageType) -> Result<(), Error> {
-    check_segment("package_type", package_type.as_str())
+    check_path_segment("package_type", package_type.as_str())
 }
 
 /// Refuses a version id GitHub cannot have issued.
@@ -69,7 +80,7 @@ mod tests {
             "nul\0",
             "del\x7f",
         ] {
-            let error = check_segment("package_name", bad).unwrap_err();
+            let error = check_path_segment("package_name", bad).unwrap_err();
             assert!(error.to_string().contains("package_name"), "{error}");
         }
         for good in [
@@ -82,7 +93,7 @@ mod tests {
             ".hidden",
             "a..b",
         ] {
-            check_segment("package_name", good).unwrap();
+            check_path_segment("package_name", good).unwrap();
         }
     }
 

@@ -25,8 +25,8 @@ use std::time::Duration;
 
 use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode, Url};
 
+use crate::hooks::Runtime;
 use crate::rate_limit::{self, Throttle};
-use crate::runtime::Runtime;
 
 /// The shortest wait before retrying after a rate-limit refusal, whatever
 /// the policy and GitHub say: a `retry-after: 0` must not make the retries

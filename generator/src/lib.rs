@@ -7,6 +7,10 @@
 //! spec/packages.yaml --load--> openapiv3::OpenAPI --validate--> progenitor --prettyplease--> text
 //! ```
 //!
+//! [`project`] names the project's own spec, generated file and settings;
+//! [`upstream`] compares the spec with GitHub's official OpenAPI
+//! description (`cargo xtask upstream FILE`).
+//!
 //! [`generate`] never panics on bad input: the spec is validated first, so
 //! progenitor does not meet the shapes it is known to panic on, and any panic
 //! that still happens inside progenitor is caught quietly and reported as a
@@ -32,15 +36,14 @@
 
 mod load;
 mod names;
+pub mod project;
 mod render;
-mod surface;
+pub mod upstream;
 mod validate;
 
 use std::fmt;
 
-pub use surface::api_surface;
-
-/// What to generate and how; [`Config::github_packages`] is the project's own.
+/// What to generate and how; [`project::config`] is the project's own.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The spec's name as shown in errors and in the generated file's header,
@@ -60,30 +63,9 @@ impl Config {
     pub fn new(spec_name: impl Into<String>) -> Self {
         Config {
             spec_name: spec_name.into(),
-            regen_command: "cargo xtask regen".to_string(),
+            regen_command: project::REGEN_COMMAND.to_string(),
             replacements: Vec::new(),
             inner_type: None,
-        }
-    }
-
-    /// The configuration of the `github-packages` crate: `PackageType` and
-    /// `PackageVisibility` become the crate's forward-compatible enums (an
-    /// unknown value decodes into `Unknown(String)`), and the `Client` carries
-    /// the hand-written runtime (retries, rate limits) as its inner value.
-    pub fn github_packages(spec_name: impl Into<String>) -> Self {
-        Config {
-            replacements: vec![
-                (
-                    "PackageType".to_string(),
-                    "crate::open_enums::PackageType".to_string(),
-                ),
-                (
-                    "PackageVisibility".to_string(),
-                    "crate::open_enums::PackageVisibility".to_string(),
-                ),
-            ],
-            inner_type: Some("crate::runtime::Runtime".to_string()),
-            ..Config::new(spec_name)
         }
     }
 }

@@ -134,7 +134,7 @@ fn yaml_problem(context: &str, error: &serde_norway::Error) -> Problem {
 
 /// The parsers append " at line L column C" to their messages; the location
 /// is reported separately, so drop it from the text.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
         Some(index) => message[..index].to_string(),
         None => message.to_string(),

@@ -1,6 +1,9 @@
-//! Paths shared by the test modules.
+//! Reading the workspace's files from the tests; the spec's and the
+//! generated module's paths come from `github_packages_codegen::project`.
 
 use std::path::PathBuf;
+
+pub use github_packages_codegen::project::GENERATED;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
@@ -9,11 +12,6 @@ pub fn workspace_root() -> PathBuf {
         .expect("tests/ lives inside the workspace")
         .to_path_buf()
 }
-
-/// The spec, as `cargo xtask regen` names it.
-pub const SPEC: &str = "spec/packages.yaml";
-/// The checked-in generated module.
-pub const GENERATED: &str = "generated/src/generated.rs";
 
 /// Reads a file below the workspace root.
 pub fn read(relative: &str) -> String {

@@ -1,6 +1,8 @@
 //! The workspace's tests, in one test binary: drift of the generated code,
 //! snapshots of the API surface and of the generator's output and errors,
-//! requests on the wire, and decoding of GitHub's example responses.
+//! requests on the wire, decoding of GitHub's example responses, the spec
+//! against GitHub's own description, and the client layer against the fake
+//! server and the scripted server.
 
 #[cfg(test)]
 mod client_runtime;
@@ -13,7 +15,11 @@ mod drift;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod scripted;
+#[cfg(test)]
 mod surface;
+#[cfg(test)]
+mod upstream;
 #[cfg(test)]
 mod wire;
 

@@ -1,14 +1,12 @@
 //! What each of the 27 operations puts on the wire: the generated client is
-//! pointed at a bare TCP server on 127.0.0.1 that records every request as
-//! received (raw percent-encoded path, query, headers) and answers with a
+//! pointed at the scripted server on 127.0.0.1, which records every request
+//! as received (raw percent-encoded path, query, headers) and answers with a
 //! minimal valid body.
-
-use std::sync::{Arc, Mutex};
 
 use github_packages::Client;
 use github_packages::types::{PackageType, PackageVersionState, PackageVisibility};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+
+use crate::scripted::{Scripted, Seen, reply};
 
 /// Headers worth showing: everything but those that vary per run or per
 /// connection (`host` carries the port).
@@ -25,64 +23,10 @@ const SHOWN_HEADERS: &[&str] = &[
 const PACKAGE: &str = r#"{"id":1,"name":"repo/image","package_type":"container","url":"https://api.github.com/orgs/acme/packages/container/repo%2Fimage","html_url":"https://github.com/orgs/acme/packages/container/package/repo%2Fimage","version_count":1,"visibility":"private","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05Z"}"#;
 const VERSION: &str = r#"{"id":42,"name":"sha256:0123","url":"https://api.github.com/orgs/acme/packages/container/repo%2Fimage/versions/42","package_html_url":"https://github.com/orgs/acme/packages/container/package/repo%2Fimage","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05Z"}"#;
 
-/// A one-request-per-connection HTTP/1.1 server that records request heads.
-struct RecordingServer {
-    base_url: String,
-    requests: Arc<Mutex<Vec<String>>>,
-}
-
-impl RecordingServer {
-    async fn start() -> RecordingServer {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let base_url = format!("http://{}", listener.local_addr().unwrap());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&requests);
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let log = Arc::clone(&log);
-                tokio::spawn(async move { serve(stream, log).await });
-            }
-        });
-        RecordingServer { base_url, requests }
-    }
-
-    /// The requests recorded since the last call.
-    fn take(&self) -> Vec<String> {
-        std::mem::take(&mut self.requests.lock().unwrap())
-    }
-}
-
-async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<String>>>) {
-    let mut received = Vec::new();
-    let mut buffer = [0u8; 4096];
-    let head_end = loop {
-        let read = stream.read(&mut buffer).await.expect("read request");
-        assert!(read > 0, "connection closed before the request head ended");
-        received.extend_from_slice(&buffer[..read]);
-        if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end;
-        }
-    };
-    let head = String::from_utf8(received[..head_end].to_vec()).expect("ASCII head");
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().unwrap().to_string();
-    let mut headers: Vec<String> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_string()))
-        .filter(|(name, _)| SHOWN_HEADERS.contains(&name.as_str()))
-        .map(|(name, value)| format!("  {name}: {value}"))
-        .collect();
-    headers.sort();
-    let method = request_line.split(' ').next().unwrap_or_default();
-    let target = request_line.split(' ').nth(1).unwrap_or_default();
-    let path = target.split('?').next().unwrap_or_default();
-    log.lock()
-        .unwrap()
-        .push(format!("{request_line}\n{}", headers.join("\n")));
-
-    let body = match method {
+/// The scripted server's answer: a minimal valid body for each operation.
+fn minimal_answer(request: &Seen, _: usize) -> Vec<u8> {
+    let path = request.path();
+    let body = match request.method.as_str() {
         "GET"
             if path.ends_with("/versions")
                 || path.ends_with("/packages")
@@ -99,24 +43,32 @@ async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<String>>>) {
     } else {
         "200 OK"
     };
-    let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream
-        .write_all(response.as_bytes())
-        .await
-        .expect("write response");
-    stream.shutdown().await.ok();
+    let json = ("content-type", "application/json".to_string());
+    reply(status, &[json], body.as_bytes())
 }
 
-/// Built the way users build it, with a token, so the snapshot shows the
-/// headers every request carries.
+/// A request as the snapshot shows it: the request line, then the shown
+/// headers, sorted.
+fn transcribe(request: &Seen) -> String {
+    let mut headers: Vec<String> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| SHOWN_HEADERS.contains(&name.as_str()))
+        .map(|(name, value)| format!("  {name}: {value}"))
+        .collect();
+    headers.sort();
+    format!(
+        "{} {} HTTP/1.1\n{}",
+        request.method,
+        request.target,
+        headers.join("\n")
+    )
+}
+
 /// The Rust method names of all operations, read from the generated code.
 fn operations_of_the_client() -> Vec<String> {
-    let surface =
-        github_packages_codegen::api_surface(&crate::common::read(crate::common::GENERATED))
-            .expect("generated code has the builder shape");
+    let surface = crate::surface::api_surface(&crate::common::read(crate::common::GENERATED))
+        .expect("generated code has the builder shape");
     let mut names: Vec<String> = surface
         .lines()
         .filter_map(|line| {
@@ -131,6 +83,8 @@ fn operations_of_the_client() -> Vec<String> {
     names
 }
 
+/// Built the way users build it, with a token, so the snapshot shows the
+/// headers every request carries.
 fn client_for(base_url: &str) -> Client {
     Client::builder()
         .token(TOKEN)
@@ -143,13 +97,13 @@ const TOKEN: &str = "wire-test-token";
 
 #[tokio::test]
 async fn every_operation_on_the_wire() {
-    let server = RecordingServer::start().await;
+    let server = Scripted::start(minimal_answer).await;
     let client = client_for(&server.base_url);
     let container = PackageType::Container;
     let name = "repo/image";
     let mut transcript = Vec::new();
     let mut called = Vec::new();
-    let mut record = |operation: &str, requests: Vec<String>| {
+    let mut record = |operation: &str, requests: Vec<Seen>| {
         assert_eq!(
             requests.len(),
             1,
@@ -157,7 +111,7 @@ async fn every_operation_on_the_wire() {
             requests.len()
         );
         called.push(operation.to_string());
-        transcript.push(format!("{operation}\n{}", requests[0]));
+        transcript.push(format!("{operation}\n{}", transcribe(&requests[0])));
     };
 
     macro_rules! call {

@@ -1,25 +1,33 @@
-//! Project tasks: `cargo xtask regen [--check [--diff]]`.
+//! Project tasks: `cargo xtask regen [--check [--diff]]` and
+//! `cargo xtask upstream FILE`.
 //!
 //! `regen` rewrites the generated client from `spec/packages.yaml`; with
 //! `--check` it writes nothing and fails when the checked-in file is stale.
+//! `upstream` compares the spec with GitHub's OpenAPI description in FILE.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use github_packages_codegen::{Config, generate};
-
-/// The spec, relative to the workspace root.
-const SPEC: &str = "spec/packages.yaml";
-/// The generated module, relative to the workspace root.
-const GENERATED: &str = "generated/src/generated.rs";
+use github_packages_codegen::project::{self, Freshness, GENERATED};
 
 const USAGE: &str = "usage: cargo xtask regen [--check [--diff | -v]]
+       cargo xtask upstream FILE
 
   regen            rewrite generated/src/generated.rs from spec/packages.yaml
   regen --check    write nothing; fail if the checked-in file is out of date
-  --diff, -v       with --check, print a unified diff of what would change";
+  --diff, -v       with --check, print a unified diff of what would change
+  upstream FILE    compare spec/packages.yaml with GitHub's OpenAPI description
+                   (api.github.com.json); exit 0 when nothing undeclared differs,
+                   1 when something does, 2 when a file cannot be read";
+
+/// How a task ended; the process exit status.
+enum Outcome {
+    Done,
+    /// The task ran and found something to fix (stale file, differences).
+    Failed(String),
+    /// The task could not run: bad arguments or unreadable input.
+    BadInput(String),
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,13 +49,60 @@ fn main() -> ExitCode {
             message.lines().next().unwrap_or_default()
         );
     }));
-    match std::panic::catch_unwind(|| run(&args)) {
-        Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(message)) => {
+    let outcome = match args.first().map(String::as_str) {
+        Some("upstream") => std::panic::catch_unwind(|| upstream(&args[1..])),
+        _ => std::panic::catch_unwind(|| match run(&args) {
+            Ok(()) => Outcome::Done,
+            Err(message) => Outcome::Failed(message),
+        }),
+    };
+    match outcome {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed(message)) => {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
+        Ok(Outcome::BadInput(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
         Err(_) => ExitCode::FAILURE,
+    }
+}
+
+/// `cargo xtask upstream FILE`: the report on stdout, exit 1 when it is
+/// not clean, 2 when FILE or the spec cannot be read.
+fn upstream(args: &[String]) -> Outcome {
+    let file = match args {
+        [flag] if flag == "-h" || flag == "--help" => {
+            println!("{USAGE}");
+            return Outcome::Done;
+        }
+        [file] => file,
+        _ => return Outcome::BadInput(format!("error: `upstream` takes one FILE\n{USAGE}")),
+    };
+    let root = workspace_root();
+    let spec = match std::fs::read_to_string(root.join(project::SPEC)) {
+        Ok(spec) => spec,
+        Err(e) => return Outcome::BadInput(format!("error: cannot read {}: {e}", project::SPEC)),
+    };
+    let description = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => return Outcome::BadInput(format!("error: cannot read {file}: {e}")),
+    };
+    match github_packages_codegen::upstream::compare(project::SPEC, &spec, file, &description) {
+        Err(e) => Outcome::BadInput(format!("{e}\nerror: nothing was compared")),
+        Ok(report) => {
+            println!("{report}");
+            if report.is_clean() {
+                Outcome::Done
+            } else {
+                Outcome::Failed(format!(
+                    "error: {} differs from {file} in ways it does not declare (see above)",
+                    project::SPEC
+                ))
+            }
+        }
     }
 }
 
@@ -84,26 +139,20 @@ fn workspace_root() -> PathBuf {
 }
 
 fn regen(root: &Path, check: bool, diff: bool) -> Result<(), String> {
-    let spec_path = root.join(SPEC);
-    let spec =
-        fs::read_to_string(&spec_path).map_err(|e| format!("error: cannot read {SPEC}: {e}"))?;
-    let code = generate(&Config::github_packages(SPEC), &spec)
-        .map_err(|e| format!("{e}\nerror: {GENERATED} was left as it was"))?;
-    let target = root.join(GENERATED);
-    let current = fs::read_to_string(&target).ok();
-    if current.as_deref() == Some(code.as_str()) {
-        if !check {
-            println!("{GENERATED} is up to date");
+    let stale = match project::check(root)? {
+        Freshness::UpToDate => {
+            if !check {
+                println!("{GENERATED} is up to date");
+            }
+            return Ok(());
         }
-        return Ok(());
-    }
+        Freshness::Stale(stale) => stale,
+    };
     if check {
-        let mut message = format!(
-            "error: {GENERATED} is out of date with {SPEC}; run `cargo xtask regen` to update it"
-        );
+        let mut message = stale.message();
         if diff {
-            let old = current.unwrap_or_default();
-            let unified = similar::TextDiff::from_lines(&old, &code)
+            let old = stale.current.as_deref().unwrap_or_default();
+            let unified = similar::TextDiff::from_lines(old, &stale.fresh)
                 .unified_diff()
                 .context_radius(3)
                 .header(&format!("a/{GENERATED}"), &format!("b/{GENERATED}"))
@@ -114,30 +163,17 @@ fn regen(root: &Path, check: bool, diff: bool) -> Result<(), String> {
         }
         return Err(message);
     }
-    write_atomically(&target, &code)
-        .map_err(|e| format!("error: cannot write {GENERATED}: {e}"))?;
+    project::write(root, &stale)?;
     println!("wrote {GENERATED}");
     Ok(())
 }
 
-/// Writes a sibling temporary file and renames it over `target`, so a failed
-/// or interrupted run never leaves a half-written file behind.
-fn write_atomically(target: &Path, contents: &str) -> std::io::Result<()> {
-    let temporary = target.with_extension("rs.tmp");
-    let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temporary, target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temporary);
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
+    use github_packages_codegen::project::SPEC;
+
     use super::*;
 
     /// The smallest spec `Config::github_packages` accepts: it must define
@@ -195,5 +231,50 @@ components:
         regen(&root, false, false).expect("regen writes the file");
         regen(&root, true, false).expect("and then the check passes");
         fs::remove_dir_all(root).unwrap();
+    }
+
+    fn fixture() -> String {
+        workspace_root()
+            .join("tests/fixtures/upstream/api.github.com.packages.json")
+            .display()
+            .to_string()
+    }
+
+    #[test]
+    fn upstream_passes_on_the_pinned_description() {
+        assert!(matches!(upstream(&[fixture()]), Outcome::Done));
+    }
+
+    #[test]
+    fn upstream_fails_on_an_undeclared_difference_and_refuses_bad_input() {
+        let text = fs::read_to_string(fixture()).unwrap();
+        let changed = text.replacen("\"internal\"", "\"internal\",\n\"secret\"", 1);
+        assert_ne!(
+            text, changed,
+            "the fixture lists `internal` as a visibility"
+        );
+        let file = std::env::temp_dir().join(format!("xtask-upstream-{}.json", std::process::id()));
+        fs::write(&file, changed).unwrap();
+        let file = file.display().to_string();
+        match upstream(std::slice::from_ref(&file)) {
+            Outcome::Failed(message) => assert!(message.contains(&file), "{message}"),
+            _ => panic!("a new enum value upstream must fail the check"),
+        }
+        fs::write(&file, "{\"swagger\": \"2.0\"}").unwrap();
+        match upstream(std::slice::from_ref(&file)) {
+            Outcome::BadInput(message) => {
+                assert!(message.contains(&file), "{message}");
+                assert!(
+                    message.contains("not an OpenAPI 3 description"),
+                    "{message}"
+                );
+            }
+            _ => panic!("a Swagger 2 file is bad input"),
+        }
+        fs::remove_file(&file).unwrap();
+        match upstream(std::slice::from_ref(&file)) {
+            Outcome::BadInput(message) => assert!(message.contains("cannot read"), "{message}"),
+            _ => panic!("a missing file is bad input"),
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use fake_github::{FakeGitHub, Fault, FaultKind, Owner as Seed};
 use futures_util::TryStreamExt;
-use github_packages::runtime::DEFAULT_USER_AGENT;
+use github_packages::hooks::DEFAULT_USER_AGENT;
 use github_packages::types::PackageType;
 use github_packages::{Certificate, Client, ClientBuilder, DEFAULT_BASE_URL, ErrorKind, Owner};
 

@@ -6,8 +6,8 @@ use futures_util::TryStreamExt;
 use github_packages::types::PackageType;
 use github_packages::{ErrorKind, GeneratedError, Owner, RetryPolicy};
 
-use super::scripted::{Scripted, array, reply, version_json};
 use super::{builder, client};
+use crate::scripted::{Scripted, array, reply, version_json};
 
 #[tokio::test]
 async fn not_found_is_recognisable_and_explained() {

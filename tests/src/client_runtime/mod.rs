@@ -10,7 +10,6 @@ mod pacing;
 mod pagination;
 mod paths;
 mod retries;
-mod scripted;
 
 use std::cell::RefCell;
 use std::fmt::Write as _;

@@ -8,8 +8,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use github_packages::types::PackageType;
 use github_packages::{Client, Error, ErrorKind, Owner, RetryPolicy, VersionList};
 
-use super::scripted::{Scripted, Seen, array, package_json, reply, version_json};
 use super::{builder, client, fast_retries, query_param, until};
+use crate::scripted::{Scripted, Seen, array, package_json, reply, version_json};
 
 const PACKAGE: &str = "big";
 

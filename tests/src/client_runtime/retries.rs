@@ -8,10 +8,10 @@ use fake_github::{FakeGitHub, Fault, FaultKind, Gate, Matcher, Owner as Seed};
 use github_packages::types::PackageType;
 use github_packages::{Client, ErrorKind, Owner, RetryPolicy};
 
-use super::scripted::{Scripted, cut_off, reply};
 use super::{
     CapturedLogs, builder, client, fast_retries, logged_wait_ms, requests_with_method, until,
 };
+use crate::scripted::{Scripted, cut_off, reply};
 
 /// `acme/container/app` with three versions; returns their ids.
 fn seed(github: &FakeGitHub) -> Vec<i64> {

@@ -1,22 +1,20 @@
 //! Building a [`Client`]: token, base URL, `User-Agent`, timeouts, retries
-//! and listing defaults, from code or from the environment.
+//! and listing defaults, from code or from the environment. (The base-URL
+//! rules are in `base_url`, the token in `auth`, the TLS provider in `tls`.)
 
 use std::fmt;
-use std::net::IpAddr;
+use std::path::Path;
 use std::time::Duration;
 
-use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::Client;
-use crate::auth::Token;
+use crate::auth::{TOKEN_VARS, Token, TokenSource};
+use crate::base_url::{BASE_URL_VAR, BaseUrlError, DEFAULT_BASE_URL, check_base_url, redacted_url};
 use crate::error::Error;
+use crate::hooks::{DEFAULT_PAGE_CONCURRENCY, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT, Runtime};
 use crate::pacing::RequestBudget;
 use crate::retry::RetryPolicy;
-use crate::runtime::{DEFAULT_PAGE_CONCURRENCY, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT, Runtime};
-
-/// GitHub.com's REST API. GitHub Enterprise Server's is `https://HOST/api/v3`.
-pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
 
 /// Builds a [`Client`]; start with [`Client::builder`] or
 /// [`ClientBuilder::from_env`].
@@ -36,7 +34,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
 /// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
-    token: Option<Token>,
+    token: Option<(Token, TokenSource)>,
     base_url: Option<String>,
     user_agent: Option<String>,
     timeout: Duration,
@@ -101,13 +99,24 @@ impl ClientBuilder {
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    ///
+    /// ```
+    /// use github_packages::{ClientBuilder, TokenSource};
+    ///
+    /// let vars = |name: &str| (name == "GH_TOKEN").then(|| "ghp_example".to_string());
+    /// let builder = ClientBuilder::from_vars(vars);
+    /// assert_eq!(builder.token_source(), Some(&TokenSource::Env("GH_TOKEN")));
+    /// ```
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let read = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
         let mut builder = ClientBuilder::new();
-        if let Some(token) = read("GITHUB_TOKEN").or_else(|| read("GH_TOKEN")) {
-            builder = builder.token(token);
+        if let Some((name, token)) = TOKEN_VARS
+            .iter()
+            .find_map(|name| read(name).map(|token| (*name, token)))
+        {
+            builder.token = Some((Token::new(token), TokenSource::Env(name)));
         }
-        if let Some(url) = read("GITHUB_API_URL") {
+        if let Some(url) = read(BASE_URL_VAR) {
             builder = builder.base_url(url.trim());
         }
         builder
@@ -116,9 +125,17 @@ impl ClientBuilder {
     /// The token, sent as `Authorization: Bearer …`. Reading needs the
     /// `read:packages` scope, deleting `delete:packages`, restoring
     /// `write:packages`.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Token::new(token.into()));
+    pub fn token(mut self, token: impl Into<Token>) -> Self {
+        self.token = Some((token.into(), TokenSource::Code));
         self
+    }
+
+    /// The token read from a file that holds only the token (see
+    /// [`Token::from_file`]); replaces a token from the environment.
+    pub fn token_file(mut self, path: &Path) -> Result<Self, Error> {
+        let token = Token::from_file(path)?;
+        self.token = Some((token, TokenSource::File(path.to_path_buf())));
+        Ok(self)
     }
 
     /// Whether a token is set.
@@ -126,11 +143,21 @@ impl ClientBuilder {
         self.token.is_some()
     }
 
+    /// Where the token came from, if one is set.
+    pub fn token_source(&self) -> Option<&TokenSource> {
+        self.token.as_ref().map(|(_, source)| source)
+    }
+
+    /// The base URL [`build`](Self::build) would use, checked by
+    /// [`check_base_url`](crate::check_base_url), for callers that want to
+    /// name where a refused URL came from.
+    pub fn check_base_url(&self) -> Result<String, BaseUrlError> {
+        check_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))
+    }
+
     /// The REST API's base URL (default [`DEFAULT_BASE_URL`]); for GitHub
-    /// Enterprise Server `https://HOST/api/v3`. It must be `https`, except
-    /// for a loopback host (`http://127.0.0.1:PORT`, e.g. a test server),
-    /// and must not hold credentials, a query or a fragment; [`build`]
-    /// refuses it otherwise, without repeating it.
+    /// Enterprise Server `https://HOST/api/v3`. [`build`] refuses it,
+    /// without repeating it, unless it passes [`check_base_url`](crate::check_base_url).
     ///
     /// [`build`]: Self::build
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
@@ -222,7 +249,13 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = self.check_base_url().map_err(|error| {
+            let hint = match error {
+                BaseUrlError::Credentials => "; pass the token with `token()`",
+                _ => "",
+            };
+            Error::config(format!("the base URL {error}{hint}"))
+        })?;
         check_per_page(self.per_page)?;
         check_page_concurrency(self.page_concurrency)?;
         self.request_budget.check()?;
@@ -235,7 +268,7 @@ impl ClientBuilder {
             None => HeaderValue::from_static(DEFAULT_USER_AGENT),
         };
         let mut headers = HeaderMap::new();
-        if let Some(token) = &self.token {
+        if let Some((token, _)) = &self.token {
             headers.insert(AUTHORIZATION, token.authorization()?);
         }
         // Before reqwest builds its TLS configuration.
@@ -292,109 +325,6 @@ pub(crate) fn check_page_concurrency(pages: usize) -> Result<(), Error> {
     }
 }
 
-/// Checks the base URL and drops a trailing `/`: the generated operations
-/// append `/orgs/…` to it.
-///
-/// The URL is never echoed in an error (it may hold a token, in its user
-/// information or its query): at most its scheme and host are. Plain `http`
-/// is accepted only for a loopback host (`127.0.0.0/8`, `::1`,
-/// `localhost`), where the token does not cross a network.
-fn normalize_base_url(raw: &str) -> Result<String, Error> {
-    let url = Url::parse(raw.trim()).map_err(|error| {
-        // `url`'s parse errors name the problem, never the input.
-        Error::config(format!(
-            "the base URL is not a valid URL ({error}); expected e.g. {DEFAULT_BASE_URL} or \
-             https://HOST/api/v3"
-        ))
-    })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config(
-            "the base URL must not contain credentials; pass the token with `token()`",
-        ));
-    }
-    let Some(host) = url.host_str() else {
-        return Err(Error::config(format!(
-            "the base URL must be an http or https URL with a host (it is a `{}:` URL \
-             without one)",
-            url.scheme()
-        )));
-    };
-    let shown = format!("{}://{host}", url.scheme());
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(host) => {}
-        "http" => {
-            return Err(Error::config(format!(
-                "the base URL ({shown}…) must use https: plain http is accepted only for \
-                 127.0.0.1, ::1 or localhost"
-            )));
-        }
-        _ => {
-            return Err(Error::config(format!(
-                "the base URL ({shown}…) must be an http or https URL (http only for \
-                 127.0.0.1, ::1 or localhost)"
-            )));
-        }
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!(
-            "the base URL ({shown}…) must not have a query or fragment"
-        )));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
-/// `127.0.0.0/8`, `::1` or `localhost`, as a URL's host.
-fn is_loopback(host: &str) -> bool {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|host| host.strip_suffix(']'))
-        .unwrap_or(host);
-    match bare.parse::<IpAddr>() {
-        Ok(address) => address.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
-}
-
-/// The base URL as `Debug` may show it: scheme, host, port and path, without
-/// user information, query or fragment, which may hold a token.
-fn redacted_url(raw: &str) -> String {
-    let Ok(url) = Url::parse(raw.trim()) else {
-        return "<not a URL; redacted>".to_string();
-    };
-    let Some(host) = url.host_str() else {
-        return format!("{}:<redacted>", url.scheme());
-    };
-    let port = url
-        .port()
-        .map(|port| format!(":{port}"))
-        .unwrap_or_default();
-    let mut shown = format!("{}://{host}{port}{}", url.scheme(), url.path());
-    if !url.username().is_empty()
-        || url.password().is_some()
-        || url.query().is_some()
-        || url.fragment().is_some()
-    {
-        shown.push_str(" (user information, query or fragment redacted)");
-    }
-    shown
-}
-
-/// reqwest's `rustls-no-provider` needs a process-wide crypto provider.
-/// Install `ring` unless the application installed one already. With
-/// `rustls-aws-lc` also enabled, reqwest falls back on aws-lc-rs by itself,
-/// so nothing is installed.
-#[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
-pub(crate) fn install_crypto_provider() {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Losing a race with another thread installing one is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-}
-
-#[cfg(not(all(feature = "rustls", not(feature = "rustls-aws-lc"))))]
-pub(crate) fn install_crypto_provider() {}
-
 impl Client {
     /// A [`ClientBuilder`] with the defaults.
     pub fn builder() -> ClientBuilder {
@@ -429,72 +359,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base_urls() {
-        assert_eq!(
-            normalize_base_url("https://api.github.com/").unwrap(),
-            "https://api.github.com"
-        );
-        assert_eq!(
-            normalize_base_url("https://ghe.example.com/api/v3/").unwrap(),
-            "https://ghe.example.com/api/v3"
-        );
-        for loopback in [
-            "http://127.0.0.1:8080",
-            "http://127.1.2.3",
-            "http://[::1]:8080/api/v3",
-            "http://localhost:3000",
-            "http://LOCALHOST",
-        ] {
-            normalize_base_url(loopback).unwrap();
-        }
-        for refused in [
-            "ftp://example.com",
-            "http://example.com",
-            "http://127.0.0.1.example.com",
-            "http://[::2]",
-            "http://10.0.0.1",
-            "file:///etc/passwd",
-            "mailto:someone@example.com",
-        ] {
-            assert!(normalize_base_url(refused).is_err(), "{refused}");
-        }
-    }
-
-    #[test]
-    fn base_url_errors_never_echo_secrets() {
-        for (url, secret) in [
-            ("https://user:secret@example.com", "secret"),
-            ("https://u:ghp_x1@host:99999", "ghp_x1"),
-            ("https://ghp_x2@host:99999", "ghp_x2"),
-            ("ftp://u:ghp_x3@host", "ghp_x3"),
-            ("http://u:ghp_x4@example.com", "ghp_x4"),
-            ("https://example.com/?access_token=ghp_x5", "ghp_x5"),
-            ("https://example.com/#ghp_x6", "ghp_x6"),
-            ("http://example.com/?access_token=ghp_x7", "ghp_x7"),
-            ("ftp://example.com/?access_token=ghp_x8", "ghp_x8"),
-            ("https://[ghp_x9", "ghp_x9"),
-            ("not a url ghp_x10", "ghp_x10"),
-            ("data:ghp_x11", "ghp_x11"),
-        ] {
-            let error = normalize_base_url(url).unwrap_err();
-            let text = error.to_string();
-            assert!(text.contains("base URL"), "{url}: {text}");
-            assert!(!text.contains(secret), "{url}: {text}");
-            assert!(!format!("{error:?}").contains(secret), "{url}: {error:?}");
-            let builder = ClientBuilder::new().base_url(url);
-            assert!(!format!("{builder:?}").contains(secret), "{builder:?}");
-        }
-        // Credentials are named as the problem even where the scheme or the
-        // query is wrong too.
-        let error = normalize_base_url("http://u:ghp_x@example.com/?q=1").unwrap_err();
-        assert!(error.to_string().contains("credentials"), "{error}");
-        let error = normalize_base_url("https://example.com/?access_token=x").unwrap_err();
-        assert!(error.to_string().contains("https://example.com"), "{error}");
-    }
-
-    #[test]
     fn builder_debug_hides_the_token() {
         let builder = ClientBuilder::new().token("ghp_supersecret");
         assert!(!format!("{builder:?}").contains("supersecret"));
+    }
+
+    #[test]
+    fn builder_debug_hides_what_a_base_url_may_hold() {
+        for (url, secret) in [
+            ("https://user:secret@example.com", "secret"),
+            ("https://u:ghp_x1@host:99999", "ghp_x1"),
+            ("https://example.com/?access_token=ghp_x5", "ghp_x5"),
+            ("https://example.com/#ghp_x6", "ghp_x6"),
+            ("not a url ghp_x10", "ghp_x10"),
+        ] {
+            let builder = ClientBuilder::new().base_url(url);
+            assert!(!format!("{builder:?}").contains(secret), "{builder:?}");
+            let error = builder.build().unwrap_err();
+            assert!(error.to_string().contains("base URL"), "{url}: {error}");
+            assert!(!error.to_string().contains(secret), "{url}: {error}");
+            assert!(!format!("{error:?}").contains(secret), "{url}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn the_environment_gives_token_and_base_url_with_their_sources() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        let builder = ClientBuilder::from_vars(vars(&[("GITHUB_TOKEN", "a"), ("GH_TOKEN", "b")]));
+        assert_eq!(
+            builder.token_source(),
+            Some(&TokenSource::Env("GITHUB_TOKEN"))
+        );
+        let builder = ClientBuilder::from_vars(vars(&[("GITHUB_TOKEN", " "), ("GH_TOKEN", "b")]));
+        assert_eq!(builder.token_source(), Some(&TokenSource::Env("GH_TOKEN")));
+        let builder =
+            ClientBuilder::from_vars(vars(&[("GITHUB_API_URL", " https://ghe.example/api/v3/ ")]));
+        assert!(!builder.has_token());
+        assert_eq!(
+            builder.check_base_url().unwrap(),
+            "https://ghe.example/api/v3"
+        );
+        assert_eq!(
+            ClientBuilder::new().check_base_url().unwrap(),
+            DEFAULT_BASE_URL
+        );
     }
 }

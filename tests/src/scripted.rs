@@ -1,7 +1,10 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 whose answers a test scripts, for
+//! The scripted test server: a tiny HTTP/1.1 server on 127.0.0.1 whose
+//! answers a test scripts and which records each request head as received
+//! (method, raw percent-encoded target, headers). The wire test uses it to
+//! see exactly what each operation sends; the client-layer tests use it for
 //! what the stateful fake never sends: lying or backward `Link` headers,
 //! error bodies that are cut off or huge. One request per connection
-//! (`connection: close`); the request line of each is recorded.
+//! (`connection: close`).
 
 use std::sync::{Arc, Mutex};
 
@@ -11,17 +14,24 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// What a script sees of a request.
 #[derive(Clone, Debug)]
-pub(super) struct Seen {
-    pub(super) method: String,
+pub(crate) struct Seen {
+    pub(crate) method: String,
     /// Path and query, as sent.
-    pub(super) target: String,
+    pub(crate) target: String,
+    /// The headers, in the order sent, names lowercased.
+    pub(crate) headers: Vec<(String, String)>,
     /// The server's `http://127.0.0.1:PORT`, for links back to it.
-    pub(super) base_url: String,
+    pub(crate) base_url: String,
 }
 
 impl Seen {
+    /// The path, without the query.
+    pub(crate) fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+
     /// A query parameter, e.g. `page`.
-    pub(super) fn param(&self, name: &str) -> Option<&str> {
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
         let (_, query) = self.target.split_once('?')?;
         query.split('&').find_map(|pair| {
             let (key, value) = pair.split_once('=')?;
@@ -32,8 +42,8 @@ impl Seen {
 
 type Script = dyn Fn(&Seen, usize) -> Vec<u8> + Send + Sync;
 
-pub(super) struct Scripted {
-    pub(super) base_url: String,
+pub(crate) struct Scripted {
+    pub(crate) base_url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
@@ -41,7 +51,7 @@ impl Scripted {
     /// Serves every request with `script(request, index)`, `index` counting
     /// requests from 0; the bytes it returns are written as the whole
     /// response, then the connection is closed.
-    pub(super) async fn start(
+    pub(crate) async fn start(
         script: impl Fn(&Seen, usize) -> Vec<u8> + Send + Sync + 'static,
     ) -> Scripted {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -60,7 +70,7 @@ impl Scripted {
     }
 
     /// A client of this server (token `t`) with the given retries.
-    pub(super) fn client(&self, retry: RetryPolicy) -> Client {
+    pub(crate) fn client(&self, retry: RetryPolicy) -> Client {
         Client::builder()
             .token("t")
             .base_url(&self.base_url)
@@ -70,8 +80,13 @@ impl Scripted {
     }
 
     /// The requests received so far.
-    pub(super) fn seen(&self) -> Vec<Seen> {
+    pub(crate) fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
+    }
+
+    /// The requests received since the last call (or since the start).
+    pub(crate) fn take(&self) -> Vec<Seen> {
+        std::mem::take(&mut self.seen.lock().unwrap())
     }
 }
 
@@ -91,10 +106,16 @@ async fn serve(
         }
     }
     let head = String::from_utf8_lossy(&received);
-    let mut request_line = head.lines().next().unwrap_or_default().split(' ');
+    let head = head.split("\r\n\r\n").next().unwrap_or_default();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next().unwrap_or_default().split(' ');
     let seen = Seen {
         method: request_line.next().unwrap_or_default().to_string(),
         target: request_line.next().unwrap_or_default().to_string(),
+        headers: lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_string()))
+            .collect(),
         base_url,
     };
     let index = {
@@ -108,14 +129,14 @@ async fn serve(
 }
 
 /// A complete response: `status` (e.g. `"200 OK"`), extra headers and body.
-pub(super) fn reply(status: &str, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+pub(crate) fn reply(status: &str, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
     cut_off(status, headers, body, body.len())
 }
 
 /// A response whose `content-length` promises `promised` bytes, of which
 /// only `body` is sent before the connection closes (all of it when
 /// `promised` is its length).
-pub(super) fn cut_off(
+pub(crate) fn cut_off(
     status: &str,
     headers: &[(&str, String)],
     body: &[u8],
@@ -133,20 +154,20 @@ pub(super) fn cut_off(
 }
 
 /// A package version as GitHub lists it.
-pub(super) fn version_json(id: u64) -> String {
+pub(crate) fn version_json(id: u64) -> String {
     format!(
         r#"{{"id":{id},"name":"1.0.{id}","url":"https://api.github.com/orgs/acme/packages/container/app/versions/{id}","package_html_url":"https://github.com/orgs/acme/packages/container/package/app","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05Z"}}"#
     )
 }
 
 /// A package as GitHub lists it.
-pub(super) fn package_json(id: u64) -> String {
+pub(crate) fn package_json(id: u64) -> String {
     format!(
         r#"{{"id":{id},"name":"p{id}","package_type":"npm","url":"https://api.github.com/orgs/acme/packages/npm/p{id}","html_url":"https://github.com/orgs/acme/packages/npm/package/p{id}","version_count":1,"visibility":"public","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05Z"}}"#
     )
 }
 
 /// A JSON array of `items`.
-pub(super) fn array(items: impl IntoIterator<Item = String>) -> Vec<u8> {
+pub(crate) fn array(items: impl IntoIterator<Item = String>) -> Vec<u8> {
     format!("[{}]", items.into_iter().collect::<Vec<_>>().join(",")).into_bytes()
 }

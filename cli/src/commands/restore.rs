@@ -7,18 +7,19 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use futures_util::StreamExt;
+use github_packages::Owner;
 use github_packages::types::PackageVersionState;
 use indicatif::ProgressBar;
-use serde::Serialize;
 
-use crate::api::Presence;
-use crate::cli::TypeArg;
-use crate::deletion::{Target, target_of};
-use crate::explain::FailureKind;
+use crate::args::TypeArg;
+use crate::context::Context;
+use crate::exit::{Exit, ExitStatus};
+use crate::explain::{Failure, FailureKind};
 use crate::journal::{self, JournalRecord, Outcome};
-use crate::output::{self, OwnerView, Table, tags_cell};
-use crate::owner::OwnerRef;
-use crate::{Context, Exit};
+use crate::output::json::{About, RestoreDoc, RestoreRow, RestoreSummary};
+use crate::output::{self, Table, tags_cell};
+use crate::presence::{Presence, presence};
+use crate::target::Target;
 
 /// Restores in flight at once.
 const CONCURRENCY: usize = 4;
@@ -48,38 +49,10 @@ struct Item {
     tags: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct ResultRow<'a> {
-    owner: OwnerView,
-    #[serde(rename = "type")]
-    package_type: &'a str,
-    package: &'a str,
-    version_id: Option<i64>,
-    name: Option<&'a str>,
-    tags: &'a [String],
-    /// `restored`, `already-active` or `failed`.
-    result: &'static str,
-    error: Option<&'a str>,
-}
-
-#[derive(Serialize, Default)]
-struct Summary {
-    restored: usize,
-    already_active: usize,
-    failed: usize,
-}
-
-#[derive(Serialize)]
-struct RestoreView<'a> {
-    journal: Option<String>,
-    results: Vec<ResultRow<'a>>,
-    summary: Summary,
-}
-
 /// `ghpkg restore OWNER --type T --name N [--version ID]`
 pub async fn one(
     context: &Context,
-    owner: OwnerRef,
+    owner: Owner,
     package_type: TypeArg,
     name: &str,
     version_id: Option<i64>,
@@ -131,14 +104,7 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
         }
         let target = &item.target;
         let listed = context
-            .api
-            .versions(
-                &target.owner,
-                &target.package_type,
-                &target.package,
-                PackageVersionState::Active,
-                &ProgressBar::hidden(),
-            )
+            .versions(target, PackageVersionState::Active, &ProgressBar::hidden())
             .await;
         let ids = match listed {
             Ok(versions) => Some(versions.iter().map(|v| v.id).collect()),
@@ -192,7 +158,7 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
 
 fn item_of(record: JournalRecord) -> Result<Item, String> {
     Ok(Item {
-        target: target_of(&record)?,
+        target: Target::of_record(&record)?,
         version_id: record.version_id,
         name: record.name,
         tags: record.tags,
@@ -201,7 +167,7 @@ fn item_of(record: JournalRecord) -> Result<Item, String> {
 
 fn package_key(target: &Target) -> (String, String, String) {
     (
-        target.owner.as_flags().to_ascii_lowercase(),
+        target.owner_flags().to_ascii_lowercase(),
         target.package_type.to_string(),
         target.package.clone(),
     )
@@ -214,17 +180,12 @@ async fn restore(context: &Context, item: &Item, already_active: Option<bool>) -
     let target = &item.target;
     let (owner, package_type, package) =
         (&target.owner, &target.package_type, target.package.as_str());
-    let presence = match already_active {
+    let found = match already_active {
         Some(true) => return Restored::AlreadyActive,
         Some(false) => Ok(Presence::Deleted),
-        None => {
-            context
-                .api
-                .presence(owner, package_type, package, item.version_id)
-                .await
-        }
+        None => presence(&context.client, target, item.version_id).await,
     };
-    match presence {
+    match found {
         Ok(Presence::Active { package_id }) => return active(target, item, package_id),
         Ok(Presence::Deleted) => {}
         // Could not tell: try, and explain the refusal if there is one.
@@ -240,26 +201,22 @@ async fn restore(context: &Context, item: &Item, already_active: Option<bool>) -
     let result = match item.version_id {
         Some(id) => {
             context
-                .api
-                .restore_version(owner, package_type, package, id)
+                .client
+                .restore_version(owner, package_type.clone(), package, id)
                 .await
         }
         None => {
             context
-                .api
-                .restore_package(owner, package_type, package)
+                .client
+                .restore_package(owner, package_type.clone(), package)
                 .await
         }
     };
-    let Err(failure) = result else {
+    let Err(failure) = result.map_err(Failure::from) else {
         return Restored::Yes;
     };
     // GitHub refuses to restore what is not deleted; find out if that is why.
-    match context
-        .api
-        .presence(owner, package_type, package, item.version_id)
-        .await
-    {
+    match presence(&context.client, target, item.version_id).await {
         Ok(Presence::Active { package_id }) => active(target, item, package_id),
         _ => Restored::Failed(failure.explain(target.subject(item.version_id.is_some()))),
     }
@@ -284,7 +241,7 @@ fn report(
     items: &[Item],
     results: &[Restored],
 ) -> Result<(), Exit> {
-    let mut summary = Summary::default();
+    let mut summary = RestoreSummary::default();
     for result in results {
         match result {
             Restored::Yes => summary.restored += 1,
@@ -294,15 +251,13 @@ fn report(
     }
     let failed = summary.failed;
     if context.json {
-        let view = RestoreView {
+        context.print_json(&RestoreDoc {
             journal: journal.map(|p| p.display().to_string()),
             results: items
                 .iter()
                 .zip(results)
-                .map(|(item, result)| ResultRow {
-                    owner: OwnerView::from(&item.target.owner),
-                    package_type: item.target.package_type.as_str(),
-                    package: &item.target.package,
+                .map(|(item, result)| RestoreRow {
+                    about: About::from(&item.target),
                     version_id: item.version_id,
                     name: item.name.as_deref(),
                     tags: &item.tags,
@@ -314,8 +269,7 @@ fn report(
                 })
                 .collect(),
             summary,
-        };
-        output::print_json(&view).map_err(|error| Exit::failed(error.to_string()))?;
+        })?;
     } else {
         let mut table = Table::new(&["RESULT", "TYPE", "PACKAGE", "ID", "NAME", "TAGS", "WHY"]);
         for (item, result) in items.iter().zip(results) {
@@ -344,7 +298,7 @@ fn report(
         output::print_text(&text);
     }
     if failed > 0 {
-        return Err(Exit::reported(1));
+        return Err(Exit::reported(ExitStatus::Failed));
     }
     Ok(())
 }

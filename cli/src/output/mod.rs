@@ -1,12 +1,13 @@
-//! Output for people (aligned tables) and for scripts (one JSON document).
+//! Output for people (aligned tables, on stdout) and for scripts (one JSON
+//! document, whose every view lives in [`json`]).
+
+pub mod json;
 
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use github_packages::types::{Package, PackageVersion};
+use github_packages::types::PackageVersion;
 use serde::Serialize;
-
-use crate::owner::OwnerRef;
 
 /// A table with a header row; columns are padded to their widest cell.
 #[derive(Debug)]
@@ -59,6 +60,33 @@ impl Table {
     }
 }
 
+/// The text of `ghpkg packages` and `ghpkg conflicts`: a table, or the
+/// line `empty` (without its newline) when there are no packages.
+pub fn packages_text(packages: &[json::PackageView], empty: String) -> String {
+    if packages.is_empty() {
+        empty + "\n"
+    } else {
+        packages_table(packages)
+    }
+}
+
+fn packages_table(packages: &[json::PackageView]) -> String {
+    let mut table = Table::new(&["NAME", "VISIBILITY", "VERSIONS", "REPOSITORY", "UPDATED"]);
+    for package in packages {
+        table.row(vec![
+            package.name.clone(),
+            package.visibility.clone(),
+            package.version_count.to_string(),
+            package
+                .repository
+                .clone()
+                .unwrap_or_else(|| "-".to_string()),
+            time_cell(package.updated_at),
+        ]);
+    }
+    table.render()
+}
+
 /// Writes `value` as one pretty-printed JSON document on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
@@ -80,83 +108,6 @@ pub fn tags_cell(tags: &[String]) -> String {
         "-".to_string()
     } else {
         tags.join(",")
-    }
-}
-
-/// An owner in JSON output: `{"kind": "org", "login": "acme"}`.
-#[derive(Debug, Serialize)]
-pub struct OwnerView {
-    pub kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-}
-
-impl From<&OwnerRef> for OwnerView {
-    fn from(owner: &OwnerRef) -> Self {
-        OwnerView {
-            kind: owner.kind(),
-            login: owner.login().map(str::to_string),
-        }
-    }
-}
-
-/// A package in JSON output.
-#[derive(Debug, Serialize)]
-pub struct PackageView {
-    pub id: i64,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub package_type: String,
-    pub visibility: String,
-    pub version_count: i64,
-    pub repository: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub html_url: String,
-}
-
-impl From<&Package> for PackageView {
-    fn from(package: &Package) -> Self {
-        PackageView {
-            id: package.id,
-            name: package.name.clone(),
-            package_type: package.package_type.to_string(),
-            visibility: package.visibility.to_string(),
-            version_count: package.version_count,
-            repository: package
-                .repository
-                .as_ref()
-                .map(|repo| repo.full_name.clone()),
-            created_at: package.created_at,
-            updated_at: package.updated_at,
-            html_url: package.html_url.clone(),
-        }
-    }
-}
-
-/// A version in JSON output.
-#[derive(Debug, Serialize)]
-pub struct VersionView {
-    pub id: i64,
-    pub name: String,
-    pub tags: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub html_url: Option<String>,
-}
-
-impl From<&PackageVersion> for VersionView {
-    fn from(version: &PackageVersion) -> Self {
-        VersionView {
-            id: version.id,
-            name: version.name.clone(),
-            tags: tags_of(version),
-            created_at: version.created_at,
-            updated_at: version.updated_at,
-            deleted_at: version.deleted_at,
-            html_url: version.html_url.clone(),
-        }
     }
 }
 
@@ -218,7 +169,7 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(tags_of(&version), ["latest", "v1", "old"]);
-        let view = serde_json::to_value(VersionView::from(&version)).unwrap();
+        let view = serde_json::to_value(json::VersionView::from(&version)).unwrap();
         let mut keys: Vec<_> = view.as_object().unwrap().keys().cloned().collect();
         keys.sort();
         assert_eq!(

@@ -1,4 +1,4 @@
-//! Per-request behaviour of the generated `Client`: the headers GitHub
+//! The per-request hooks of the generated `Client`: the headers GitHub
 //! expects on every request, retries, pacing and rate-limit bookkeeping.
 //!
 //! The generated `Client` carries a [`Runtime`] (its `inner` value) and
@@ -45,7 +45,7 @@ pub struct Runtime {
 
 impl Default for Runtime {
     fn default() -> Self {
-        crate::config::install_crypto_provider();
+        crate::tls::install_crypto_provider();
         Runtime {
             shared: Arc::default(),
         }
@@ -84,7 +84,7 @@ impl Runtime {
         page_concurrency: usize,
         budget: RequestBudget,
     ) -> Self {
-        crate::config::install_crypto_provider();
+        crate::tls::install_crypto_provider();
         Runtime {
             shared: Arc::new(Shared {
                 user_agent,
@@ -174,7 +174,7 @@ impl ClientHooks<Runtime> for Client {
             .execute(&self.client, request, info.operation_id)
             .await;
         if let Ok(response) = &result {
-            crate::error::note_answer(response);
+            crate::call::note_answer(response);
         }
         result
     }

@@ -1,12 +1,14 @@
-//! The command line: what `ghpkg --help` shows.
+//! The command line: what `ghpkg --help` shows, and the checks between
+//! arguments that clap cannot express ([`Command::check`]).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use github_packages::types::{PackageType, PackageVersionState, PackageVisibility};
+use github_packages::{ErrorKind, Owner, check_path_segment};
 
 use crate::duration::parse_age;
-use crate::owner::OwnerRef;
+use crate::exit::Exit;
 use crate::pacing::{BudgetArg, parse_budget};
 use crate::policy::{RetentionPolicy, TagPattern};
 
@@ -142,9 +144,13 @@ pub enum Command {
         journal: Option<PathBuf>,
     },
     /// Restore a deleted package or version, or everything a journal deleted.
+    // The owner may be left out here (with --journal): `Command::check`
+    // asks for it otherwise.
+    #[command(mut_group("owner", |group| group.required(false)))]
     Restore {
+        /// Left out with --journal.
         #[command(flatten)]
-        owner: OptionalOwnerArgs,
+        owner: Option<OwnerArgs>,
         /// The package's type (with an owner and --name).
         #[arg(long = "type", value_enum, value_name = "TYPE")]
         package_type: Option<TypeArg>,
@@ -168,6 +174,35 @@ pub enum Command {
     Prune(PruneArgs),
 }
 
+impl Command {
+    /// The checks between arguments clap cannot make, before the client
+    /// exists: a mistake costs no request.
+    pub fn check(&self) -> Result<(), Exit> {
+        match self {
+            Command::Prune(args) if !args.policy().selects_something() => Err(Exit::usage(
+                "prune needs a policy: give at least one of --keep-latest, --older-than, --tag or --untagged",
+            )),
+            Command::Restore {
+                journal: None,
+                owner,
+                package_type,
+                name,
+                ..
+            } if owner.is_none() || package_type.is_none() || name.is_none() => Err(Exit::usage(
+                "restore needs --journal FILE, or an owner (--org, --user or --me) with --type and --name",
+            )),
+            Command::Versions {
+                owner,
+                state: StateArg::Deleted,
+                ..
+            } if owner.user.is_some() => Err(Exit::usage(
+                "--state deleted needs --org or --me: GitHub does not list the deleted versions of another user's package",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// `--org ORG | --user NAME | --me`
 #[derive(Clone, Debug, Args)]
 #[group(id = "owner", required = true, multiple = false)]
@@ -184,37 +219,21 @@ pub struct OwnerArgs {
 }
 
 impl OwnerArgs {
-    pub fn owner(&self) -> OwnerRef {
-        owner_from(self.org.as_deref(), self.user.as_deref()).unwrap_or(OwnerRef::Me)
+    pub fn owner(&self) -> Owner {
+        match (&self.org, &self.user) {
+            (Some(org), _) => Owner::org(org),
+            (None, Some(user)) => Owner::user(user),
+            (None, None) => Owner::AuthenticatedUser,
+        }
     }
 }
 
-/// The owner flags where they may be left out (`restore --journal`).
-#[derive(Clone, Debug, Args)]
-#[group(id = "owner", required = false, multiple = false)]
-pub struct OptionalOwnerArgs {
-    /// An organization's package.
-    #[arg(long, value_name = "ORG", value_parser = login)]
-    pub org: Option<String>,
-    /// A user's package.
-    #[arg(long, value_name = "NAME", value_parser = login)]
-    pub user: Option<String>,
-    /// The authenticated user's package.
-    #[arg(long)]
-    pub me: bool,
-}
-
-impl OptionalOwnerArgs {
-    pub fn owner(&self) -> Option<OwnerRef> {
-        owner_from(self.org.as_deref(), self.user.as_deref()).or(self.me.then_some(OwnerRef::Me))
-    }
-}
-
-fn owner_from(org: Option<&str>, user: Option<&str>) -> Option<OwnerRef> {
-    match (org, user) {
-        (Some(org), _) => Some(OwnerRef::Org(org.to_string())),
-        (None, Some(user)) => Some(OwnerRef::User(user.to_string())),
-        (None, None) => None,
+/// The flags that name `owner` on the command line, for hints.
+pub fn owner_flags(owner: &Owner) -> String {
+    match owner {
+        Owner::Org(login) => format!("--org {login}"),
+        Owner::User(login) => format!("--user {login}"),
+        Owner::AuthenticatedUser => "--me".to_string(),
     }
 }
 
@@ -280,23 +299,28 @@ impl PruneArgs {
     }
 }
 
-/// A package name GitHub can be asked about: not empty, and not `.` or `..`
-/// (which would change the requested path; the client layer refuses them).
+/// A package name GitHub can be asked about: the client's path rules
+/// ([`check_path_segment`]), and not blank.
 pub fn package_name(text: &str) -> Result<String, String> {
-    path_segment(text)
+    path_segment("package_name", text)
 }
 
 /// An organization or user login, checked like a package name.
 fn login(text: &str) -> Result<String, String> {
-    path_segment(text)
+    path_segment("login", text)
 }
 
-fn path_segment(text: &str) -> Result<String, String> {
-    match text.trim() {
-        "" => Err("must not be empty".to_string()),
-        "." | ".." => Err("must not be '.' or '..'".to_string()),
-        _ => Ok(text.to_string()),
+fn path_segment(parameter: &'static str, text: &str) -> Result<String, String> {
+    // Only blanks are the command line's own rule: a name of spaces is a
+    // slip of the shell, never a package.
+    if text.trim().is_empty() {
+        return Err("must not be empty".to_string());
     }
+    check_path_segment(parameter, text).map_err(|error| match error.kind() {
+        ErrorKind::InvalidParameter { problem, .. } => problem.to_string(),
+        _ => error.to_string(),
+    })?;
+    Ok(text.to_string())
 }
 
 /// Package ecosystems, as GitHub names them.
@@ -411,7 +435,7 @@ mod tests {
         let Command::Prune(prune) = cli.command else {
             panic!("not prune")
         };
-        assert_eq!(prune.owner.owner(), OwnerRef::Org("acme".into()));
+        assert_eq!(prune.owner.owner(), Owner::org("acme"));
         assert_eq!(prune.package.package_type, TypeArg::Container);
         let policy = prune.policy();
         assert_eq!(policy.keep_latest, Some(3));
@@ -443,7 +467,7 @@ mod tests {
         };
         assert!(!prune.execute);
         assert_eq!(prune.concurrency, 4);
-        assert_eq!(prune.owner.owner(), OwnerRef::Me);
+        assert_eq!(prune.owner.owner(), Owner::AuthenticatedUser);
     }
 
     #[test]
@@ -533,7 +557,7 @@ mod tests {
             panic!("not restore")
         };
         assert_eq!(journal, Some(PathBuf::from("j.jsonl")));
-        assert_eq!(owner.owner(), None);
+        assert!(owner.is_none());
         let cli = parse(&[
             "restore",
             "--user",
@@ -552,7 +576,7 @@ mod tests {
         else {
             panic!("not restore")
         };
-        assert_eq!(owner.owner(), Some(OwnerRef::User("u".into())));
+        assert_eq!(owner.map(|owner| owner.owner()), Some(Owner::user("u")));
         assert_eq!(version_id, Some(7));
     }
 

@@ -1,0 +1,115 @@
+//! `ghpkg delete`: one package or version, journaled (the mechanism is
+//! `deletion`'s).
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use github_packages::Owner;
+
+use crate::args::PackageArgs;
+use crate::context::Context;
+use crate::deletion::{Deleted, JournalError, delete_journaled, open_journal};
+use crate::exit::{Exit, ExitStatus};
+use crate::explain::Failure;
+use crate::journal;
+use crate::output::{
+    self,
+    json::{About, DeleteDoc},
+};
+use crate::policy::VersionInfo;
+use crate::target::Target;
+
+/// `ghpkg delete`: one package or version, journaled.
+pub async fn run(
+    context: &Context,
+    owner: Owner,
+    package: &PackageArgs,
+    version_id: Option<i64>,
+    journal_path: Option<PathBuf>,
+) -> Result<(), Exit> {
+    let mut target = Target::new(owner, package.package_type.package_type(), &package.name);
+    // Read what is about to go, so the journal can say what it was.
+    let version = match version_id {
+        Some(id) => {
+            let found = context
+                .client
+                .version(
+                    &target.owner,
+                    target.package_type.clone(),
+                    &target.package,
+                    id,
+                )
+                .await
+                .map_err(|error| Failure::from(error).exit(target.subject(true)))?;
+            if found.deleted_at.is_some() {
+                return Err(Exit::failed(format!("version {id} is already deleted")));
+            }
+            target.learn_login(&context.client).await;
+            Some(VersionInfo::of(&found))
+        }
+        None => {
+            let found = context
+                .client
+                .package(&target.owner, target.package_type.clone(), &target.package)
+                .await
+                .map_err(|error| Failure::from(error).exit(target.subject(false)))?;
+            target.package_id = Some(found.id);
+            target.login = found.owner.map(|owner| owner.login);
+            None
+        }
+    };
+    let (path, journal, _) = open_journal(context, journal_path.as_ref(), || {
+        journal::default_path("delete", &target.package, Utc::now(), |name| {
+            std::env::var(name).ok()
+        })
+    })
+    .await?;
+    let (deleted, journaled) =
+        match delete_journaled(&context.client, &journal, &target, version.as_ref()).await {
+            Ok(deleted) => (deleted, None),
+            Err(JournalError::Before(error)) => {
+                return Err(Exit::failed(format!("nothing was deleted: {error}")));
+            }
+            Err(failed @ JournalError::After { .. }) => {
+                if let Some(message) = failed.by_hand(&target, version.as_ref()) {
+                    context.ui.error(message);
+                }
+                let JournalError::After { deleted, error } = failed else {
+                    unreachable!("matched above")
+                };
+                (deleted, Some(error))
+            }
+        };
+
+    let what = match &version {
+        Some(version) => format!("version {} ({})", version.id, version.name),
+        None => format!("package {}", target.package),
+    };
+    if context.json {
+        context.print_json(&DeleteDoc {
+            about: About::from(&target),
+            version_id,
+            name: version.as_ref().map(|v| v.name.as_str()),
+            outcome: deleted.outcome(),
+            reason: deleted.reason(),
+            journal: path.display().to_string(),
+            journaled: journaled.is_none(),
+        })?;
+    } else {
+        let mut line = match &deleted {
+            Deleted::Yes => format!("deleted {what}"),
+            Deleted::No { reason, .. } => format!("not deleted: {what}: {reason}"),
+            Deleted::Unknown { reason, .. } => {
+                format!("unknown whether {what} was deleted: {reason}")
+            }
+        };
+        if let Some(error) = &journaled {
+            line.push_str(&format!(" (not journaled: {error})"));
+        }
+        output::print_text(&format!("{line}\n{}\n", journal::undo_hint(&path)));
+    }
+    match (deleted, journaled) {
+        (Deleted::Yes, None) => Ok(()),
+        _ => Err(Exit::reported(ExitStatus::Failed)),
+    }
+}

@@ -1,0 +1,57 @@
+//! The subcommands, one file each; [`run`] sends a parsed command to its
+//! file.
+
+mod conflicts;
+mod delete;
+mod packages;
+mod prune;
+mod restore;
+mod show;
+mod versions;
+
+use crate::args::Command;
+use crate::context::Context;
+use crate::exit::Exit;
+
+/// Runs one subcommand, already checked (`Command::check`).
+pub async fn run(context: &Context, command: Command) -> Result<(), Exit> {
+    match command {
+        Command::Packages {
+            owner,
+            package_type,
+            visibility,
+        } => packages::run(context, owner.owner(), package_type, visibility).await,
+        Command::Versions {
+            owner,
+            package,
+            state,
+        } => versions::run(context, owner.owner(), &package, state).await,
+        Command::Show {
+            owner,
+            package,
+            version_id,
+        } => show::run(context, owner.owner(), &package, version_id).await,
+        Command::Conflicts { owner } => conflicts::run(context, owner.owner()).await,
+        Command::Delete {
+            owner,
+            package,
+            version_id,
+            journal,
+        } => delete::run(context, owner.owner(), &package, version_id, journal).await,
+        Command::Restore {
+            owner,
+            package_type,
+            name,
+            version_id,
+            journal,
+        } => match (journal, owner, package_type, name) {
+            (Some(path), ..) => restore::from_journal(context, &path).await,
+            (None, Some(owner), Some(package_type), Some(name)) => {
+                restore::one(context, owner.owner(), package_type, &name, version_id).await
+            }
+            // `Command::check` refused this before anything was sent.
+            _ => Err(Exit::usage("restore needs an owner, --type and --name")),
+        },
+        Command::Prune(args) => prune::run(context, &args).await,
+    }
+}

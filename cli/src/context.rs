@@ -1,0 +1,60 @@
+//! What every command gets: how to talk (the [`Ui`], `--json`), the client,
+//! and the listing every command that reads versions shares.
+
+use futures_util::TryStreamExt;
+use github_packages::Client;
+use github_packages::types::{PackageVersion, PackageVersionState};
+use indicatif::ProgressBar;
+use serde::Serialize;
+
+use crate::exit::Exit;
+use crate::explain::Failure;
+use crate::output;
+use crate::target::Target;
+use crate::ui::Ui;
+
+/// What every command gets.
+pub struct Context {
+    pub ui: Ui,
+    pub json: bool,
+    pub client: Client,
+}
+
+impl Context {
+    /// The versions of `target`'s package in `state`, counted on `progress`.
+    pub async fn versions(
+        &self,
+        target: &Target,
+        state: PackageVersionState,
+        progress: &ProgressBar,
+    ) -> Result<Vec<PackageVersion>, Failure> {
+        self.client
+            .versions(&target.owner, target.package_type.clone(), &target.package)
+            .state(state)
+            .inspect_ok(|_| progress.inc(1))
+            .try_collect()
+            .await
+            .map_err(Failure::from)
+    }
+
+    /// Lists the versions behind a spinner; a failure ends the command with
+    /// its explanation.
+    pub async fn list_versions(
+        &self,
+        target: &Target,
+        state: PackageVersionState,
+    ) -> Result<Vec<PackageVersion>, Exit> {
+        let spinner = self.ui.spinner("listing versions");
+        let versions = self
+            .versions(target, state, &spinner)
+            .await
+            .map_err(|failure| failure.exit(target.subject(false)))?;
+        self.ui.finish();
+        Ok(versions)
+    }
+
+    /// Prints a command's `--json` document (one of `output::json`'s views).
+    pub fn print_json<T: Serialize>(&self, document: &T) -> Result<(), Exit> {
+        output::print_json(document).map_err(|error| Exit::failed(error.to_string()))
+    }
+}

@@ -1,0 +1,237 @@
+//! Every `--json` document `ghpkg` prints, in one place: the JSON contract
+//! scripts rely on. Field names are stable; `cli/tests/json.rs` snapshots
+//! each command's document against the fake server, so a change here shows
+//! up in review.
+
+use chrono::{DateTime, Utc};
+use github_packages::Owner;
+use github_packages::types::{Package, PackageVersion};
+use serde::Serialize;
+
+use super::tags_of;
+use crate::journal::Outcome;
+use crate::policy::Action;
+use crate::target::Target;
+
+/// An owner in JSON output: `{"kind": "org", "login": "acme"}`.
+#[derive(Debug, Serialize)]
+pub struct OwnerView {
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
+}
+
+impl From<&Owner> for OwnerView {
+    fn from(owner: &Owner) -> Self {
+        OwnerView {
+            kind: owner.kind(),
+            login: owner.login().map(str::to_string),
+        }
+    }
+}
+
+/// A package in JSON output.
+#[derive(Debug, Serialize)]
+pub struct PackageView {
+    pub id: i64,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub package_type: String,
+    pub visibility: String,
+    pub version_count: i64,
+    pub repository: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub html_url: String,
+}
+
+impl From<&Package> for PackageView {
+    fn from(package: &Package) -> Self {
+        PackageView {
+            id: package.id,
+            name: package.name.clone(),
+            package_type: package.package_type.to_string(),
+            visibility: package.visibility.to_string(),
+            version_count: package.version_count,
+            repository: package
+                .repository
+                .as_ref()
+                .map(|repo| repo.full_name.clone()),
+            created_at: package.created_at,
+            updated_at: package.updated_at,
+            html_url: package.html_url.clone(),
+        }
+    }
+}
+
+/// A version in JSON output.
+#[derive(Debug, Serialize)]
+pub struct VersionView {
+    pub id: i64,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub html_url: Option<String>,
+}
+
+impl From<&PackageVersion> for VersionView {
+    fn from(version: &PackageVersion) -> Self {
+        VersionView {
+            id: version.id,
+            name: version.name.clone(),
+            tags: tags_of(version),
+            created_at: version.created_at,
+            updated_at: version.updated_at,
+            deleted_at: version.deleted_at,
+            html_url: version.html_url.clone(),
+        }
+    }
+}
+
+/// The package a document or row is about: `owner`, `type`, `package`.
+#[derive(Debug, Serialize)]
+pub struct About<'a> {
+    pub owner: OwnerView,
+    #[serde(rename = "type")]
+    pub package_type: &'a str,
+    pub package: &'a str,
+}
+
+impl<'a> From<&'a Target> for About<'a> {
+    fn from(target: &'a Target) -> Self {
+        About {
+            owner: OwnerView::from(&target.owner),
+            package_type: target.package_type.as_str(),
+            package: &target.package,
+        }
+    }
+}
+
+/// `ghpkg packages --json`.
+#[derive(Debug, Serialize)]
+pub struct PackagesDoc<'a> {
+    pub owner: OwnerView,
+    #[serde(rename = "type")]
+    pub package_type: &'a str,
+    pub packages: &'a [PackageView],
+}
+
+/// `ghpkg versions --json`.
+#[derive(Debug, Serialize)]
+pub struct VersionsDoc<'a> {
+    #[serde(flatten)]
+    pub about: About<'a>,
+    /// `active` or `deleted`.
+    pub state: String,
+    pub versions: &'a [VersionView],
+}
+
+/// `ghpkg show --version ID --json`.
+#[derive(Debug, Serialize)]
+pub struct ShowVersionDoc<'a> {
+    #[serde(flatten)]
+    pub about: About<'a>,
+    pub version: VersionView,
+}
+
+/// `ghpkg show --json` (a whole package).
+#[derive(Debug, Serialize)]
+pub struct ShowPackageDoc {
+    pub owner: OwnerView,
+    pub package: PackageView,
+}
+
+/// `ghpkg conflicts --json`.
+#[derive(Debug, Serialize)]
+pub struct ConflictsDoc<'a> {
+    pub owner: OwnerView,
+    pub packages: &'a [PackageView],
+}
+
+/// `ghpkg delete --json`.
+#[derive(Debug, Serialize)]
+pub struct DeleteDoc<'a> {
+    #[serde(flatten)]
+    pub about: About<'a>,
+    pub version_id: Option<i64>,
+    pub name: Option<&'a str>,
+    pub outcome: Outcome,
+    pub reason: Option<&'a str>,
+    pub journal: String,
+    /// Whether the journal records the outcome (else see stderr).
+    pub journaled: bool,
+}
+
+/// `ghpkg restore --json`.
+#[derive(Debug, Serialize)]
+pub struct RestoreDoc<'a> {
+    pub journal: Option<String>,
+    pub results: Vec<RestoreRow<'a>>,
+    pub summary: RestoreSummary,
+}
+
+/// One thing `restore` was asked to bring back.
+#[derive(Debug, Serialize)]
+pub struct RestoreRow<'a> {
+    #[serde(flatten)]
+    pub about: About<'a>,
+    pub version_id: Option<i64>,
+    pub name: Option<&'a str>,
+    pub tags: &'a [String],
+    /// `restored`, `already-active` or `failed`.
+    pub result: &'static str,
+    pub error: Option<&'a str>,
+}
+
+/// The counts that end a restore.
+#[derive(Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RestoreSummary {
+    pub restored: usize,
+    pub already_active: usize,
+    pub failed: usize,
+}
+
+/// `ghpkg prune --json`, dry run or `--execute`.
+#[derive(Debug, Serialize)]
+pub struct PruneDoc<'a> {
+    /// `dry-run` or `execute`.
+    pub mode: &'static str,
+    #[serde(flatten)]
+    pub about: About<'a>,
+    pub versions: Vec<PruneRow<'a>>,
+    pub summary: &'a PruneSummary,
+    pub journal: Option<String>,
+}
+
+/// One version in `prune --json`.
+#[derive(Debug, Serialize)]
+pub struct PruneRow<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub tags: &'a [String],
+    pub created_at: DateTime<Utc>,
+    /// The policy's decision: `delete` or `keep`.
+    pub action: Action,
+    /// Why the policy decided so.
+    pub reason: &'a str,
+    /// `would-delete`, `kept`, `deleted`, `deleted-not-journaled`, `failed`,
+    /// `unknown` or `skipped`.
+    pub result: &'static str,
+    /// Why a deletion failed, stayed unknown or was skipped.
+    pub error: Option<&'a str>,
+}
+
+/// The counts that end every prune.
+#[derive(Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PruneSummary {
+    pub would_delete: usize,
+    pub deleted: usize,
+    /// Deleted, but the journal could not record them (see stderr).
+    pub deleted_not_journaled: usize,
+    pub kept: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub skipped: usize,
+}

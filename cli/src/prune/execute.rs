@@ -1,0 +1,152 @@
+//! Carrying out a [`Plan`]: its deletions, journaled (see `deletion`), at
+//! most `concurrency` at a time, stopping early when further deletions would
+//! fail the same way, and on Ctrl-C.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_util::StreamExt;
+
+use super::Fate;
+use super::interrupts::Interrupts;
+use super::plan::Plan;
+use crate::context::Context;
+use crate::deletion::{Deleted, JournalError, delete_journaled};
+use crate::exit::ExitStatus;
+use crate::journal::Journal;
+use crate::policy::Action;
+
+/// How carrying out a plan went.
+#[derive(Debug)]
+pub struct Executed {
+    /// One per `plan.decisions`, in the same order. After a Ctrl-C
+    /// (`Interrupts::interrupted`), the deletions not started are `Skipped`.
+    pub fates: Vec<Fate>,
+}
+
+/// Deletes the selected versions, at most `concurrency` at a time. Ctrl-C
+/// (on `interrupts`) stops new deletions; those in flight finish and are
+/// journaled. A second Ctrl-C exits at once (their `unknown` lines are
+/// already on disk). Interrupted before it starts, it attempts nothing.
+pub async fn execute(
+    context: &Context,
+    journal: &Journal,
+    plan: &Plan,
+    concurrency: usize,
+    interrupts: &mut Interrupts,
+) -> Executed {
+    let target = &plan.target;
+    let to_delete = plan.to_delete();
+    let Interrupts {
+        listener,
+        interrupted,
+    } = interrupts;
+    let interrupted: &AtomicBool = interrupted;
+    // Polled alongside the deletions, in the same task: it needs no 'static
+    // borrow, and speaks through the Ui, around the progress bar.
+    let watcher = async {
+        // Interrupted before (while an earlier package was pruned): said
+        // then; only the second Ctrl-C is waited for.
+        let first = interrupted.load(Ordering::SeqCst) || {
+            let came = listener.next().await;
+            if came {
+                interrupted.store(true, Ordering::SeqCst);
+                context.ui.say(
+                    "interrupted: finishing the deletions in flight (Ctrl-C again to quit now)",
+                );
+            }
+            came
+        };
+        if first && listener.next().await {
+            context.ui.finish();
+            std::process::exit(ExitStatus::Interrupted.code().into());
+        }
+        std::future::pending::<()>().await
+    };
+    // Why the run stopped early, if it did (rate limit, bad token, network,
+    // journal).
+    let stop: Mutex<Option<String>> = Mutex::new(None);
+    let bar = context.ui.bar("deleting", to_delete.len() as u64);
+    let client = &context.client;
+    let stop_with = |why: &str| {
+        stop.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert_with(|| why.to_string());
+    };
+
+    let deletions = futures_util::stream::iter(to_delete.iter().copied())
+        .map(|decision| {
+            let (stop, bar, stop_with) = (&stop, &bar, &stop_with);
+            async move {
+                let version = &decision.version;
+                let stopped = stop.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let fate = if interrupted.load(Ordering::SeqCst) {
+                    Fate::Skipped("interrupted before it was attempted".to_string())
+                } else if let Some(why) = stopped {
+                    Fate::Skipped(format!("not attempted: {why}"))
+                } else {
+                    context.ui.note(format!(
+                        "deleting version {} ({})",
+                        version.id, version.name
+                    ));
+                    match delete_journaled(client, journal, target, Some(version)).await {
+                        Ok(deleted) => {
+                            if deleted.stops_the_run() {
+                                stop_with(deleted.reason().unwrap_or_default());
+                            }
+                            match deleted {
+                                Deleted::Yes => Fate::Deleted,
+                                Deleted::No { reason, .. } => Fate::Failed(reason),
+                                Deleted::Unknown { reason, .. } => Fate::Unknown(reason),
+                            }
+                        }
+                        Err(JournalError::Before(error)) => {
+                            stop_with(&error);
+                            Fate::Failed(format!("not sent: {error}"))
+                        }
+                        Err(failed @ JournalError::After { .. }) => {
+                            stop_with(failed.error());
+                            if let Some(message) = failed.by_hand(target, Some(version)) {
+                                context.ui.error(message);
+                            }
+                            let JournalError::After { deleted, error } = failed else {
+                                unreachable!("matched above")
+                            };
+                            let not_journaled = format!("not journaled: {error}");
+                            match deleted {
+                                Deleted::Yes => Fate::DeletedNotJournaled(not_journaled),
+                                Deleted::No { reason, .. } => {
+                                    Fate::Failed(format!("{reason}; {not_journaled}"))
+                                }
+                                Deleted::Unknown { reason, .. } => {
+                                    Fate::Unknown(format!("{reason}; {not_journaled}"))
+                                }
+                            }
+                        }
+                    }
+                };
+                bar.inc(1);
+                (version.id, fate)
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect::<HashMap<i64, Fate>>();
+    let mut fates = tokio::select! {
+        fates = deletions => fates,
+        () = watcher => unreachable!("the watcher never ends"),
+    };
+    context.ui.finish();
+    Executed {
+        fates: plan
+            .decisions
+            .iter()
+            .map(|decision| match decision.action {
+                Action::Keep => Fate::Kept,
+                Action::Delete => fates
+                    .remove(&decision.version.id)
+                    .unwrap_or_else(|| Fate::Skipped("not attempted".to_string())),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,200 @@
+//! The curated spec against GitHub's official description: the pinned
+//! packages part of it (`tests/fixtures/upstream/`) shows no undeclared
+//! difference, and each kind of change GitHub could make shows up as the
+//! line a maintainer needs.
+
+use github_packages_codegen::project::SPEC;
+use github_packages_codegen::upstream::{Report, compare, declared_departures};
+use serde_json::{Value, json};
+
+use crate::common::read;
+
+const FIXTURE: &str = "tests/fixtures/upstream/api.github.com.packages.json";
+
+fn fixture() -> Value {
+    serde_json::from_str(&read(FIXTURE)).expect("the fixture is JSON")
+}
+
+/// The report for `upstream` (named as the fixture) against today's spec.
+fn report(upstream: &Value) -> Report {
+    compare(SPEC, &read(SPEC), FIXTURE, &upstream.to_string())
+        .unwrap_or_else(|e| panic!("the comparison runs:\n{e}"))
+}
+
+/// The report's lines that list differences and stale departures (the
+/// header and the summary name counts that any spec edit moves).
+fn findings(report: &Report) -> String {
+    let text = report.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[1..lines.len() - 1].join("\n").trim().to_string()
+}
+
+#[test]
+fn todays_spec_declares_every_difference_from_the_pinned_description() {
+    let report = report(&fixture());
+    assert!(report.is_clean(), "{report}");
+    assert_eq!(report.operations, (27, 27));
+    assert!(
+        report.declared > 0,
+        "the spec does depart from GitHub's description"
+    );
+    insta::assert_snapshot!("upstream_report", report.to_string());
+}
+
+/// The fixture with one change applied at a JSON pointer.
+fn mutated(change: impl FnOnce(&mut Value)) -> Report {
+    let mut upstream = fixture();
+    change(&mut upstream);
+    let report = report(&upstream);
+    assert!(!report.is_clean(), "the change must be reported:\n{report}");
+    report
+}
+
+fn at<'v>(root: &'v mut Value, pointer: &str) -> &'v mut Value {
+    root.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("the fixture has {pointer}"))
+}
+
+#[test]
+fn an_operation_github_adds_is_reported() {
+    let report = mutated(|upstream| {
+        let mut operation = at(upstream, "/paths/~1user~1packages/get").clone();
+        operation["operationId"] = json!("packages/list-archived-packages-for-authenticated-user");
+        at(upstream, "/paths")["/user/packages/archived"] = json!({ "get": operation });
+    });
+    let findings = findings(&report);
+    assert!(
+        findings.contains("document\n  operation list-archived-packages-for-authenticated-user: only upstream: GET /user/packages/archived"),
+        "{findings}"
+    );
+    insta::assert_snapshot!("upstream_added_operation", findings);
+}
+
+#[test]
+fn a_new_enum_value_is_reported_with_the_operation_and_field() {
+    let report = mutated(|upstream| {
+        let operation = at(upstream, "/paths/~1orgs~1{org}~1packages/get/parameters/0");
+        assert_eq!(operation["name"], "package_type");
+        operation["schema"]["enum"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("cargo"));
+        at(
+            upstream,
+            "/components/schemas/package/properties/package_type/enum",
+        )
+        .as_array_mut()
+        .unwrap()
+        .push(json!("cargo"));
+    });
+    let findings = findings(&report);
+    assert!(
+        findings.contains(
+            "parameter package_type_query\n  enum cargo: value only upstream (in list-packages-for-organization)"
+        ),
+        "{findings}"
+    );
+    assert!(
+        findings.contains("schema Package\n  package_type: enum cargo: value only upstream"),
+        "{findings}"
+    );
+    insta::assert_snapshot!("upstream_new_enum_value", findings);
+}
+
+#[test]
+fn a_property_github_removes_is_reported() {
+    let report = mutated(|upstream| {
+        at(upstream, "/components/schemas/package-version/properties")
+            .as_object_mut()
+            .unwrap()
+            .remove("html_url")
+            .expect("package-version has html_url");
+    });
+    let findings = findings(&report);
+    assert!(
+        findings.contains("schema PackageVersion\n  property html_url: only in the spec"),
+        "{findings}"
+    );
+    insta::assert_snapshot!("upstream_removed_property", findings);
+}
+
+#[test]
+fn a_changed_parameter_type_is_reported() {
+    let report = mutated(|upstream| {
+        *at(
+            upstream,
+            "/components/parameters/package-version-id/schema/type",
+        ) = json!("string");
+    });
+    let findings = findings(&report);
+    assert!(
+        findings.contains("parameter package_version_id\n  type string -> integer: upstream -> the spec (in delete-package-version-for-authenticated-user and 8 more)"),
+        "{findings}"
+    );
+    insta::assert_snapshot!("upstream_changed_parameter_type", findings);
+}
+
+/// When GitHub fixes what the spec works around, the declaration is stale.
+#[test]
+fn a_departure_that_matches_nothing_any_more_is_stale() {
+    // Every `per_page` upstream (the shared one and an inline copy) gains
+    // the maximum the spec declares it adds.
+    fn add_maximum(node: &mut Value) {
+        match node {
+            Value::Object(map) => {
+                if map.get("name") == Some(&json!("per_page")) {
+                    map["schema"]["maximum"] = json!(100);
+                }
+                map.values_mut().for_each(add_maximum);
+            }
+            Value::Array(items) => items.iter_mut().for_each(add_maximum),
+            _ => {}
+        }
+    }
+    let report = mutated(add_maximum);
+    assert!(report.undeclared.is_empty(), "{report}");
+    let findings = findings(&report);
+    assert!(
+        findings.contains("parameter per_page\n  maximum: \"GitHub states the maximum only in prose; made explicit here.\""),
+        "{findings}"
+    );
+}
+
+#[test]
+fn every_declared_departure_has_a_reason() {
+    let departures = declared_departures(SPEC, &read(SPEC)).expect("declarations are well-formed");
+    assert!(departures.len() >= 10, "{departures:?}");
+    for departure in &departures {
+        assert!(
+            departure.reason.len() > 20 && !departure.reason.contains('\n'),
+            "`{}` at `{}` needs a one-line reason",
+            departure.key,
+            departure.at
+        );
+    }
+    let without_reason = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: string\n      x-departure: {format uri -> none: ''}\n";
+    let error = declared_departures("spec.yaml", without_reason).expect_err("an empty reason");
+    assert_eq!(
+        error.to_string(),
+        "spec.yaml: at `components.schemas.A.x-departure`: `format uri -> none` needs a one-line reason (a non-empty string)"
+    );
+}
+
+#[test]
+fn bad_upstream_input_is_refused_naming_the_file() {
+    let spec = read(SPEC);
+    let cases = [
+        ("{\"openapi\": ", "invalid JSON"),
+        ("{\"swagger\": \"2.0\"}", "not an OpenAPI 3 description"),
+        (
+            "{\"openapi\": \"3.0.3\", \"paths\": {}}",
+            "no operation tagged `packages`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = compare(SPEC, &spec, "upstream.json", text).expect_err(text);
+        let message = error.to_string();
+        assert!(message.starts_with("upstream.json: "), "{message}");
+        assert!(message.contains(expected), "{message}");
+    }
+}
