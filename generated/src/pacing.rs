@@ -249,12 +249,21 @@ fn is_write(method: &Method) -> bool {
 
 /// A client's shared ledger of its request budget. Cheap to clone; clones
 /// share the ledger.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Pacer {
     shared: Arc<PacerShared>,
 }
 
-#[derive(Debug)]
+/// The budget, not the ledger: that holds an entry per request of the
+/// last window.
+impl std::fmt::Debug for Pacer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pacer")
+            .field("budget", &self.shared.budget)
+            .finish_non_exhaustive()
+    }
+}
+
 struct PacerShared {
     budget: RequestBudget,
     slots: Arc<Semaphore>,
@@ -291,8 +300,11 @@ impl Pacer {
     pub(crate) async fn admit(&self, method: &Method) -> Admission {
         let write = is_write(method);
         if write {
-            let turn = self.ledger().write_turn(Instant::now());
-            tokio::time::sleep_until(turn).await;
+            let now = Instant::now();
+            let turn = self.ledger().write_turn(now);
+            if turn > now {
+                tokio::time::sleep_until(turn).await;
+            }
         }
         let slot = self
             .shared
