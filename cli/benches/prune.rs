@@ -11,11 +11,13 @@
 //! deleted. Runs alternate between the two modes so that drift on a shared
 //! machine hits both alike.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fake_github::{FakeGitHub, Owner, SecondaryLimits};
+#[path = "../tests/support/large_prune.rs"]
+mod large_prune;
+
+use large_prune::LargePrune;
 
 const VERSIONS: usize = 2_000;
 /// The scaled budget: GitHub's 900 points a minute as 1,000 points a
@@ -33,37 +35,10 @@ struct Figures {
 }
 
 fn run(budget: &str, round: usize) -> Figures {
-    let github = FakeGitHub::start_in_background();
-    let acme = Owner::org("acme");
-    github.add_package(&acme, "npm", "lib", "private");
-    // One more than is deleted: the newest is kept (GitHub refuses to
-    // delete a package's last version).
-    github.add_versions(&acme, "npm", "lib", VERSIONS + 1);
-    // The hourly quota out of the way: this measures the secondary limits.
-    github.set_rate_limit(10_000_000);
-    github.enforce_secondary_limits(Some(SecondaryLimits::default().points(POINTS, WINDOW)));
-    // The journal in memory where the system has it: syncing 2,000 journal
-    // lines to a disk would set the pace instead of the budget.
-    let shm = Path::new("/dev/shm");
-    let base = if shm.is_dir() {
-        shm
-    } else {
-        Path::new(env!("CARGO_TARGET_TMPDIR"))
-    };
-    let dir = base.join(format!("ghpkg-bench-prune-{}-{round}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ghpkg"));
-    command
-        .args("prune --org acme --type npm --name lib --keep-latest 1 --execute --json".split(' '))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("GHPKG_DATA_DIR", &dir)
-        .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
-        .env("GITHUB_API_URL", github.base_url())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    command.args(["--request-budget", budget]);
+    let prune = LargePrune::new(&format!("bench-prune-{round}"), VERSIONS, POINTS, WINDOW);
+    let github = &prune.github;
+    let mut command = prune.command(budget);
+    command.stdout(Stdio::null()).stderr(Stdio::null());
     let mut child = command.spawn().expect("ghpkg starts");
     // Listing first: poll (cheaply, few requests are recorded yet) for the
     // first DELETE, then wait for the end.
@@ -81,12 +56,11 @@ fn run(budget: &str, round: usize) -> Figures {
         std::thread::sleep(Duration::from_millis(1));
     };
     let status = child.wait().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     let elapsed = first_delete.elapsed();
-    let deleted = github
-        .versions(&acme, "npm", "lib")
-        .iter()
-        .filter(|version| version.deleted)
+    let deleted = prune
+        .deleted()
+        .into_iter()
+        .filter(|deleted| *deleted)
         .count();
     Figures {
         elapsed,
@@ -106,8 +80,8 @@ fn main() {
     let budget = format!("{POINTS}/{}ms", WINDOW.as_millis());
     for round in 0..ROUNDS {
         for (label, flag) in [
-            ("request budget (default)", budget.as_str()),
-            ("previous: no pacing     ", "off"),
+            ("with the request budget", budget.as_str()),
+            ("previous: no pacing    ", "off"),
         ] {
             let figures = run(flag, round);
             let seconds = figures.elapsed.as_secs_f64();
