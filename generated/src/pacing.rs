@@ -70,6 +70,10 @@ use crate::error::Error;
 /// same token, say), every request of the client waits as long as GitHub
 /// asks, not only the one refused.
 ///
+/// Waiting for the budget is not a retry: it uses up none of the
+/// [`RetryPolicy`](crate::RetryPolicy)'s retries or waits, and the request's
+/// timeout starts once it is sent.
+///
 /// # Spreading the primary quota
 ///
 /// GitHub reports what remains of the hourly quota (`x-ratelimit-remaining`)
