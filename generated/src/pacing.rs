@@ -319,7 +319,7 @@ impl Pacer {
             .expect("the pacer never closes its semaphore");
         let cost = self.shared.budget.cost(method);
         let now = Instant::now();
-        let at = self.ledger().reserve(now, cost);
+        let (at, ticket) = self.ledger().reserve(now, cost);
         if at > now {
             tracing::debug!(
                 %method,
@@ -327,6 +327,9 @@ impl Pacer {
                 "holding a request back to stay within the request budget"
             );
             tokio::time::sleep_until(at).await;
+            // A busy machine wakes a timer late: count the request from
+            // when it really goes, or the next window could start early.
+            self.ledger().sent(ticket, Instant::now());
         }
         Admission { _slot: slot }
     }
@@ -359,10 +362,13 @@ impl Pacer {
 struct Ledger {
     budget: RequestBudget,
     /// The requests sent (or reserved to be sent) within the counting
-    /// window, with their cost, in order of their moment.
+    /// window, with their cost, in order of reservation (and of their
+    /// moment, unless one went late: see [`Ledger::sent`]).
     spent: VecDeque<(Instant, u32)>,
     /// The sum of the costs in `spent`.
     spent_points: u64,
+    /// The ticket of `spent`'s first entry: tickets count reservations.
+    first_ticket: u64,
     /// The moment of the newest reservation: later ones are never earlier.
     last: Option<Instant>,
     /// The earliest moment the next mutating request may start.
@@ -390,6 +396,7 @@ impl Ledger {
             budget,
             spent: VecDeque::new(),
             spent_points: 0,
+            first_ticket: 0,
             last: None,
             next_write: None,
             paused_until: None,
@@ -408,8 +415,8 @@ impl Ledger {
     }
 
     /// Reserves `cost` points for a request asking at `now` and returns the
-    /// moment it may be sent.
-    fn reserve(&mut self, now: Instant, cost: u32) -> Instant {
+    /// moment it may be sent, and its ticket for [`Ledger::sent`].
+    fn reserve(&mut self, now: Instant, cost: u32) -> (Instant, u64) {
         let span = self.budget.counting_window();
         let points = u64::from(self.budget.points);
         let cost = u64::from(cost);
@@ -420,6 +427,7 @@ impl Ledger {
             }
             self.spent.pop_front();
             self.spent_points -= u64::from(spent);
+            self.first_ticket += 1;
         }
         let mut at = now;
         at = at.max(self.last.unwrap_or(now));
@@ -435,17 +443,32 @@ impl Ledger {
                 break;
             }
             if !expired {
-                at = spent_at + span;
+                at = at.max(spent_at + span);
             }
             counted -= u64::from(spent);
         }
         if self.budget.spread_primary_quota {
             at = self.pace_quota(at);
         }
+        let ticket = self.first_ticket + self.spent.len() as u64;
         self.spent.push_back((at, cost as u32));
         self.spent_points += cost;
         self.last = Some(at);
-        at
+        (at, ticket)
+    }
+
+    /// Records that the request with `ticket` went at `now`, later than
+    /// reserved: its points count from then on.
+    fn sent(&mut self, ticket: u64, now: Instant) {
+        let Some(index) = ticket.checked_sub(self.first_ticket) else {
+            return;
+        };
+        if let Some(entry) = usize::try_from(index)
+            .ok()
+            .and_then(|index| self.spent.get_mut(index))
+        {
+            entry.0 = entry.0.max(now);
+        }
     }
 
     /// Pushes `at` back so that the primary quota keeps to its even pace
@@ -567,14 +590,14 @@ mod tests {
         let start = Instant::now();
         // Four deletions (20 points) go at once.
         for _ in 0..4 {
-            assert_eq!(ledger.reserve(start, 5), start);
+            assert_eq!(ledger.reserve(start, 5).0, start);
         }
         // The fifth waits until the first one's points no longer count:
         // one window and its headroom later.
-        assert_eq!(ledger.reserve(start + ms(10), 5), start + ms(1100));
+        assert_eq!(ledger.reserve(start + ms(10), 5).0, start + ms(1100));
         // A read asked for later still comes after it (first come, first
         // served), and once the second deletion's points have left.
-        assert_eq!(ledger.reserve(start + ms(20), 1), start + ms(1100));
+        assert_eq!(ledger.reserve(start + ms(20), 1).0, start + ms(1100));
     }
 
     #[test]
@@ -589,7 +612,7 @@ mod tests {
         // each one is asked for once the one before may go.
         for i in 0..400u32 {
             let cost = if i % 3 == 0 { 1 } else { 5 };
-            let at = ledger.reserve(now, cost);
+            let at = ledger.reserve(now, cost).0;
             assert!(at >= now);
             sent.push((at, cost));
             now = at + ms(u64::from(i % 7));
@@ -605,6 +628,29 @@ mod tests {
     }
 
     #[test]
+    fn a_request_that_goes_late_counts_from_when_it_went() {
+        let budget = RequestBudget::default()
+            .points(10, SECOND)
+            .headroom_percent(0);
+        let mut ledger = Ledger::new(budget);
+        let start = Instant::now();
+        let (_, first) = ledger.reserve(start, 5);
+        ledger.reserve(start, 5);
+        assert_eq!(ledger.reserve(start, 5).0, start + SECOND);
+        // The first one's timer fired 300 ms late: the next window opens
+        // 300 ms later too.
+        ledger.sent(first, start + ms(300));
+        assert_eq!(ledger.reserve(start, 5).0, start + ms(1300));
+        // Tickets of entries gone from the window are ignored.
+        let mut ledger = Ledger::new(RequestBudget::default().points(10, SECOND));
+        let (_, old) = ledger.reserve(start, 5);
+        ledger.reserve(start + 10 * SECOND, 5);
+        ledger.sent(old, start + 20 * SECOND);
+        assert_eq!(ledger.spent.len(), 1);
+        assert_eq!(ledger.spent[0].0, start + 10 * SECOND);
+    }
+
+    #[test]
     fn mutating_requests_keep_their_interval_and_reads_do_not_wait_for_it() {
         let budget = RequestBudget::default().min_write_interval(SECOND);
         let mut ledger = Ledger::new(budget);
@@ -615,7 +661,7 @@ mod tests {
         // Long after, no backlog.
         assert_eq!(ledger.write_turn(start + 10 * SECOND), start + 10 * SECOND);
         // Reads reserve points without any turn.
-        assert_eq!(ledger.reserve(start, 1), start);
+        assert_eq!(ledger.reserve(start, 1).0, start);
         // Without an interval, every write's turn is now.
         let mut ledger = Ledger::new(RequestBudget::default());
         assert_eq!(ledger.write_turn(start), start);
@@ -628,8 +674,8 @@ mod tests {
         let start = Instant::now();
         ledger.pause_until(start + 5 * SECOND);
         ledger.pause_until(start + SECOND);
-        assert_eq!(ledger.reserve(start, 1), start + 5 * SECOND);
-        assert_eq!(ledger.reserve(start + 6 * SECOND, 1), start + 6 * SECOND);
+        assert_eq!(ledger.reserve(start, 1).0, start + 5 * SECOND);
+        assert_eq!(ledger.reserve(start + 6 * SECOND, 1).0, start + 6 * SECOND);
     }
 
     #[test]
@@ -640,7 +686,7 @@ mod tests {
         // 100 requests left for 100 s: an even pace of one a second, which
         // requests may run ahead of by a quarter of the time to the reset.
         ledger.note_quota(start, 100, start + 100 * SECOND);
-        let sent: Vec<Instant> = (0..100).map(|_| ledger.reserve(start, 1)).collect();
+        let sent: Vec<Instant> = (0..100).map(|_| ledger.reserve(start, 1).0).collect();
         let at_once = sent.iter().filter(|&&at| at == start).count();
         assert!((20..=30).contains(&at_once), "{at_once} at once");
         // The rest is spread over the time left, the last one shortly
@@ -663,7 +709,7 @@ mod tests {
         let start = Instant::now();
         ledger.note_quota(start, 5000, start + 3600 * SECOND);
         for _ in 0..100 {
-            assert_eq!(ledger.reserve(start, 1), start);
+            assert_eq!(ledger.reserve(start, 1).0, start);
         }
         // Turned off, the quota is not looked at.
         let mut ledger = Ledger::new(
@@ -673,7 +719,7 @@ mod tests {
         );
         ledger.note_quota(start, 10, start + 3600 * SECOND);
         for _ in 0..100 {
-            assert_eq!(ledger.reserve(start, 1), start);
+            assert_eq!(ledger.reserve(start, 1).0, start);
         }
     }
 
@@ -700,9 +746,9 @@ mod tests {
         // Neither a reset in the past nor a used-up quota stalls a request.
         let mut ledger = Ledger::new(RequestBudget::default());
         ledger.note_quota(start, 0, start + 100 * SECOND);
-        assert_eq!(ledger.reserve(start, 1), start);
+        assert_eq!(ledger.reserve(start, 1).0, start);
         ledger.note_quota(start, 10, start);
-        assert_eq!(ledger.reserve(start + SECOND, 1), start + SECOND);
+        assert_eq!(ledger.reserve(start + SECOND, 1).0, start + SECOND);
     }
 
     #[tokio::test(start_paused = true)]
