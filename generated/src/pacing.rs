@@ -244,6 +244,10 @@ impl RequestBudget {
     }
 }
 
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 fn is_write(method: &Method) -> bool {
     matches!(
         *method,
@@ -307,6 +311,11 @@ impl Pacer {
             let now = Instant::now();
             let turn = self.ledger().write_turn(now);
             if turn > now {
+                tracing::debug!(
+                    %method,
+                    wait_ms = millis(turn - now),
+                    "holding a mutating request back for the interval between mutating requests"
+                );
                 tokio::time::sleep_until(turn).await;
             }
         }
@@ -323,7 +332,7 @@ impl Pacer {
         if at > now {
             tracing::debug!(
                 %method,
-                wait_ms = u64::try_from((at - now).as_millis()).unwrap_or(u64::MAX),
+                wait_ms = millis(at - now),
                 "holding a request back to stay within the request budget"
             );
             tokio::time::sleep_until(at).await;

@@ -172,6 +172,54 @@ async fn the_hourly_quota_is_spread_until_its_reset() {
 }
 
 #[tokio::test]
+async fn mutating_requests_keep_their_interval_and_reads_pass_them() {
+    let (github, ids) = seeded(3).await;
+    let logs = CapturedLogs::start();
+    let client = builder(&github)
+        .request_budget(RequestBudget::default().min_write_interval(MINUTE))
+        .build()
+        .unwrap();
+    let acme = Owner::org("acme");
+    let deletions: Vec<_> = ids[..2]
+        .iter()
+        .map(|&id| {
+            let (client, acme) = (client.clone(), acme.clone());
+            tokio::spawn(async move {
+                client
+                    .delete_version(&acme, PackageType::Npm, "lib", id)
+                    .await
+            })
+        })
+        .collect();
+    let interval = "message=holding a mutating request back for the interval";
+    until("a deletion waits for its turn", || {
+        logs.lines().iter().any(|line| line.contains(interval))
+    })
+    .await;
+    until("the other deletion arrives", || {
+        requests_with_method(&github, "DELETE").len() == 1
+    })
+    .await;
+    // A read is not held behind the waiting deletion.
+    client
+        .version(&acme, PackageType::Npm, "lib", ids[2])
+        .await
+        .unwrap();
+    let waiting: Vec<String> = logs
+        .lines()
+        .into_iter()
+        .filter(|line| line.contains(interval))
+        .collect();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert!(logged_wait_ms(&waiting[0]) > 50_000, "{waiting:?}");
+    assert!(held(&logs).is_empty(), "{:?}", held(&logs));
+    assert_eq!(requests_with_method(&github, "DELETE").len(), 1);
+    for deletion in deletions {
+        deletion.abort();
+    }
+}
+
+#[tokio::test]
 async fn with_the_budget_off_nothing_is_held() {
     let (github, ids) = seeded(30).await;
     let logs = CapturedLogs::start();
