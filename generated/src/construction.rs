@@ -12,7 +12,9 @@ use crate::Client;
 use crate::auth::{TOKEN_VARS, Token, TokenSource};
 use crate::base_url::{BASE_URL_VAR, BaseUrlError, DEFAULT_BASE_URL, check_base_url, redacted_url};
 use crate::error::Error;
-use crate::hooks::{DEFAULT_PAGE_CONCURRENCY, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT, Runtime};
+use crate::hooks::{
+    API_VERSION, DEFAULT_PAGE_CONCURRENCY, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT, Runtime,
+};
 use crate::pacing::RequestBudget;
 use crate::retry::RetryPolicy;
 
@@ -37,6 +39,7 @@ pub struct ClientBuilder {
     token: Option<(Token, TokenSource)>,
     base_url: Option<String>,
     user_agent: Option<String>,
+    api_version: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -53,6 +56,7 @@ impl Default for ClientBuilder {
             token: None,
             base_url: None,
             user_agent: None,
+            api_version: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
@@ -72,6 +76,7 @@ impl fmt::Debug for ClientBuilder {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url.as_deref().map(redacted_url))
             .field("user_agent", &self.user_agent)
+            .field("api_version", &self.api_version)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -172,6 +177,28 @@ impl ClientBuilder {
         self
     }
 
+    /// The REST API version to ask for, sent as `X-GitHub-Api-Version`
+    /// (default [`API_VERSION`](crate::hooks::API_VERSION), `2022-11-28`, the
+    /// version the types were written for). The types also decode the
+    /// packages responses of `2026-03-10`, which leaves out the embedded
+    /// repository's `has_downloads` (so `MinimalRepository::has_downloads`
+    /// is `None`). [`build`](Self::build) refuses a value that is not a date
+    /// like `2026-03-10`; GitHub answers a version it does not know with 400.
+    ///
+    /// ```
+    /// use github_packages::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .token("ghp_example")
+    ///     .api_version("2026-03-10")
+    ///     .build()?;
+    /// # Ok::<(), github_packages::Error>(())
+    /// ```
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
     /// Time limit for one attempt of a request, body included (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -267,6 +294,10 @@ impl ClientBuilder {
             })?,
             None => HeaderValue::from_static(DEFAULT_USER_AGENT),
         };
+        let api_version = match &self.api_version {
+            Some(version) => check_api_version(version)?,
+            None => HeaderValue::from_static(API_VERSION),
+        };
         let mut headers = HeaderMap::new();
         if let Some((token, _)) = &self.token {
             headers.insert(AUTHORIZATION, token.authorization()?);
@@ -274,6 +305,7 @@ impl ClientBuilder {
         // Before reqwest builds its TLS configuration.
         let runtime = Runtime::new(
             user_agent,
+            api_version,
             self.retry,
             self.per_page,
             self.page_concurrency,
@@ -299,6 +331,22 @@ impl ClientBuilder {
             })?;
         Ok(Client::new_with_client(&base_url, http, runtime))
     }
+}
+
+/// GitHub names its REST API versions by date, `YYYY-MM-DD`.
+fn check_api_version(version: &str) -> Result<HeaderValue, Error> {
+    let bytes = version.as_bytes();
+    let is_date = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    if !is_date {
+        return Err(Error::config(format!(
+            "the API version {version:?} is not a date like {API_VERSION}"
+        )));
+    }
+    Ok(HeaderValue::try_from(version).expect("digits and dashes make a header value"))
 }
 
 pub(crate) fn check_per_page(per_page: u8) -> Result<(), Error> {
@@ -362,6 +410,27 @@ mod tests {
     fn builder_debug_hides_the_token() {
         let builder = ClientBuilder::new().token("ghp_supersecret");
         assert!(!format!("{builder:?}").contains("supersecret"));
+    }
+
+    #[test]
+    fn the_api_version_must_be_a_date() {
+        assert_eq!(check_api_version("2026-03-10").unwrap(), "2026-03-10");
+        for refused in [
+            "",
+            "2026-3-10",
+            "2026/03/10",
+            "latest",
+            "2026-03-10\n",
+            "２026-03-10",
+        ] {
+            let error = check_api_version(refused).expect_err(refused);
+            assert!(
+                error.to_string().contains("is not a date like 2022-11-28"),
+                "{refused:?}: {error}"
+            );
+        }
+        let error = ClientBuilder::new().api_version("v3").build().unwrap_err();
+        assert!(error.to_string().contains("API version \"v3\""), "{error}");
     }
 
     #[test]

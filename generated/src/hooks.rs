@@ -14,7 +14,11 @@ use crate::pacing::{Pacer, RequestBudget};
 use crate::rate_limit::{RateLimit, RateLimitState};
 use crate::retry::RetryPolicy;
 
-/// The REST API version this crate was generated for.
+/// The REST API version this crate was generated for, sent as
+/// `X-GitHub-Api-Version` unless [`ClientBuilder::api_version`] picks
+/// another.
+///
+/// [`ClientBuilder::api_version`]: crate::ClientBuilder::api_version
 pub const API_VERSION: &str = "2022-11-28";
 
 const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
@@ -55,6 +59,7 @@ impl Default for Runtime {
 #[derive(Debug)]
 struct Shared {
     user_agent: HeaderValue,
+    api_version: HeaderValue,
     retry: RetryPolicy,
     per_page: u8,
     page_concurrency: usize,
@@ -67,6 +72,7 @@ impl Default for Shared {
     fn default() -> Self {
         Shared {
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
+            api_version: HeaderValue::from_static(API_VERSION),
             retry: RetryPolicy::default(),
             per_page: DEFAULT_PER_PAGE,
             page_concurrency: DEFAULT_PAGE_CONCURRENCY,
@@ -79,6 +85,7 @@ impl Default for Shared {
 impl Runtime {
     pub(crate) fn new(
         user_agent: HeaderValue,
+        api_version: HeaderValue,
         retry: RetryPolicy,
         per_page: u8,
         page_concurrency: usize,
@@ -88,6 +95,7 @@ impl Runtime {
         Runtime {
             shared: Arc::new(Shared {
                 user_agent,
+                api_version,
                 retry,
                 per_page,
                 page_concurrency,
@@ -153,7 +161,7 @@ impl ClientHooks<Runtime> for Client {
         // progenitor sends the spec's `info.version` as `api-version`; GitHub
         // reads `X-GitHub-Api-Version` instead.
         headers.remove(PROGENITOR_API_VERSION);
-        headers.insert(GITHUB_API_VERSION, HeaderValue::from_static(API_VERSION));
+        headers.insert(GITHUB_API_VERSION, self.inner.shared.api_version.clone());
         // Each generated request sets `Accept: application/json`; GitHub
         // recommends its own media type.
         headers.insert(ACCEPT, GITHUB_MEDIA_TYPE);

@@ -30,6 +30,14 @@ impl Seen {
         self.target.split('?').next().unwrap_or_default()
     }
 
+    /// The value of a header (name in lower case), if sent.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
     /// A query parameter, e.g. `page`.
     pub(crate) fn param(&self, name: &str) -> Option<&str> {
         let (_, query) = self.target.split_once('?')?;

@@ -50,6 +50,16 @@ fn mutated(change: impl FnOnce(&mut Value)) -> Report {
     report
 }
 
+/// The report's findings hold each `expected` text; then they are compared
+/// with the snapshot `name`.
+fn assert_reported(report: &Report, expected: &[&str], name: &str) {
+    let findings = findings(report);
+    for text in expected {
+        assert!(findings.contains(text), "expected {text:?} in:\n{findings}");
+    }
+    insta::assert_snapshot!(name, findings);
+}
+
 fn at<'v>(root: &'v mut Value, pointer: &str) -> &'v mut Value {
     root.pointer_mut(pointer)
         .unwrap_or_else(|| panic!("the fixture has {pointer}"))
@@ -62,20 +72,21 @@ fn an_operation_github_adds_is_reported() {
         operation["operationId"] = json!("packages/list-archived-packages-for-authenticated-user");
         at(upstream, "/paths")["/user/packages/archived"] = json!({ "get": operation });
     });
-    let findings = findings(&report);
-    assert!(
-        findings.contains("document\n  operation list-archived-packages-for-authenticated-user: only upstream: GET /user/packages/archived"),
-        "{findings}"
+    assert_reported(
+        &report,
+        &[
+            "document\n  operation list-archived-packages-for-authenticated-user: only upstream: GET /user/packages/archived",
+        ],
+        "upstream_added_operation",
     );
-    insta::assert_snapshot!("upstream_added_operation", findings);
 }
 
 #[test]
 fn a_new_enum_value_is_reported_with_the_operation_and_field() {
     let report = mutated(|upstream| {
-        let operation = at(upstream, "/paths/~1orgs~1{org}~1packages/get/parameters/0");
-        assert_eq!(operation["name"], "package_type");
-        operation["schema"]["enum"]
+        let parameter = at(upstream, "/paths/~1orgs~1{org}~1packages/get/parameters/0");
+        assert_eq!(parameter["name"], "package_type");
+        parameter["schema"]["enum"]
             .as_array_mut()
             .unwrap()
             .push(json!("cargo"));
@@ -87,18 +98,14 @@ fn a_new_enum_value_is_reported_with_the_operation_and_field() {
         .unwrap()
         .push(json!("cargo"));
     });
-    let findings = findings(&report);
-    assert!(
-        findings.contains(
-            "parameter package_type_query\n  enum cargo: value only upstream (in list-packages-for-organization)"
-        ),
-        "{findings}"
+    assert_reported(
+        &report,
+        &[
+            "parameter package_type_query\n  enum cargo: value only upstream (in list-packages-for-organization)",
+            "schema Package\n  package_type: enum cargo: value only upstream",
+        ],
+        "upstream_new_enum_value",
     );
-    assert!(
-        findings.contains("schema Package\n  package_type: enum cargo: value only upstream"),
-        "{findings}"
-    );
-    insta::assert_snapshot!("upstream_new_enum_value", findings);
 }
 
 #[test]
@@ -110,12 +117,11 @@ fn a_property_github_removes_is_reported() {
             .remove("html_url")
             .expect("package-version has html_url");
     });
-    let findings = findings(&report);
-    assert!(
-        findings.contains("schema PackageVersion\n  property html_url: only in the spec"),
-        "{findings}"
+    assert_reported(
+        &report,
+        &["schema PackageVersion\n  property html_url: only in the spec"],
+        "upstream_removed_property",
     );
-    insta::assert_snapshot!("upstream_removed_property", findings);
 }
 
 #[test]
@@ -126,12 +132,13 @@ fn a_changed_parameter_type_is_reported() {
             "/components/parameters/package-version-id/schema/type",
         ) = json!("string");
     });
-    let findings = findings(&report);
-    assert!(
-        findings.contains("parameter package_version_id\n  type string -> integer: upstream -> the spec (in delete-package-version-for-authenticated-user and 8 more)"),
-        "{findings}"
+    assert_reported(
+        &report,
+        &[
+            "parameter package_version_id\n  type string -> integer: upstream -> the spec (in delete-package-version-for-authenticated-user and 8 more)",
+        ],
+        "upstream_changed_parameter_type",
     );
-    insta::assert_snapshot!("upstream_changed_parameter_type", findings);
 }
 
 /// When GitHub fixes what the spec works around, the declaration is stale.

@@ -318,3 +318,69 @@ async fn every_operation_on_the_wire() {
         .collect();
     insta::assert_snapshot!("wire_requests", transcript);
 }
+
+/// A package linked to a repository, as GitHub sends it in API version
+/// `2022-11-28` (with the repository's `has_downloads`) or `2026-03-10`
+/// (without it).
+fn package_with_repository(api_version: Option<&str>) -> String {
+    let has_downloads = match api_version {
+        Some("2026-03-10") => "",
+        _ => r#""has_downloads":true,"#,
+    };
+    let owner = r#"{"login":"acme","id":9,"node_id":"O_9","avatar_url":"https://avatars.githubusercontent.com/u/9","url":"https://api.github.com/users/acme","html_url":"https://github.com/acme","type":"Organization","site_admin":false}"#;
+    format!(
+        r#"{{"id":1,"name":"app","package_type":"container","url":"https://api.github.com/orgs/acme/packages/container/app","html_url":"https://github.com/orgs/acme/packages/container/package/app","version_count":1,"visibility":"private","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05Z","repository":{{"id":7,"node_id":"R_7","name":"app","full_name":"acme/app","private":true,"owner":{owner},"html_url":"https://github.com/acme/app","fork":false,{has_downloads}"url":"https://api.github.com/repos/acme/app"}}}}"#
+    )
+}
+
+/// The default API version and another one chosen with
+/// `ClientBuilder::api_version`, on the wire; the answers of both versions
+/// decode (`has_downloads`, which `2026-03-10` leaves out, is optional).
+#[tokio::test]
+async fn the_api_version_on_the_wire_and_both_versions_decode() {
+    let server = Scripted::start(|request, _| {
+        let body = package_with_repository(request.header("x-github-api-version"));
+        let json = ("content-type", "application/json".to_string());
+        reply("200 OK", &[json], body.as_bytes())
+    })
+    .await;
+    let mut sent = Vec::new();
+    let mut has_downloads = Vec::new();
+    for chosen in [None, Some("2026-03-10")] {
+        let mut builder = Client::builder().token(TOKEN).base_url(&server.base_url);
+        if let Some(version) = chosen {
+            builder = builder.api_version(version);
+        }
+        let package = builder
+            .build()
+            .expect("client builds")
+            .get_package_for_organization()
+            .org("acme")
+            .package_type(PackageType::Container)
+            .package_name("app")
+            .send()
+            .await
+            .expect("the package decodes")
+            .into_inner();
+        let repository = package.repository.expect("the package has a repository");
+        has_downloads.push(repository.has_downloads);
+        let requests = server.take();
+        assert_eq!(requests.len(), 1);
+        let headers: Vec<String> = requests[0]
+            .headers
+            .iter()
+            .filter(|(name, _)| name.contains("api-version"))
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect();
+        sent.push(headers);
+    }
+    assert_eq!(
+        sent,
+        [
+            ["x-github-api-version: 2022-11-28"],
+            ["x-github-api-version: 2026-03-10"]
+        ],
+        "one X-GitHub-Api-Version, the default then the chosen one (progenitor's `api-version` is replaced)"
+    );
+    assert_eq!(has_downloads, [Some(true), None]);
+}

@@ -107,11 +107,7 @@ pub(super) fn compare(spec: &Value, upstream: &Value) -> Vec<Difference> {
     for (id, spec_operation) in &ours {
         if !theirs.contains_key(id) {
             comparison.operation = id.clone();
-            comparison.note(
-                &spec_operation.path,
-                "operation".to_string(),
-                "only in the spec".to_string(),
-            );
+            comparison.one_side_only(&spec_operation.path, "operation".to_string(), false);
         }
     }
     comparison.found.into_values().collect()
@@ -123,10 +119,13 @@ pub(super) struct Comparison<'a> {
     pub(super) upstream: &'a Value,
     /// Differences by (node, key): one reached twice is reported once.
     found: BTreeMap<(Path, String), Difference>,
-    /// Object schema pairs already compared property by property.
-    pub(super) visited: BTreeSet<(Path, Path)>,
+    /// Object schema pairs already compared property by property, per
+    /// operation: each operation that reaches a schema is named in the
+    /// context of its differences, and a schema that contains itself is
+    /// compared once.
+    pub(super) visited: BTreeSet<(Path, Path, String)>,
     /// The operation being compared, for the report's context.
-    operation: String,
+    pub(super) operation: String,
 }
 
 /// The value at `path` below `root`.
@@ -171,50 +170,36 @@ impl Comparison<'_> {
         }
         let spec_parameters = parameters(self.spec, &ours.path);
         let upstream_parameters = parameters(self.upstream, &theirs.path);
-        let names: BTreeSet<&String> = spec_parameters
-            .keys()
-            .chain(upstream_parameters.keys())
-            .collect();
-        for name in names {
-            match (spec_parameters.get(name), upstream_parameters.get(name)) {
+        for (name, mine, upstream) in side_by_side(&spec_parameters, &upstream_parameters) {
+            match (mine, upstream) {
                 (Some((path, value)), Some((upstream_path, upstream_value))) => {
                     self.parameter_pair(path, value, upstream_path, upstream_value)
                 }
-                (None, Some((_, value))) => self.note(
-                    &ours.path,
-                    format!("parameter {name}"),
-                    format!("only upstream (in {})", shown(value.get("in"))),
-                ),
-                (Some(_), None) => self.note(
-                    &ours.path,
-                    format!("parameter {name}"),
-                    "only in the spec".to_string(),
-                ),
-                (None, None) => {}
+                _ => {
+                    self.one_side_only(&ours.path, format!("parameter {name}"), upstream.is_some())
+                }
             }
         }
         let spec_responses = responses(self.spec, &ours.path);
         let upstream_responses = responses(self.upstream, &theirs.path);
-        let statuses: BTreeSet<&String> = spec_responses
-            .keys()
-            .chain(upstream_responses.keys())
-            .collect();
-        for status in statuses {
-            match (spec_responses.get(status), upstream_responses.get(status)) {
-                (Some(ours), Some(theirs)) => self.response_pair(ours, theirs),
-                (None, Some(_)) => self.note(
-                    &ours.path,
-                    format!("response {status}"),
-                    "only upstream".to_string(),
-                ),
-                (Some(_), None) => self.note(
-                    &ours.path,
-                    format!("response {status}"),
-                    "only in the spec".to_string(),
-                ),
-                (None, None) => {}
+        for (status, mine, upstream) in side_by_side(&spec_responses, &upstream_responses) {
+            match (mine, upstream) {
+                (Some(mine), Some(upstream)) => self.response_pair(mine, upstream),
+                _ => {
+                    self.one_side_only(&ours.path, format!("response {status}"), upstream.is_some())
+                }
             }
         }
+    }
+
+    /// Notes that `key` names something only one side has.
+    pub(super) fn one_side_only(&mut self, at: &[String], key: String, upstream: bool) {
+        let detail = if upstream {
+            "only upstream"
+        } else {
+            "only in the spec"
+        };
+        self.note(at, key, detail.to_string());
     }
 
     fn parameter_pair(&mut self, path: &Path, ours: &Value, theirs_path: &Path, theirs: &Value) {
@@ -289,6 +274,18 @@ impl Comparison<'_> {
             }
         }
     }
+}
+
+/// The names of both maps, in order, each with its entry on either side.
+pub(super) fn side_by_side<'m, V>(
+    ours: &'m BTreeMap<String, V>,
+    theirs: &'m BTreeMap<String, V>,
+) -> Vec<(&'m str, Option<&'m V>, Option<&'m V>)> {
+    let names: BTreeSet<&String> = ours.keys().chain(theirs.keys()).collect();
+    names
+        .into_iter()
+        .map(|name| (name.as_str(), ours.get(name), theirs.get(name)))
+        .collect()
 }
 
 /// An operation's parameters by name (path-level ones first, overridden by

@@ -129,16 +129,12 @@ fn fail(name: &str, problems: Vec<Problem>) -> SpecError {
     }
 }
 
-/// Which operations a difference in a shared parameter or response was
-/// reached through: `(in get-package-for-user and 5 more)`. (An operation's
-/// own differences are grouped under it; a schema is compared once, through
-/// whichever operation reaches it first.)
+/// Which operations a difference in a shared parameter, response or schema
+/// was reached through: `(in get-package-for-user and 5 more)`. (An
+/// operation's own differences are grouped under it.)
 fn context(difference: &diff::Difference) -> String {
     let operations: Vec<&String> = difference.operations.iter().collect();
-    let shared = matches!(
-        difference.at.get(1).map(String::as_str),
-        Some("parameters" | "responses")
-    ) && difference.at.first().map(String::as_str) == Some("components");
+    let shared = difference.at.first().map(String::as_str) == Some("components");
     match operations.as_slice() {
         _ if !shared => String::new(),
         [] => String::new(),

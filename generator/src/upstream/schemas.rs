@@ -97,10 +97,11 @@ impl Comparison<'_> {
     }
 
     fn properties(&mut self, spec_path: &Path, ours: &Value, upstream_path: &Path, theirs: &Value) {
-        if !self
-            .visited
-            .insert((spec_path.clone(), upstream_path.clone()))
-        {
+        if !self.visited.insert((
+            spec_path.clone(),
+            upstream_path.clone(),
+            self.operation.clone(),
+        )) {
             return;
         }
         let properties = |schema: &Value| {
@@ -135,18 +136,9 @@ impl Comparison<'_> {
         for name in names {
             let (mine, upstream_property) =
                 (our_properties.get(&name), their_properties.get(&name));
-            match (mine, upstream_property) {
-                (Some(_), None) => self.note(
-                    spec_path,
-                    format!("property {name}"),
-                    "only in the spec".to_string(),
-                ),
-                (None, Some(_)) => self.note(
-                    spec_path,
-                    format!("property {name}"),
-                    "only upstream".to_string(),
-                ),
-                _ => {}
+            if mine.is_some() != upstream_property.is_some() {
+                let upstream = upstream_property.is_some();
+                self.one_side_only(spec_path, format!("property {name}"), upstream);
             }
             if our_required.contains(&name) != their_required.contains(&name) {
                 let side = if their_required.contains(&name) {
