@@ -56,6 +56,16 @@ pub struct GlobalArgs {
         value_name = "URL"
     )]
     pub base_url: Option<String>,
+    /// Container registry that container images are read from (else
+    /// GHPKG_REGISTRY, else `https://ghcr.io` for api.github.com and
+    /// `https://containers.HOST` for `https://HOST/api/v3`).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL"
+    )]
+    pub registry: Option<String>,
     /// Print one JSON document on stdout instead of a table. An error that
     /// ends the command early is still one line of text on stderr (check the
     /// exit code); per-version failures are in the document.
@@ -171,6 +181,30 @@ pub enum Command {
         owner: OwnerArgs,
     },
     /// Delete the versions a retention policy selects (dry run unless --execute).
+    ///
+    /// Container packages are pruned by image, not by version. docker buildx
+    /// pushes an image as an index (the tagged version) plus untagged
+    /// platform and attestation manifests; cosign signatures (tags
+    /// `sha256-DIGEST.sig/.att/.sbom`) and OCI referrers are versions too.
+    /// ghpkg first reads every version's manifest from the registry
+    /// (--registry; a read may count as a download, and manifests are cached
+    /// under the data directory), then the policy decides about images:
+    /// --keep-latest counts images, --untagged selects untagged images that
+    /// no kept image reaches. A kept image keeps every version it reaches; a
+    /// deleted image takes its versions with it (index first), except those
+    /// another kept image reaches. If a manifest cannot be read, nothing in
+    /// that package is deleted (exit 1).
+    #[command(
+        after_help = "Example: a dry run on a multi-platform image (digests shortened):\n  \
+        $ ghpkg prune --org acme --type container --name app --untagged --older-than 30d\n  \
+        RESULT        ID       NAME                   TAGS    AGE  WHY\n  \
+        kept          1000004  sha256:7cdbf98a…       latest  2d   tagged (latest); --untagged selects only untagged images\n  \
+        kept          1000000  └ sha256:8385c709…     -       2d   platform linux/amd64 of kept image sha256:7cdbf98a5361 (latest)\n  \
+        kept          1000002  └ sha256:bf5ba27b…     -       2d   attestation of sha256:8385c7097447 of kept image sha256:7cdbf98a5361 (latest)\n  \
+        would-delete  1000010  sha256:706e24b7…       -       40d  untagged; created 40d ago, older than 30d\n  \
+        would-delete  1000006  └ sha256:738e1e61…     -       40d  platform linux/amd64 of deleted image sha256:706e24b777b3 (…)\n  \
+        images: 1 kept, 1 to delete (each keeps or deletes every version it reaches)"
+    )]
     Prune(PruneArgs),
 }
 

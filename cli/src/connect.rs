@@ -8,6 +8,8 @@ use github_packages::{
     BASE_URL_VAR, BaseUrlError, Client, ClientBuilder, ErrorKind, RetryPolicy, TokenSource,
 };
 
+use github_packages::registry::RegistryBuilder;
+
 use crate::args::GlobalArgs;
 use crate::exit::Exit;
 use crate::pacing;
@@ -19,7 +21,7 @@ use crate::pacing;
 pub fn client(
     global: &GlobalArgs,
     env: impl Fn(&str) -> Option<String>,
-) -> Result<(Client, TokenSource), Exit> {
+) -> Result<(Client, TokenSource, RegistryBuilder), Exit> {
     let mut builder = ClientBuilder::from_vars(env);
     if let Some(url) = &global.base_url {
         builder = builder.base_url(url);
@@ -61,11 +63,14 @@ pub fn client(
         .max_wait(max_wait)
         .max_total_wait(max_wait.max(Duration::from_secs(300)));
     let budget = pacing::request_budget(global.request_budget, global.rate).map_err(Exit::usage)?;
-    let client = builder
+    let builder = builder
         .user_agent(concat!("ghpkg/", env!("CARGO_PKG_VERSION")))
         .retry(retry)
-        .request_budget(budget)
+        .request_budget(budget);
+    // The same token and User-Agent for the container registry.
+    let registry = builder.registry();
+    let client = builder
         .build()
         .map_err(|error| Exit::usage(error.to_string()))?;
-    Ok((client, source))
+    Ok((client, source, registry))
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::exit::Exit;
 use crate::explain::Failure;
 use crate::output;
+use crate::registry::Registry;
 use crate::target::Target;
 use crate::ui::Ui;
 
@@ -18,6 +19,8 @@ pub struct Context {
     pub ui: Ui,
     pub json: bool,
     pub client: Client,
+    /// The container registry, for container packages' images.
+    pub registry: Registry,
 }
 
 impl Context {

@@ -18,7 +18,7 @@ use github_packages::Client;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::explain::Failure;
-use crate::journal::{self, Journal, JournalRecord, Outcome};
+use crate::journal::{self, ImageLink, Journal, JournalRecord, Outcome};
 use crate::policy::VersionInfo;
 use crate::presence::{gone, presence};
 use crate::target::Target;
@@ -110,9 +110,28 @@ pub async fn delete_journaled(
     target: &Target,
     version: Option<&VersionInfo>,
 ) -> Result<Deleted, JournalError> {
+    delete_journaled_in(client, journal, target, version, None).await
+}
+
+/// [`delete_journaled`], with each journal line naming the image the
+/// version belongs to.
+pub async fn delete_journaled_in(
+    client: &Client,
+    journal: &Journal,
+    target: &Target,
+    version: Option<&VersionInfo>,
+    image: Option<&ImageLink>,
+) -> Result<Deleted, JournalError> {
+    let record = |outcome, reason| {
+        let mut record = target.record(version, outcome, reason);
+        if let Some(link) = image {
+            record.image = Some(link.image.clone());
+            record.image_level = Some(link.level);
+        }
+        record
+    };
     journal
-        .append(&target.record(
-            version,
+        .append(&record(
             Outcome::Unknown,
             Some("request sent, no answer recorded yet".to_string()),
         ))
@@ -140,8 +159,7 @@ pub async fn delete_journaled(
             failure,
         },
     };
-    match journal.append(&target.record(
-        version,
+    match journal.append(&record(
         deleted.outcome(),
         deleted.reason().map(str::to_string),
     )) {

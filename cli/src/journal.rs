@@ -66,6 +66,24 @@ pub struct JournalRecord {
     pub outcome: Outcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a container version: the digest of the image (its root) it was
+    /// deleted with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Its level in that deletion (0: the image's root; an index's children
+    /// one more than the index): restore goes from the highest level down,
+    /// so children are back before their index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_level: Option<usize>,
+}
+
+/// The image a deleted container version belonged to, for its journal lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageLink {
+    /// The image's root digest.
+    pub image: String,
+    /// See [`JournalRecord::image_level`].
+    pub level: usize,
 }
 
 impl JournalRecord {
@@ -197,6 +215,17 @@ pub fn undo_hint(path: &Path) -> String {
 /// The environment variable that overrides `ghpkg`'s data directory.
 pub const DATA_DIR_VAR: &str = "GHPKG_DATA_DIR";
 
+/// `ghpkg`'s data directory (journals, the manifest cache):
+/// `$GHPKG_DATA_DIR`, else `ghpkg` in the platform's data directory.
+pub fn data_dir(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf, &'static str> {
+    match env(DATA_DIR_VAR).filter(|dir| !dir.trim().is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => dirs::data_dir()
+            .map(|dir| dir.join("ghpkg"))
+            .ok_or("no data directory"),
+    }
+}
+
 /// The default journal of one run: `<ghpkg data dir>/journal/<time>-<command>-<package>.jsonl`,
 /// where the data directory is `$GHPKG_DATA_DIR`, else `ghpkg` in the
 /// platform's data directory (e.g. `~/.local/share/ghpkg`).
@@ -206,15 +235,12 @@ pub fn default_path(
     now: DateTime<Utc>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<PathBuf, String> {
-    let base = match env(DATA_DIR_VAR).filter(|dir| !dir.trim().is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => dirs::data_dir()
-            .ok_or(
-                "no data directory for the journal (set GHPKG_DATA_DIR, HOME or XDG_DATA_HOME, \
-                 or pass --journal PATH)",
-            )?
-            .join("ghpkg"),
-    };
+    let base = data_dir(env).map_err(|missing| {
+        format!(
+            "{missing} for the journal (set \
+        GHPKG_DATA_DIR, HOME or XDG_DATA_HOME, or pass --journal PATH)"
+        )
+    })?;
     let package: String = package
         .chars()
         .map(|c| {
@@ -296,6 +322,8 @@ mod tests {
             tags: vec!["v1".to_string()],
             outcome,
             reason: None,
+            image: None,
+            image_level: None,
         }
     }
 

@@ -17,6 +17,7 @@ mod pacing;
 mod policy;
 mod presence;
 mod prune;
+mod registry;
 mod target;
 #[cfg(test)]
 mod test_support;
@@ -30,6 +31,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use crate::args::Cli;
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
+use crate::registry::Registry;
 use crate::ui::Ui;
 
 fn main() -> ExitCode {
@@ -53,7 +55,9 @@ fn run(cli: Cli) -> Result<(), Exit> {
     // Everything that can be checked without the network is checked here,
     // before the client exists: a mistake costs no request.
     cli.command.check()?;
-    let (client, token_source) = connect::client(&cli.global, |name| std::env::var(name).ok())?;
+    let env = |name: &str| std::env::var(name).ok();
+    let (client, token_source, registry) = connect::client(&cli.global, env)?;
+    let registry = Registry::connect(cli.global.registry.as_deref(), registry, env);
     // Only now, checked: the URL holds no user info, query or fragment.
     ui.note(format!(
         "API root {}; token from {token_source}",
@@ -69,6 +73,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
         ui,
         json: cli.global.json,
         client,
+        registry,
     };
     let result = runtime.block_on(commands::run(&context, cli.command));
     context.ui.finish();

@@ -106,6 +106,8 @@ impl Target {
             tags: version.map(|v| v.tags.clone()).unwrap_or_default(),
             outcome,
             reason,
+            image: None,
+            image_level: None,
         }
     }
 

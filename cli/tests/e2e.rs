@@ -4,13 +4,16 @@
 //! (which may hold spaces) are passed separately.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
-use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner, VersionSpec};
+use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, VersionSpec};
 use serde_json::Value;
+
+mod support;
+use support::{Run, scratch_dir};
 
 /// A fake server, a scratch directory, and a way to run `ghpkg` against them.
 struct Fixture {
@@ -18,37 +21,9 @@ struct Fixture {
     dir: PathBuf,
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
-            panic!(
-                "stdout is not one JSON document ({error}):\n{}",
-                self.stdout
-            )
-        })
-    }
-
-    fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
 impl Fixture {
     fn new(name: &str) -> Fixture {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-e2e-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(&format!("ghpkg-e2e-{name}"));
         Fixture {
             github: FakeGitHub::start_in_background(),
             dir,
@@ -68,7 +43,8 @@ impl Fixture {
             .env("HOME", &self.dir)
             .env("GHPKG_DATA_DIR", self.data_dir())
             .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
-            .env("GITHUB_API_URL", self.github.base_url());
+            .env("GITHUB_API_URL", self.github.base_url())
+            .env("GHPKG_REGISTRY", self.github.registry_url());
         command
     }
 
@@ -132,16 +108,6 @@ fn run_command(mut command: Command) -> Run {
     Run::from(command.output().expect("ghpkg runs"))
 }
 
-impl From<Output> for Run {
-    fn from(output: Output) -> Run {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-}
-
 /// The container package `acme/app` with seven versions of known ages and
 /// tags; returns the ids by short name, `v1` oldest to `v7` newest.
 fn seed_app(github: &FakeGitHub) -> BTreeMap<&'static str, i64> {
@@ -159,12 +125,18 @@ fn seed_app(github: &FakeGitHub) -> BTreeMap<&'static str, i64> {
     ];
     let mut ids = BTreeMap::new();
     for (short, days, tags) in seeds {
-        let spec = VersionSpec::new(format!("sha256:{short}"))
-            .tags(tags)
-            .created_at(now - TimeDelta::days(days));
-        ids.insert(short, github.add_version(&acme, "container", "app", spec));
+        // Each one image of one manifest (a plain `docker push`), named by
+        // its digest, which the fake registry serves.
+        let spec = ImageSpec::single(tags).created_at(now - TimeDelta::days(days));
+        ids.insert(short, github.publish_image(&acme, "app", &spec).root.id);
     }
     ids
+}
+
+/// The name (digest) of version `id` of `acme/app`.
+fn name_of(github: &FakeGitHub, id: i64) -> String {
+    let versions = github.versions(&Owner::org("acme"), "container", "app");
+    versions.into_iter().find(|v| v.id == id).unwrap().name
 }
 
 /// Ids of the versions named by `shorts` (`"v1 v3"`).
@@ -338,7 +310,7 @@ fn execute_deletes_exactly_the_selection_then_restore_brings_it_back() {
     assert_eq!(v3["owner"], "acme");
     assert_eq!(v3["type"], "container");
     assert_eq!(v3["package"], "app");
-    assert_eq!(v3["name"], "sha256:v3");
+    assert_eq!(v3["name"], name_of(&fixture.github, seeded["v3"]));
     assert_eq!(v3["tags"], serde_json::json!(["pr-12"]));
 
     // The same prune again finds nothing more to do.
@@ -830,7 +802,7 @@ fn listing_and_single_item_commands() {
     let delete = format!("delete --org acme --type container --name app --version {v6}");
     let run = fixture.run_with(&delete, &["--journal", &journal]);
     run.assert_code(0);
-    let said = format!("deleted version {v6} (sha256:v6)");
+    let said = format!("deleted version {v6} ({})", name_of(&fixture.github, v6));
     assert!(run.stdout.starts_with(&said), "{}", run.stdout);
     assert_eq!(journal_outcomes(&journal)[&v6], "deleted");
     let run = fixture.run("versions --org acme --type container --name app --state deleted --json");

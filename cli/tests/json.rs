@@ -8,11 +8,14 @@
 //! every run; what still varies (the server's port, the journal's path, a
 //! deletion's time) is replaced by a placeholder.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-use fake_github::{FakeGitHub, Owner, VersionSpec};
+use fake_github::{FakeGitHub, ImageSpec, Owner};
 use serde_json::Value;
+
+mod support;
+use support::scratch_dir;
 
 /// A fake server with `acme`'s packages, and a scratch directory.
 struct Fixture {
@@ -24,23 +27,23 @@ struct Fixture {
 
 impl Fixture {
     fn new(name: &str) -> Fixture {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ghpkg-json-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(&format!("ghpkg-json-{name}"));
         let github = FakeGitHub::start_in_background();
         let acme = Owner::org("acme");
         github.add_package(&acme, "npm", "lib", "public");
         let lib = github.add_versions(&acme, "npm", "lib", 2);
         github.add_package(&acme, "container", "app", "private");
-        for (name, tags) in [
-            ("sha256:a1", &["v1.0.0"][..]),
-            ("sha256:a2", &[]),
-            ("sha256:a3", &["pr-7"]),
-            ("sha256:a4", &[]),
-            ("sha256:a5", &["latest", "v1.1.0"]),
-        ] {
-            github.add_version(&acme, "container", "app", VersionSpec::new(name).tags(tags));
+        // Plain single-manifest images (named by their digests, served by
+        // the fake registry), and one multi-platform image as buildx
+        // pushes it: the `images` of `prune --json`.
+        for tags in [&["v1.0.0"][..], &[], &["pr-7"], &[], &["latest", "v1.1.0"]] {
+            github.publish_image(&acme, "app", &ImageSpec::single(tags));
         }
+        github.publish_image(
+            &acme,
+            "app",
+            &ImageSpec::new(&["multi"]).platforms(&["linux/amd64", "linux/arm64"]),
+        );
         Fixture { github, dir, lib }
     }
 
@@ -57,6 +60,7 @@ impl Fixture {
             .env_clear()
             .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
             .env("GITHUB_API_URL", self.github.base_url())
+            .env("GHPKG_REGISTRY", self.github.registry_url())
             .env("GHPKG_DATA_DIR", self.dir.join("data"))
             .output()
             .unwrap();

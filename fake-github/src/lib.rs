@@ -47,6 +47,11 @@
 //!   in flight until the test releases them.
 //! - **Recording**: every request is logged ([`FakeGitHub::requests`])
 //!   before any fault applies, path and query exactly as sent.
+//! - **Container registry**: `/v2/…/manifests/…` and `/token` on the same
+//!   port serve the OCI distribution protocol as ghcr.io does (Bearer
+//!   challenge, token endpoint taking the GitHub token as the basic-auth
+//!   password), agreeing with the container packages' versions; see
+//!   [`FakeGitHub::publish_image`] and [`FakeGitHub::registry_url`].
 //! - **Enterprise Server**: [`FakeGitHub::start_enterprise`] serves the same
 //!   API over HTTPS under `/api/v3`, with a certificate signed by
 //!   [`TEST_CA_PEM`].
@@ -100,9 +105,11 @@
 
 mod api;
 mod fault;
+mod image;
 mod json;
 mod pagination;
 mod recording;
+mod registry;
 mod route;
 mod secondary_limit;
 mod server;
@@ -120,6 +127,7 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 pub use fault::{Fault, FaultKind, Gate, Matcher};
+pub use image::{ImageSpec, OCI_INDEX, OCI_MANIFEST, PublishedImage, Pushed};
 pub use recording::RecordedRequest;
 pub use secondary_limit::{Refusal, SecondaryLimits};
 pub use store::{Owner, StoredVersion, VersionSpec};
@@ -535,6 +543,90 @@ impl FakeGitHub {
     pub fn clear_requests(&self) {
         self.store().requests.clear();
     }
+
+    // ------------------------------------------------------- registry --
+
+    /// The container registry's root, `http://127.0.0.1:PORT` (also for
+    /// [`start_enterprise`](Self::start_enterprise), whose registry is at
+    /// the root of its HTTPS origin).
+    pub fn registry_url(&self) -> String {
+        let store = self.store();
+        store
+            .base_url
+            .strip_suffix(store.path_prefix.as_str())
+            .unwrap_or(&store.base_url)
+            .to_string()
+    }
+
+    /// Pushes an image as `docker buildx` does: each platform manifest and
+    /// attestation manifest, then the index (which takes the spec's tags
+    /// from any version that had them), then cosign attachments and OCI
+    /// referrers, each an untagged container version named by its digest
+    /// (cosign's tagged `sha256-<hex>.<kind>`).
+    ///
+    /// # Panics
+    ///
+    /// If the container package was never added, or a shared manifest was
+    /// never published.
+    pub fn publish_image(&self, owner: &Owner, package: &str, spec: &ImageSpec) -> PublishedImage {
+        self.store().publish_image(owner, package, spec)
+    }
+
+    /// Stores any manifest body and adds it as a version of the container
+    /// package (taking `tags` from other versions), for shapes
+    /// [`publish_image`](Self::publish_image) does not make.
+    pub fn push_manifest(
+        &self,
+        owner: &Owner,
+        package: &str,
+        media_type: &str,
+        body: &[u8],
+        tags: &[&str],
+    ) -> Pushed {
+        let tags: Vec<String> = tags.iter().map(|tag| tag.to_string()).collect();
+        self.store().push_manifest(
+            owner,
+            package,
+            media_type,
+            body.to_vec(),
+            &tags,
+            store::base_time(),
+        )
+    }
+
+    /// From now on, serves the manifest `digest` with a body that is not
+    /// that digest's content (`Docker-Content-Digest` still claims it).
+    pub fn corrupt_manifest(&self, digest: &str) {
+        self.store().registry.corrupt(digest);
+    }
+
+    /// How many manifests the registry has served.
+    pub fn manifest_reads(&self) -> u64 {
+        self.store().registry.manifest_reads
+    }
+
+    /// Walks every tag of the container package through the registry, as
+    /// a pull would (an index's manifests, recursively), and lists each
+    /// manifest a tag needs that the registry would not serve: empty when
+    /// every tagged image can be pulled whole.
+    pub fn broken_images(&self, owner: &Owner, package: &str) -> Vec<String> {
+        registry::broken_images(&self.store(), &repository(owner, package))
+    }
+
+    /// What a pull of `reference` (a tag or a digest) would miss: each
+    /// manifest it needs that the registry would not serve. Empty when the
+    /// image can be pulled whole.
+    pub fn unpullable(&self, owner: &Owner, package: &str, reference: &str) -> Vec<String> {
+        registry::unpullable(&self.store(), &repository(owner, package), reference)
+    }
+}
+
+/// The registry's name for a package: `login/package`, lower case.
+fn repository(owner: &Owner, package: &str) -> String {
+    let login = match owner {
+        Owner::Org(login) | Owner::User(login) => login,
+    };
+    format!("{login}/{package}").to_lowercase()
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::api::{self, Auth, Context, DOCS_REST, Reply};
 use crate::fault::FaultKind;
 use crate::recording::RecordedRequest;
+use crate::registry;
 use crate::store::Store;
 
 pub(crate) type SharedStore = Arc<Mutex<Store>>;
@@ -321,7 +322,11 @@ async fn handle(
 }
 
 fn carry_out(store: &SharedStore, context: &Context, request: &RecordedRequest) -> Reply {
-    api::respond(&mut lock(store), context, request)
+    let mut store = lock(store);
+    if let Some(reply) = registry::respond(&mut store, request) {
+        return reply;
+    }
+    api::respond(&mut store, context, request)
 }
 
 async fn apply_fault(
@@ -436,7 +441,10 @@ fn response(
 ) -> Response<ResponseBody> {
     let rate = context.rate;
     let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(extra_headers.len() + 12);
-    if !body.is_end_stream() {
+    let typed = extra_headers
+        .iter()
+        .any(|(name, _)| *name == "content-type");
+    if !body.is_end_stream() && !typed {
         headers.push((
             "content-type",
             "application/json; charset=utf-8".to_string(),

@@ -8,6 +8,7 @@ use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 
 use crate::fault::{Fault, FaultKind};
 use crate::recording::RecordedRequest;
+use crate::registry::Registry;
 use crate::secondary_limit::SecondaryLimiter;
 
 /// The six package types GitHub knows, as they appear in paths and queries.
@@ -291,6 +292,8 @@ pub(crate) struct Store {
     /// The hourly quota of each token (`x-ratelimit-limit`).
     pub(crate) token_rate_limit: u32,
     pub(crate) secondary: SecondaryLimiter,
+    /// The container registry's manifests and tokens.
+    pub(crate) registry: Registry,
 }
 
 impl Store {
@@ -315,6 +318,7 @@ impl Store {
             connections: 0,
             token_rate_limit: TOKEN_RATE_LIMIT,
             secondary: SecondaryLimiter::default(),
+            registry: Registry::default(),
         };
         store.add_token(
             default_token,
@@ -510,6 +514,26 @@ impl Store {
     pub(crate) fn package_exists(&self, owner: &Owner, package_type: &str, name: &str) -> bool {
         self.live_package_slot(&owner.key(), package_type, name)
             .is_some()
+    }
+
+    /// The live container package `name` of the account `login` (org or
+    /// user), as the registry names them: case-insensitively.
+    pub(crate) fn live_container_package(&self, login: &str, name: &str) -> Option<&Package> {
+        let login = login.to_lowercase();
+        self.packages.iter().find(|package| {
+            !package.deleted
+                && package.package_type == "container"
+                && package.owner.login == login
+                && package.name.eq_ignore_ascii_case(name)
+        })
+    }
+
+    /// Removes `tag` from every version of the package (a push moves a tag).
+    pub(crate) fn untag(&mut self, owner: &Owner, package_type: &str, package: &str, tag: &str) {
+        let slot = self.seeded_package_slot(owner, package_type, package);
+        for version in &mut self.packages[slot].versions {
+            version.tags.retain(|existing| existing != tag);
+        }
     }
 
     // --------------------------------------------------------- versions --

@@ -63,6 +63,12 @@ impl Token {
         self.0.is_empty()
     }
 
+    /// The token itself, for the registry's token endpoint (basic auth,
+    /// which reqwest marks sensitive).
+    pub(crate) fn expose(&self) -> &str {
+        self.0.trim()
+    }
+
     pub(crate) fn authorization(&self) -> Result<HeaderValue, Error> {
         let mut value = HeaderValue::try_from(format!("Bearer {}", self.0)).map_err(|_| {
             // Say what is wrong without echoing the value.

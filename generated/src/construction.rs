@@ -274,6 +274,34 @@ impl ClientBuilder {
         self
     }
 
+    /// A [`RegistryBuilder`] for the container registry that goes with
+    /// this API: the same token, `User-Agent`, timeout and root
+    /// certificates, and the registry URL of [`registry_url_for`] the base
+    /// URL, when there is one (otherwise set it with
+    /// [`RegistryBuilder::url`]).
+    ///
+    /// [`RegistryBuilder`]: crate::registry::RegistryBuilder
+    /// [`RegistryBuilder::url`]: crate::registry::RegistryBuilder::url
+    /// [`registry_url_for`]: crate::registry::registry_url_for
+    pub fn registry(&self) -> crate::registry::RegistryBuilder {
+        let mut registry = crate::registry::RegistryBuilder::default().timeout(self.timeout);
+        if let Some((token, _)) = &self.token {
+            registry = registry.token(token.clone());
+        }
+        if let Some(agent) = &self.user_agent {
+            registry = registry.user_agent(agent.clone());
+        }
+        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        if let Some(url) = crate::registry::registry_url_for(base_url) {
+            registry = registry.url(url);
+        }
+        #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+        for certificate in &self.root_certificates {
+            registry = registry.add_root_certificate(certificate.clone());
+        }
+        registry
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.check_base_url().map_err(|error| {

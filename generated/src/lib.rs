@@ -133,7 +133,9 @@ mod retry;
 mod tls;
 
 pub mod hooks;
+pub mod images;
 pub mod open_enums;
+pub mod registry;
 
 pub use auth::{TOKEN_VARS, Token, TokenSource};
 pub use base_url::{BASE_URL_VAR, BaseUrlError, DEFAULT_BASE_URL, check_base_url};

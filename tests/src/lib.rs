@@ -15,6 +15,8 @@ mod drift;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod registry;
+#[cfg(test)]
 mod scripted;
 #[cfg(test)]
 mod surface;

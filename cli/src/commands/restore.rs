@@ -47,6 +47,9 @@ struct Item {
     version_id: Option<i64>,
     name: Option<String>,
     tags: Vec<String>,
+    /// For a version deleted with its container image: its level in that
+    /// deletion (see `JournalRecord::image_level`).
+    image_level: Option<usize>,
 }
 
 /// `ghpkg restore OWNER --type T --name N [--version ID]`
@@ -62,6 +65,7 @@ pub async fn one(
         version_id,
         name: None,
         tags: Vec::new(),
+        image_level: None,
     };
     let result = restore(context, &item, None).await;
     report(context, None, &[item], &[result])
@@ -88,7 +92,14 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
                 .warn(format!("{}: skipped a line: {error}", path.display())),
         }
     }
-    items.sort_by_key(|item| item.version_id.is_some());
+    // Then the versions of container images from the deepest level up, so
+    // that a child is back before the index that lists it.
+    items.sort_by_key(|item| {
+        (
+            item.version_id.is_some(),
+            std::cmp::Reverse(item.image_level.unwrap_or(0)),
+        )
+    });
     context.ui.note(format!(
         "{} deletions to undo in {}",
         items.len(),
@@ -132,24 +143,34 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
         results.push((index, restore(context, item, None).await));
         bar.inc(1);
     }
-    let versions = futures_util::stream::iter(items.iter().enumerate().skip(split))
-        .map(|(index, item)| {
-            let known = active.get(&package_key(&item.target)).cloned().flatten();
-            let bar = &bar;
-            async move {
-                let already = match (&known, item.version_id) {
-                    (Some(ids), Some(id)) => Some(ids.contains(&id)),
-                    _ => None,
-                };
-                let result = restore(context, item, already).await;
-                bar.inc(1);
-                (index, result)
-            }
-        })
-        .buffer_unordered(CONCURRENCY)
-        .collect::<Vec<_>>()
-        .await;
-    results.extend(versions);
+    // Level by level (a sort key, above), each level's versions concurrently.
+    let mut rest: Vec<(usize, &Item)> = items.iter().enumerate().skip(split).collect();
+    while !rest.is_empty() {
+        let level = rest[0].1.image_level.unwrap_or(0);
+        let cut = rest
+            .iter()
+            .position(|(_, item)| item.image_level.unwrap_or(0) != level)
+            .unwrap_or(rest.len());
+        let batch: Vec<(usize, &Item)> = rest.drain(..cut).collect();
+        let versions = futures_util::stream::iter(batch)
+            .map(|(index, item)| {
+                let known = active.get(&package_key(&item.target)).cloned().flatten();
+                let bar = &bar;
+                async move {
+                    let already = match (&known, item.version_id) {
+                        (Some(ids), Some(id)) => Some(ids.contains(&id)),
+                        _ => None,
+                    };
+                    let result = restore(context, item, already).await;
+                    bar.inc(1);
+                    (index, result)
+                }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect::<Vec<_>>()
+            .await;
+        results.extend(versions);
+    }
     results.sort_by_key(|(index, _)| *index);
     context.ui.finish();
     let results: Vec<Restored> = results.into_iter().map(|(_, result)| result).collect();
@@ -162,6 +183,7 @@ fn item_of(record: JournalRecord) -> Result<Item, String> {
         version_id: record.version_id,
         name: record.name,
         tags: record.tags,
+        image_level: record.image_level,
     })
 }
 

@@ -201,8 +201,50 @@ pub struct PruneDoc<'a> {
     #[serde(flatten)]
     pub about: About<'a>,
     pub versions: Vec<PruneRow<'a>>,
+    /// For a container package: the images the policy decided about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ImageView<'a>>>,
     pub summary: &'a PruneSummary,
     pub journal: Option<String>,
+}
+
+/// One image in `prune --json`: its root version, the decision, and every
+/// version it reaches.
+#[derive(Debug, Serialize)]
+pub struct ImageView<'a> {
+    /// The root version's id and digest.
+    pub id: i64,
+    pub digest: &'a str,
+    pub tags: &'a [String],
+    pub created_at: DateTime<Utc>,
+    /// `keep` or `delete`: what the policy decided about the image.
+    pub action: Action,
+    pub reason: &'a str,
+    /// The versions it reaches, nearest first.
+    pub members: Vec<ImageMemberView<'a>>,
+    /// Manifests it lists that are not in the package (already missing).
+    pub missing: Vec<String>,
+}
+
+/// A version an image reaches.
+#[derive(Debug, Serialize)]
+pub struct ImageMemberView<'a> {
+    pub id: i64,
+    pub digest: &'a str,
+    /// `platform`, `attestation`, `manifest`, `signature` or `referrer`.
+    pub kind: &'static str,
+    /// For `platform`: e.g. `linux/arm64/v8`.
+    pub platform: Option<String>,
+    /// For `attestation`: the manifest it describes.
+    pub describes: Option<String>,
+    /// For `referrer`: its artifact type; for `signature`: `signature`,
+    /// `attestation` or `sbom`.
+    pub artifact_type: Option<String>,
+    /// The digest of the version that reaches it (the root or a member).
+    pub via: &'a str,
+    /// What becomes of the version: `keep` (this or another kept image
+    /// reaches it) or `delete`.
+    pub action: Action,
 }
 
 /// One version in `prune --json`.
@@ -221,6 +263,10 @@ pub struct PruneRow<'a> {
     pub result: &'static str,
     /// Why a deletion failed, stayed unknown or was skipped.
     pub error: Option<&'a str>,
+    /// For a container version: the digest of the image it is listed
+    /// under (the kept image that keeps it, else the image it goes with).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<&'a str>,
 }
 
 /// The counts that end every prune.

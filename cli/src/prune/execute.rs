@@ -12,7 +12,7 @@ use super::Fate;
 use super::interrupts::Interrupts;
 use super::plan::Plan;
 use crate::context::Context;
-use crate::deletion::{Deleted, JournalError, delete_journaled};
+use crate::deletion::{Deleted, JournalError, delete_journaled_in};
 use crate::exit::ExitStatus;
 use crate::journal::Journal;
 use crate::policy::Action;
@@ -75,22 +75,40 @@ pub async fn execute(
             .get_or_insert_with(|| why.to_string());
     };
 
-    let deletions = futures_util::stream::iter(to_delete.iter().copied())
-        .map(|decision| {
+    // Level by level (an index before its children): a version whose index
+    // or image was not deleted is not attempted, so no remaining version
+    // points at a deleted one.
+    let deletions = async {
+        let mut fates: HashMap<i64, Fate> = HashMap::new();
+        for level in plan.deletion_levels() {
+            let done = &fates;
+            let level_fates: Vec<(i64, Fate)> = futures_util::stream::iter(level)
+        .map(|(decision, after)| {
             let (stop, bar, stop_with) = (&stop, &bar, &stop_with);
             async move {
                 let version = &decision.version;
                 let stopped = stop.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let held_back = after
+                    .iter()
+                    .find(|parent| !matches!(done.get(parent), Some(Fate::Deleted)));
                 let fate = if interrupted.load(Ordering::SeqCst) {
                     Fate::Skipped("interrupted before it was attempted".to_string())
                 } else if let Some(why) = stopped {
                     Fate::Skipped(format!("not attempted: {why}"))
+                } else if let Some(parent) = held_back {
+                    Fate::Skipped(format!(
+                        "not attempted: version {parent}, which lists or refers to it, was not \
+                         deleted"
+                    ))
                 } else {
                     context.ui.note(format!(
                         "deleting version {} ({})",
                         version.id, version.name
                     ));
-                    match delete_journaled(client, journal, target, Some(version)).await {
+                    let link = plan.image_link(version.id);
+                    match delete_journaled_in(client, journal, target, Some(version), link.as_ref())
+                        .await
+                    {
                         Ok(deleted) => {
                             if deleted.stops_the_run() {
                                 stop_with(deleted.reason().unwrap_or_default());
@@ -131,7 +149,12 @@ pub async fn execute(
             }
         })
         .buffer_unordered(concurrency)
-        .collect::<HashMap<i64, Fate>>();
+        .collect()
+        .await;
+            fates.extend(level_fates);
+        }
+        fates
+    };
     let mut fates = tokio::select! {
         fates = deletions => fates,
         () = watcher => unreachable!("the watcher never ends"),

@@ -9,6 +9,7 @@
 //! computed on the remaining versions and so keeps the same ones).
 
 pub mod execute;
+pub mod images;
 pub mod interrupts;
 pub mod plan;
 pub mod report;

@@ -3,11 +3,13 @@
 //! `--execute` run hands it to `execute`.
 
 use chrono::{DateTime, Utc};
-use github_packages::types::PackageVersionState;
+use github_packages::types::{PackageType, PackageVersionState};
 
 use super::Fate;
+use super::images::{ImagePlan, plan_images};
 use crate::context::Context;
 use crate::exit::Exit;
+use crate::journal::ImageLink;
 use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide};
 use crate::target::Target;
 
@@ -22,6 +24,9 @@ pub struct Plan {
     pub execute: bool,
     /// The time the policy's ages were computed at.
     pub now: DateTime<Utc>,
+    /// For a container package: its images, which the policy decided about
+    /// (`decisions` then follow the images, each image's root first).
+    pub images: Option<ImagePlan>,
 }
 
 impl Plan {
@@ -31,6 +36,39 @@ impl Plan {
             .iter()
             .filter(|decision| decision.action == Action::Delete)
             .collect()
+    }
+
+    /// The image a version is deleted with, for its journal lines.
+    pub fn image_link(&self, id: i64) -> Option<ImageLink> {
+        let (image, level) = self.images.as_ref()?.deletion_of(id)?;
+        Some(ImageLink { image, level })
+    }
+
+    /// The deletions in the order they may run: each level after the one
+    /// before has finished, and each deletion with the ids of the versions
+    /// (deleted in an earlier level) that must be gone first. Without
+    /// images, one level with everything.
+    pub fn deletion_levels(&self) -> Vec<Vec<(&Decision, Vec<i64>)>> {
+        let Some(images) = &self.images else {
+            return vec![
+                self.to_delete()
+                    .into_iter()
+                    .map(|d| (d, Vec::new()))
+                    .collect(),
+            ];
+        };
+        let by_id: std::collections::HashMap<i64, &Decision> =
+            self.decisions.iter().map(|d| (d.version.id, d)).collect();
+        let id_of = |version: usize| images.id(version);
+        let mut levels: Vec<Vec<(&Decision, Vec<i64>)>> = Vec::new();
+        for step in &images.steps {
+            if levels.len() <= step.level {
+                levels.resize_with(step.level + 1, Vec::new);
+            }
+            let after = step.after.iter().map(|&parent| id_of(parent)).collect();
+            levels[step.level].push((by_id[&id_of(step.version)], after));
+        }
+        levels
     }
 
     /// The fates of a dry run: what would be deleted, what is kept.
@@ -49,7 +87,7 @@ impl Plan {
 /// command) and decides about each with `policy` as of `now`.
 pub async fn plan(
     context: &Context,
-    target: Target,
+    mut target: Target,
     policy: &RetentionPolicy,
     execute: bool,
     now: DateTime<Utc>,
@@ -58,12 +96,23 @@ pub async fn plan(
         .list_versions(&target, PackageVersionState::Active)
         .await?;
     let infos: Vec<VersionInfo> = versions.iter().map(VersionInfo::of).collect();
-    let decisions = decide(policy, &infos, now);
+    // A container package's versions are manifests that make up images:
+    // the policy decides about images, read from the registry first.
+    let (decisions, images) = if target.package_type == PackageType::Container && !infos.is_empty()
+    {
+        target.learn_login(&context.client).await;
+        let graph = context.registry.graph(&context.ui, &target, &infos).await?;
+        let images = plan_images(policy, &infos, graph, now);
+        (images.decisions_by_image(), Some(images))
+    } else {
+        (decide(policy, &infos, now), None)
+    };
     let plan = Plan {
         target,
         decisions,
         execute,
         now,
+        images,
     };
     context.ui.note(format!(
         "{} active versions, {} selected by the policy",

@@ -4,13 +4,16 @@
 use std::path::Path;
 
 use super::Fate;
+use super::images::ImagePlan;
 use super::plan::Plan;
 use crate::context::Context;
 use crate::duration::format_age;
 use crate::exit::Exit;
 use crate::journal;
-use crate::output::json::{About, PruneDoc, PruneRow, PruneSummary};
+use crate::output::json::{About, ImageMemberView, ImageView, PruneDoc, PruneRow, PruneSummary};
 use crate::output::{self, Table, tags_cell};
+use crate::policy::Action;
+use github_packages::images::{CosignKind, Relation};
 
 /// Prints one package's prune: each version of `plan` with its fate (one per
 /// decision), the summary, and the journal when the run wrote to it.
@@ -38,8 +41,13 @@ pub fn report(
                     reason: &d.reason,
                     result: fate.label(),
                     error: fate.error(),
+                    image: plan
+                        .images
+                        .as_ref()
+                        .and_then(|images| images.image_digest_of(d.version.id)),
                 })
                 .collect(),
+            images: plan.images.as_ref().map(image_views),
             summary,
             journal: journal_path.map(|p| p.display().to_string()),
         });
@@ -50,10 +58,19 @@ pub fn report(
             Some(error) => format!("{}: {error}", d.reason),
             None => d.reason.clone(),
         };
+        // An image's members are indented under its root.
+        let member = plan.images.as_ref().is_some_and(|images| {
+            images.image_digest_of(d.version.id) != Some(d.version.name.as_str())
+        });
+        let name = if member {
+            format!("└ {}", d.version.name)
+        } else {
+            d.version.name.clone()
+        };
         table.row(vec![
             fate.label().to_string(),
             d.version.id.to_string(),
-            d.version.name.clone(),
+            name,
             tags_cell(&d.version.tags),
             format_age(plan.now - d.version.created_at),
             why,
@@ -67,6 +84,17 @@ pub fn report(
     } else {
         table.render()
     };
+    if let Some(images) = &plan.images {
+        let kept = images
+            .images
+            .iter()
+            .filter(|image| image.action == Action::Keep)
+            .count();
+        text.push_str(&format!(
+            "images: {kept} kept, {} to delete (each keeps or deletes every version it reaches)\n",
+            images.images.len() - kept
+        ));
+    }
     text.push_str(&summary.line(!execute));
     text.push('\n');
     if let Some(path) = journal_path {
@@ -75,4 +103,66 @@ pub fn report(
     }
     output::print_text(&text);
     Ok(())
+}
+
+/// The images of a plan as `prune --json` shows them.
+fn image_views(plan: &ImagePlan) -> Vec<ImageView<'_>> {
+    let graph = &plan.graph;
+    plan.images
+        .iter()
+        .map(|decision| {
+            let image = &graph.images()[decision.image];
+            let root = &plan.decisions[image.root].version;
+            ImageView {
+                id: root.id,
+                digest: &root.name,
+                tags: graph.own_tags(image.root),
+                created_at: root.created_at,
+                action: decision.action,
+                reason: &decision.reason,
+                members: image
+                    .members
+                    .iter()
+                    .map(|member| {
+                        let (platform, describes, artifact_type) = match &member.relation {
+                            Relation::Platform(platform) => {
+                                (Some(platform.to_string()), None, None)
+                            }
+                            Relation::Attestation { describes } => {
+                                (None, describes.as_ref().map(ToString::to_string), None)
+                            }
+                            Relation::Manifest => (None, None, None),
+                            Relation::Signature { kind } => (
+                                None,
+                                None,
+                                Some(
+                                    match kind {
+                                        CosignKind::Signature => "signature",
+                                        CosignKind::Attestation => "attestation",
+                                        CosignKind::Sbom => "sbom",
+                                    }
+                                    .to_string(),
+                                ),
+                            ),
+                            Relation::Referrer { artifact_type } => {
+                                (None, None, artifact_type.clone())
+                            }
+                        };
+                        let version = &plan.decisions[member.version];
+                        ImageMemberView {
+                            id: version.version.id,
+                            digest: &version.version.name,
+                            kind: member.relation.kind(),
+                            platform,
+                            describes,
+                            artifact_type,
+                            via: &plan.decisions[member.via].version.name,
+                            action: version.action,
+                        }
+                    })
+                    .collect(),
+                missing: image.missing.iter().map(ToString::to_string).collect(),
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,295 @@
+//! Retention for container images: the policy decides about images, and
+//! every version follows the image it belongs to.
+//!
+//! A container package's versions are linked into images by their
+//! manifests ([`ImageGraph`]). The policy ([`decide`]) sees only the images'
+//! roots (their own tags, their creation time), so `--keep-latest` counts
+//! images and `--untagged` selects untagged roots. Then:
+//!
+//! - a kept image keeps every version it reaches (platform manifests,
+//!   attestations, signatures, referrers), whatever the policy would have
+//!   said about those versions on their own;
+//! - a deleted image takes the versions it reaches with it, except those a
+//!   kept image reaches too;
+//! - deletions go in levels: an index before its children, an image before
+//!   its signatures and referrers, so that no moment leaves a remaining
+//!   version pointing at a deleted one; restoring goes the other way.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use github_packages::images::{ImageGraph, Member, short};
+
+use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide};
+
+/// The policy's verdict on one image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageDecision {
+    /// The image, an index into [`ImageGraph::images`].
+    pub image: usize,
+    /// Keep or delete the image.
+    pub action: Action,
+    /// Why.
+    pub reason: String,
+}
+
+/// One deletion of an image plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The version (an index into the graph's versions).
+    pub version: usize,
+    /// 0 for a version nothing else to delete reaches; otherwise one more
+    /// than the deepest of `after`. Deleting goes level by level upwards,
+    /// restoring downwards.
+    pub level: usize,
+    /// Versions of this plan that reach this one: they must be deleted
+    /// before it is, and if one of them fails, this one is not attempted.
+    pub after: Vec<usize>,
+}
+
+/// The image-level plan of a container package.
+#[derive(Clone, Debug)]
+pub struct ImagePlan {
+    /// The package's images.
+    pub graph: ImageGraph,
+    /// One decision per image, newest root first.
+    pub images: Vec<ImageDecision>,
+    /// Per version: the image it is shown under (the kept image that keeps
+    /// it, else the first deleted image that takes it).
+    pub image_of: Vec<usize>,
+    /// The deletions, in an order that respects [`Step::after`].
+    pub steps: Vec<Step>,
+    /// Per version: its decision, in `versions` order.
+    pub decisions: Vec<Decision>,
+    /// Version id → position in `versions`.
+    positions: HashMap<i64, usize>,
+    /// Per version: its deletion level, if it is deleted.
+    levels: Vec<Option<usize>>,
+}
+
+/// Decides about the images of `graph` (built from `versions`, in the same
+/// order) with `policy` as of `now`.
+pub fn plan_images(
+    policy: &RetentionPolicy,
+    versions: &[VersionInfo],
+    graph: ImageGraph,
+    now: DateTime<Utc>,
+) -> ImagePlan {
+    let images = graph.images();
+    let roots: Vec<VersionInfo> = images
+        .iter()
+        .map(|image| VersionInfo {
+            tags: graph.own_tags(image.root).to_vec(),
+            ..versions[image.root].clone()
+        })
+        .collect();
+    let image_by_root: HashMap<i64, usize> = images
+        .iter()
+        .enumerate()
+        .map(|(index, image)| (versions[image.root].id, index))
+        .collect();
+    let image_decisions: Vec<ImageDecision> = decide(policy, &roots, now)
+        .into_iter()
+        .map(|decision| ImageDecision {
+            image: image_by_root[&decision.version.id],
+            action: decision.action,
+            // The policy speaks of versions; here it counted images.
+            reason: decision
+                .reason
+                .replace("selected versions", "selected images")
+                .replace("untagged versions", "untagged images"),
+        })
+        .collect();
+    let action_of: HashMap<usize, &ImageDecision> = image_decisions
+        .iter()
+        .map(|decision| (decision.image, decision))
+        .collect();
+    let kept: Vec<usize> = image_decisions
+        .iter()
+        .filter(|decision| decision.action == Action::Keep)
+        .map(|decision| decision.image)
+        .collect();
+    let protected = graph.reach(kept.iter().copied());
+
+    // Each version is shown under the first kept image that reaches it,
+    // else the first image (newest first) that does.
+    let mut image_of: Vec<Option<usize>> = vec![None; versions.len()];
+    let mut membership: Vec<Option<&Member>> = vec![None; versions.len()];
+    let ordered = kept.iter().copied().chain(
+        image_decisions
+            .iter()
+            .filter(|decision| decision.action == Action::Delete)
+            .map(|decision| decision.image),
+    );
+    for image in ordered {
+        let entry = &images[image];
+        image_of[entry.root].get_or_insert(image);
+        for member in &entry.members {
+            if image_of[member.version].is_none() {
+                image_of[member.version] = Some(image);
+                membership[member.version] = Some(member);
+            }
+        }
+    }
+    let image_of: Vec<usize> = image_of
+        .into_iter()
+        .map(|image| image.expect("every version belongs to an image"))
+        .collect();
+
+    let describe = |image: usize| {
+        let root = images[image].root;
+        let tags = graph.own_tags(root);
+        if tags.is_empty() {
+            format!("image {}", short(&graph.version(root).digest))
+        } else {
+            format!(
+                "image {} ({})",
+                short(&graph.version(root).digest),
+                tags.join(", ")
+            )
+        }
+    };
+    let decisions: Vec<Decision> = versions
+        .iter()
+        .enumerate()
+        .map(|(version, info)| {
+            let image = image_of[version];
+            let decision = action_of[&image];
+            let is_root = images[image].root == version;
+            let (action, reason) = match (protected.contains(&version), is_root) {
+                (true, true) => (Action::Keep, decision.reason.clone()),
+                (false, true) => (Action::Delete, decision.reason.clone()),
+                (true, false) => (
+                    Action::Keep,
+                    format!(
+                        "{} of kept {}",
+                        relation(membership[version]),
+                        describe(image)
+                    ),
+                ),
+                (false, false) => (
+                    Action::Delete,
+                    format!(
+                        "{} of deleted {} ({})",
+                        relation(membership[version]),
+                        describe(image),
+                        decision.reason
+                    ),
+                ),
+            };
+            Decision {
+                version: info.clone(),
+                action,
+                reason,
+            }
+        })
+        .collect();
+
+    let to_delete: HashSet<usize> = (0..versions.len())
+        .filter(|version| !protected.contains(version))
+        .collect();
+    let mut level: HashMap<usize, usize> = HashMap::new();
+    let steps: Vec<Step> = graph
+        .deletion_order(&to_delete)
+        .into_iter()
+        .map(|version| {
+            let after: Vec<usize> = graph
+                .parents(version)
+                .iter()
+                .copied()
+                .filter(|parent| to_delete.contains(parent))
+                .collect();
+            // A parent not placed yet is in a cycle with this version: it
+            // does not hold this one back.
+            let after: Vec<usize> = after
+                .into_iter()
+                .filter(|p| level.contains_key(p))
+                .collect();
+            let depth = after
+                .iter()
+                .map(|parent| level[parent] + 1)
+                .max()
+                .unwrap_or(0);
+            level.insert(version, depth);
+            Step {
+                version,
+                level: depth,
+                after,
+            }
+        })
+        .collect();
+    let mut levels = vec![None; versions.len()];
+    for step in &steps {
+        levels[step.version] = Some(step.level);
+    }
+    ImagePlan {
+        graph,
+        images: image_decisions,
+        image_of,
+        steps,
+        decisions,
+        positions: versions
+            .iter()
+            .enumerate()
+            .map(|(position, info)| (info.id, position))
+            .collect(),
+        levels,
+    }
+}
+
+impl ImagePlan {
+    /// The root digest of the image the version `id` is deleted with, and
+    /// its level in that deletion; `None` for a version that is kept.
+    pub fn deletion_of(&self, id: i64) -> Option<(String, usize)> {
+        let version = *self.positions.get(&id)?;
+        let level = self.levels[version]?;
+        let root = self.graph.images()[self.image_of[version]].root;
+        Some((self.graph.version(root).digest.to_string(), level))
+    }
+
+    /// The id of the version at `version`.
+    pub fn id(&self, version: usize) -> i64 {
+        self.decisions[version].version.id
+    }
+
+    /// The versions in the order a person reads them: image by image
+    /// (newest root first), each image's root, then its members nearest
+    /// first. Each version once, under the image it is shown with.
+    pub fn display_order(&self) -> Vec<usize> {
+        let mut order = Vec::with_capacity(self.decisions.len());
+        let mut placed = vec![false; self.decisions.len()];
+        for decision in &self.images {
+            let image = &self.graph.images()[decision.image];
+            for version in image.versions() {
+                if self.image_of[version] == decision.image && !placed[version] {
+                    placed[version] = true;
+                    order.push(version);
+                }
+            }
+        }
+        order
+    }
+
+    /// The decisions in [`display_order`](Self::display_order).
+    pub fn decisions_by_image(&self) -> Vec<Decision> {
+        self.display_order()
+            .into_iter()
+            .map(|version| self.decisions[version].clone())
+            .collect()
+    }
+
+    /// The root digest of the image the version `id` is listed under.
+    pub fn image_digest_of(&self, id: i64) -> Option<&str> {
+        let version = *self.positions.get(&id)?;
+        let root = self.graph.images()[self.image_of[version]].root;
+        Some(self.graph.version(root).digest.as_str())
+    }
+}
+
+fn relation(member: Option<&Member>) -> String {
+    member.map_or_else(|| "part".to_string(), |member| member.relation.to_string())
+}
+
+#[cfg(test)]
+#[path = "images_tests.rs"]
+mod tests;

@@ -1,0 +1,164 @@
+//! Image-level decisions on small packages built in memory.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use github_packages::images::{GraphVersion, ImageGraph};
+use github_packages::registry::{Digest, Manifest, OCI_INDEX, OCI_MANIFEST};
+
+use super::*;
+
+fn now() -> DateTime<Utc> {
+    "2025-06-01T00:00:00Z".parse().unwrap()
+}
+
+/// Versions and manifests, added oldest first.
+#[derive(Default)]
+struct Package {
+    infos: Vec<VersionInfo>,
+    manifests: HashMap<Digest, Manifest>,
+}
+
+impl Package {
+    fn push(&mut self, body: String, tags: &[&str], days_old: i64) -> usize {
+        let digest = Digest::of(body.as_bytes());
+        self.manifests.insert(
+            digest.clone(),
+            Manifest::parse(body.as_bytes(), None).unwrap(),
+        );
+        self.infos.push(VersionInfo {
+            id: 100 + self.infos.len() as i64,
+            name: digest.to_string(),
+            tags: tags.iter().map(|tag| tag.to_string()).collect(),
+            created_at: now() - TimeDelta::days(days_old),
+        });
+        self.infos.len() - 1
+    }
+
+    fn manifest(&mut self, days_old: i64) -> usize {
+        let seed = Digest::of(&(self.infos.len() as u64).to_be_bytes());
+        self.push(
+            format!(
+                r#"{{"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{seed}","size":1}},"layers":[]}}"#
+            ),
+            &[],
+            days_old,
+        )
+    }
+
+    fn index(&mut self, children: &[usize], tags: &[&str], days_old: i64) -> usize {
+        let entries: Vec<String> = children
+            .iter()
+            .map(|&child| {
+                format!(
+                    r#"{{"mediaType":"{OCI_MANIFEST}","digest":"{}","size":1,"platform":{{"os":"linux","architecture":"amd64"}}}}"#,
+                    self.infos[child].name
+                )
+            })
+            .collect();
+        self.push(
+            format!(
+                r#"{{"mediaType":"{OCI_INDEX}","manifests":[{}]}}"#,
+                entries.join(",")
+            ),
+            tags,
+            days_old,
+        )
+    }
+
+    fn plan(&self, policy: &RetentionPolicy) -> ImagePlan {
+        let versions: Vec<GraphVersion> = self
+            .infos
+            .iter()
+            .map(|info| GraphVersion::new(info.name.parse().unwrap(), info.tags.clone()))
+            .collect();
+        let graph = ImageGraph::build(&versions, &self.manifests).unwrap();
+        plan_images(policy, &self.infos, graph, now())
+    }
+}
+
+fn deleted(plan: &ImagePlan) -> Vec<usize> {
+    let mut versions: Vec<usize> = plan.steps.iter().map(|step| step.version).collect();
+    versions.sort();
+    versions
+}
+
+fn untagged() -> RetentionPolicy {
+    RetentionPolicy {
+        untagged: true,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn untagged_children_of_a_kept_image_stay() {
+    let mut package = Package::default();
+    let (amd64, arm64) = (package.manifest(5), package.manifest(5));
+    let index = package.index(&[amd64, arm64], &["latest"], 5);
+    let orphan = package.manifest(9);
+    let plan = package.plan(&untagged());
+    assert_eq!(deleted(&plan), [orphan]);
+    assert_eq!(plan.decisions[amd64].action, Action::Keep);
+    assert!(
+        plan.decisions[amd64]
+            .reason
+            .contains("platform linux/amd64 of kept image"),
+        "{}",
+        plan.decisions[amd64].reason
+    );
+    assert_eq!(plan.image_of[arm64], plan.image_of[index]);
+}
+
+#[test]
+fn a_deleted_image_goes_index_first_and_keeps_a_shared_child() {
+    let mut package = Package::default();
+    let (shared, old_only) = (package.manifest(20), package.manifest(20));
+    let old = package.index(&[shared, old_only], &[], 20);
+    let new = package.index(&[shared], &["latest"], 1);
+    let plan = package.plan(&untagged());
+    assert_eq!(deleted(&plan), [old_only, old]);
+    assert_eq!(
+        plan.steps[0],
+        Step {
+            version: old,
+            level: 0,
+            after: vec![]
+        }
+    );
+    assert_eq!(
+        plan.steps[1],
+        Step {
+            version: old_only,
+            level: 1,
+            after: vec![old]
+        }
+    );
+    assert_eq!(plan.decisions[shared].action, Action::Keep);
+    assert_eq!(plan.image_of[shared], plan.image_of[new]);
+    assert!(
+        plan.decisions[old_only].reason.contains("of deleted image"),
+        "{}",
+        plan.decisions[old_only].reason
+    );
+}
+
+#[test]
+fn keep_latest_counts_images_not_manifests() {
+    let mut package = Package::default();
+    let mut indexes = Vec::new();
+    for age in [30, 20, 10] {
+        let children = [
+            package.manifest(age),
+            package.manifest(age),
+            package.manifest(age),
+        ];
+        indexes.push(package.index(&children, &[&format!("v{age}")], age));
+    }
+    let plan = package.plan(&RetentionPolicy {
+        keep_latest: Some(2),
+        ..Default::default()
+    });
+    assert_eq!(plan.images.len(), 3);
+    // Only the oldest image (index + 3 children) goes.
+    assert_eq!(deleted(&plan), [0, 1, 2, indexes[0]]);
+}

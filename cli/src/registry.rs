@@ -1,0 +1,133 @@
+//! The container registry `prune` reads images from: which one (from
+//! `--registry`, `GHPKG_REGISTRY`, or the API root), its manifest cache
+//! under the data directory, and reading one package's image graph, failing
+//! closed.
+
+use github_packages::images::{GraphVersion, ImageGraph};
+use github_packages::registry::{
+    Digest, ManifestCache, RegistryBuilder, RegistryClient, repository,
+};
+
+use crate::exit::Exit;
+use crate::journal;
+use crate::policy::VersionInfo;
+use crate::target::Target;
+use crate::ui::Ui;
+
+/// The environment variable `--registry` falls back on.
+pub const REGISTRY_VAR: &str = "GHPKG_REGISTRY";
+
+/// Manifests read at once (GitHub allows 100 concurrent requests).
+const MANIFEST_CONCURRENCY: usize = 16;
+
+/// The registry, or why there is none (said only when a container package
+/// needs it).
+pub enum Registry {
+    Ready {
+        client: RegistryClient,
+        /// `None` when there is no data directory: every manifest is read.
+        cache: Option<ManifestCache>,
+    },
+    Unavailable(String),
+}
+
+impl Registry {
+    /// The registry of `--registry URL`, else `$GHPKG_REGISTRY`, else the one
+    /// that goes with the API root (ghcr.io for api.github.com,
+    /// `https://containers.HOST` for `https://HOST/api/v3`).
+    pub fn connect(
+        flag: Option<&str>,
+        builder: RegistryBuilder,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Registry {
+        let given = flag
+            .map(str::to_string)
+            .or_else(|| env(REGISTRY_VAR).filter(|url| !url.trim().is_empty()));
+        let source = if flag.is_some() {
+            "--registry"
+        } else {
+            REGISTRY_VAR
+        };
+        let builder = match given {
+            Some(url) => builder.url(url),
+            None if builder.has_url() => builder,
+            None => {
+                return Registry::Unavailable(
+                    "no container registry is known for this API root: pass --registry URL \
+                     (e.g. https://containers.HOST)"
+                        .to_string(),
+                );
+            }
+        };
+        let client = match builder.build() {
+            Ok(client) => client,
+            Err(error) => return Registry::Unavailable(format!("{source}: {error}")),
+        };
+        let cache = journal::data_dir(env)
+            .ok()
+            .map(|dir| ManifestCache::new(dir.join("manifests")));
+        Registry::Ready { client, cache }
+    }
+
+    /// Reads the manifests of `versions` (the package's active versions)
+    /// and links them into images. Any manifest that cannot be read ends
+    /// the package's prune before anything is decided, with one line that
+    /// says why and how to fix it.
+    pub async fn graph(
+        &self,
+        ui: &Ui,
+        target: &Target,
+        versions: &[VersionInfo],
+    ) -> Result<ImageGraph, Exit> {
+        let login = target.owner.login().or(target.login.as_deref());
+        let package = format!("{}/{}", login.unwrap_or("@me"), target.package);
+        let refuse = |why: String| {
+            Exit::failed(format!(
+                "cannot read the images of {package}, so nothing in {package} was deleted: {why}"
+            ))
+        };
+        let (client, cache) = match self {
+            Registry::Ready { client, cache } => (client, cache),
+            Registry::Unavailable(why) => return Err(refuse(why.clone())),
+        };
+        let Some(login) = login else {
+            return Err(refuse(
+                "the login of the authenticated user is unknown: use --user LOGIN".to_string(),
+            ));
+        };
+        let mut graph_versions = Vec::with_capacity(versions.len());
+        for version in versions {
+            let digest: Digest = version.name.parse().map_err(|error| {
+                refuse(format!(
+                    "version {} is named {error}; a container version is named by its manifest \
+                     digest",
+                    version.id
+                ))
+            })?;
+            graph_versions.push(GraphVersion::new(digest, version.tags.clone()));
+        }
+        let digests: Vec<Digest> = graph_versions.iter().map(|v| v.digest.clone()).collect();
+        let _spinner = ui.spinner("reading manifests");
+        let read = client
+            .manifests(
+                &repository(login, &target.package),
+                &digests,
+                cache.as_ref(),
+                MANIFEST_CONCURRENCY,
+            )
+            .await;
+        ui.finish();
+        let read = read.map_err(|error| refuse(error.to_string()))?;
+        if let Some(error) = &read.cache_error {
+            ui.warn(format!("manifests are not cached: cannot write {error}"));
+        }
+        ui.note(format!(
+            "{} manifests read from {}, {} from the cache (a read may count as a download)",
+            read.fetched,
+            client.url(),
+            read.cached
+        ));
+        ImageGraph::build(&graph_versions, &read.manifests)
+            .map_err(|error| refuse(error.to_string()))
+    }
+}

@@ -1,0 +1,333 @@
+//! End-to-end: `ghpkg prune` on container images, with the real binary
+//! against the fake GitHub and its registry. After every `--execute`, every
+//! remaining tag is walked through the registry: no prune may leave an
+//! image that cannot be pulled.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+use chrono::{TimeDelta, Utc};
+use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, PublishedImage};
+use serde_json::Value;
+
+mod support;
+use support::{Run, scratch_dir};
+
+struct Fixture {
+    github: FakeGitHub,
+    dir: PathBuf,
+    acme: Owner,
+}
+
+type Ids = BTreeSet<i64>;
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = scratch_dir(&format!("ghpkg-images-{name}"));
+        let github = FakeGitHub::start_in_background();
+        let acme = Owner::org("acme");
+        github.add_package(&acme, "container", "app", "private");
+        Fixture { github, dir, acme }
+    }
+
+    fn publish(&self, spec: ImageSpec) -> PublishedImage {
+        self.github.publish_image(&self.acme, "app", &spec)
+    }
+
+    fn run(&self, line: &str, extra: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_ghpkg"))
+            .args(line.split_whitespace())
+            .args(extra)
+            .env_clear()
+            .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
+            .env("GITHUB_API_URL", self.github.base_url())
+            .env("GHPKG_REGISTRY", self.github.registry_url())
+            .env("GHPKG_DATA_DIR", self.dir.join("data"))
+            .output()
+            .expect("ghpkg runs");
+        Run::from(output)
+    }
+
+    /// `prune --execute` on `acme/app`, then the check that every tag
+    /// still pulls whole.
+    fn execute(&self, policy: &str, journal: &str) -> Run {
+        let line =
+            format!("prune --org acme --type container --name app {policy} --execute --json");
+        let run = self.run(&line, &["--journal", journal]);
+        let broken = self.github.broken_images(&self.acme, "app");
+        assert!(
+            broken.is_empty(),
+            "broken images after {policy}: {broken:#?}"
+        );
+        run
+    }
+
+    fn deleted(&self) -> Ids {
+        let versions = self.github.versions(&self.acme, "container", "app");
+        versions
+            .iter()
+            .filter(|v| v.deleted)
+            .map(|v| v.id)
+            .collect()
+    }
+
+    fn journal(&self) -> String {
+        self.dir.join("prune.jsonl").display().to_string()
+    }
+
+    /// Ids in the order their DELETE (or restore POST) reached the server.
+    fn request_order(&self, method: &str) -> Vec<i64> {
+        self.github
+            .requests()
+            .iter()
+            .filter(|request| request.method == method)
+            .filter_map(|request| {
+                let path = request.raw_path.trim_end_matches("/restore");
+                path.rsplit('/').next()?.parse().ok()
+            })
+            .collect()
+    }
+}
+
+fn ids(ids: impl IntoIterator<Item = i64>) -> Ids {
+    ids.into_iter().collect()
+}
+
+/// The string `field` of each member of an image in `prune --json`.
+fn members<'a>(image: &'a Value, field: &str) -> Vec<&'a str> {
+    let members = image["members"].as_array().unwrap();
+    members.iter().filter_map(|m| m[field].as_str()).collect()
+}
+
+/// An untagged single-manifest image, created `days` ago.
+fn orphan(days: i64) -> ImageSpec {
+    ImageSpec::single(&[]).created_at(Utc::now() - TimeDelta::days(days))
+}
+
+#[test]
+fn a_kept_multi_arch_image_keeps_its_untagged_children() {
+    let fixture = Fixture::new("multi-arch");
+    let image =
+        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let stray = fixture.publish(orphan(3));
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(0);
+    assert_eq!(fixture.deleted(), ids([stray.root.id]));
+    let document = run.json();
+    assert_eq!(document["summary"]["deleted"], 1);
+    assert_eq!(document["summary"]["kept"], 5);
+    let images = document["images"].as_array().unwrap();
+    let kept = images.iter().find(|i| i["id"] == image.root.id).unwrap();
+    assert_eq!(kept["action"], "keep");
+    assert_eq!(kept["tags"], serde_json::json!(["latest"]));
+    let kinds = members(kept, "kind");
+    assert_eq!(
+        kinds,
+        ["platform", "platform", "attestation", "attestation"]
+    );
+    let platforms = members(kept, "platform");
+    assert_eq!(platforms, ["linux/amd64", "linux/arm64"]);
+}
+
+#[test]
+fn a_single_platform_push_with_attestations_is_kept_whole() {
+    let fixture = Fixture::new("single-platform");
+    let image = fixture.publish(ImageSpec::new(&["v1"]));
+    assert_eq!(image.ids().len(), 3, "index, manifest, attestation");
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(0);
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+}
+
+#[test]
+fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
+    let fixture = Fixture::new("moved-tag");
+    let old = fixture.publish(
+        ImageSpec::new(&["latest"])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .created_at(Utc::now() - TimeDelta::days(10)),
+    );
+    let new =
+        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let journal = fixture.journal();
+    let run = fixture.execute("--untagged", &journal);
+    run.assert_code(0);
+    assert_eq!(fixture.deleted(), ids(old.ids()));
+    let order = fixture.request_order("DELETE");
+    assert_eq!(order[0], old.root.id, "the index goes first: {order:?}");
+    assert!(new.ids().iter().all(|id| !order.contains(id)));
+
+    // Every journal line names the image its version belonged to.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    for line in text.lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["image"], old.root.digest.as_str(), "{line}");
+    }
+
+    fixture.github.clear_requests();
+    fixture.run("restore --journal", &[&journal]).assert_code(0);
+    assert!(fixture.deleted().is_empty());
+    let restored = fixture.request_order("POST");
+    assert_eq!(
+        restored.last(),
+        Some(&old.root.id),
+        "children come back before their index: {restored:?}"
+    );
+    let missing = fixture
+        .github
+        .unpullable(&fixture.acme, "app", &old.root.digest);
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+#[test]
+fn a_child_shared_by_a_kept_and_a_deleted_index_stays() {
+    let fixture = Fixture::new("shared-child");
+    let old = fixture.publish(
+        ImageSpec::new(&["latest"])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .attestations(false)
+            .created_at(Utc::now() - TimeDelta::days(10)),
+    );
+    let shared = &old.platforms[0];
+    let new = fixture.publish(
+        ImageSpec::new(&["latest"])
+            .platforms(&["linux/arm64"])
+            .attestations(false)
+            .shared(&shared.digest, "linux/amd64"),
+    );
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(0);
+    assert_eq!(fixture.deleted(), ids([old.root.id, old.platforms[1].id]));
+    let missing = fixture
+        .github
+        .unpullable(&fixture.acme, "app", &new.root.digest);
+    assert!(missing.is_empty(), "{missing:?}");
+    let document = run.json();
+    let row = document["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == shared.id)
+        .unwrap();
+    assert_eq!(row["result"], "kept");
+}
+
+#[test]
+fn signatures_and_referrers_follow_their_image() {
+    let fixture = Fixture::new("attachments");
+    let old = fixture.publish(
+        ImageSpec::new(&["v1"])
+            .cosign(&["sig", "att"])
+            .referrer("application/spdx+json")
+            .created_at(Utc::now() - TimeDelta::days(40)),
+    );
+    let new = fixture.publish(
+        ImageSpec::new(&["v2"])
+            .cosign(&["sig"])
+            .referrer("application/spdx+json")
+            .created_at(Utc::now() - TimeDelta::days(1)),
+    );
+    // --older-than 30d alone would select old's attachments and keep new's
+    // by age; images decide: old goes whole, new stays whole.
+    let run = fixture.execute("--older-than 30d", &fixture.journal());
+    run.assert_code(0);
+    assert_eq!(fixture.deleted(), ids(old.ids()));
+    let document = run.json();
+    let images = document["images"].as_array().unwrap();
+    assert_eq!(images.len(), 2, "attachments are not images of their own");
+    let kept = images.iter().find(|i| i["id"] == new.root.id).unwrap();
+    let kinds: BTreeSet<&str> = members(kept, "kind").into_iter().collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["platform", "attestation", "signature", "referrer"])
+    );
+}
+
+#[test]
+fn a_manifest_that_cannot_be_read_stops_that_package() {
+    let fixture = Fixture::new("unreadable");
+    let old = fixture.publish(ImageSpec::new(&[]).created_at(Utc::now() - TimeDelta::days(5)));
+    fixture.publish(ImageSpec::new(&["latest"]));
+    let journal = fixture.journal();
+
+    // A body that is not its digest's.
+    fixture.github.corrupt_manifest(&old.platforms[0].digest);
+    let run = fixture.execute("--untagged", &journal);
+    run.assert_code(1);
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
+    assert!(lines[0].contains(&old.platforms[0].digest), "{}", lines[0]);
+    assert!(
+        lines[0].contains("nothing in acme/app was deleted"),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn a_registry_that_refuses_the_token_stops_that_package() {
+    let fixture = Fixture::new("refused");
+    fixture.publish(ImageSpec::new(&["latest"]));
+    fixture.publish(orphan(2));
+    fixture.github.inject(
+        Fault::new(FaultKind::Status(403))
+            .on(Matcher::PathContains("/token".into()))
+            .times(10),
+    );
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(1);
+    assert!(fixture.deleted().is_empty());
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
+    assert!(lines[0].contains("read:packages"), "{}", lines[0]);
+    assert!(!run.stderr.contains(FakeGitHub::TOKEN));
+}
+
+#[test]
+fn the_dry_run_shows_images_with_their_members() {
+    let fixture = Fixture::new("dry-run");
+    let kept =
+        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let gone = fixture.publish(orphan(3));
+    let run = fixture.run(
+        "prune --org acme --type container --name app --untagged",
+        &[],
+    );
+    run.assert_code(0);
+    let out = &run.stdout;
+    assert!(out.contains(&kept.root.digest), "{out}");
+    assert!(out.contains("platform linux/arm64 of kept image"), "{out}");
+    assert!(out.contains("attestation of"), "{out}");
+    assert!(out.contains("images: 1 kept, 1 to delete"), "{out}");
+    assert!(out.contains(&gone.root.digest), "{out}");
+    assert!(fixture.deleted().is_empty());
+    // A second run reads every manifest from the cache.
+    let reads = fixture.github.manifest_reads();
+    fixture
+        .run(
+            "prune --org acme --type container --name app --untagged",
+            &[],
+        )
+        .assert_code(0);
+    assert_eq!(fixture.github.manifest_reads(), reads);
+}
+
+#[test]
+fn prune_help_explains_images_and_the_registry() {
+    let fixture = Fixture::new("help");
+    let run = fixture.run("prune --help", &[]);
+    run.assert_code(0);
+    for text in [
+        "pruned by image",
+        "--registry",
+        "may count as a download",
+        "└ sha256:",
+    ] {
+        assert!(run.stdout.contains(text), "prune --help lacks {text:?}");
+    }
+    assert!(fixture.github.requests().is_empty());
+}

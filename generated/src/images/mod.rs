@@ -1,0 +1,468 @@
+//! The image graph of a container package: which versions make up which
+//! image, read from their manifests.
+//!
+//! A container package's versions are manifests, and most images are more
+//! than one: `docker buildx` pushes an index (the tagged version) whose
+//! platform manifests and attestation manifests are untagged versions of
+//! their own; cosign adds versions tagged `sha256-<hex>.sig` / `.att` /
+//! `.sbom`; OCI 1.1 artifacts point at their image through `subject`.
+//! [`ImageGraph::build`] links them:
+//!
+//! - an index reaches every manifest it lists ([`Relation::Platform`],
+//!   [`Relation::Attestation`], or [`Relation::Manifest`] for one with
+//!   neither, e.g. a nested index);
+//! - a manifest reaches its referrers ([`Relation::Referrer`]) and the
+//!   versions cosign tagged for it ([`Relation::Signature`]);
+//! - an **image** is a root and everything it reaches. Roots are the
+//!   versions with a tag of their own (a cosign tag whose image is in the
+//!   package does not count), and the versions nothing else reaches. A
+//!   manifest may belong to several images (a child shared by two indexes).
+//!
+//! The graph decides nothing; a retention policy decides about images and
+//! uses [`ImageGraph::reach`] and [`ImageGraph::deletion_order`] to act on
+//! versions without breaking an image that stays.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use github_packages::images::{GraphVersion, ImageGraph, Relation};
+//! use github_packages::registry::{Digest, Manifest, OCI_INDEX, OCI_MANIFEST};
+//!
+//! let config = Digest::of(b"config");
+//! let amd64 = format!(
+//!     r#"{{"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{config}","size":6}},"layers":[]}}"#
+//! );
+//! let amd64_digest = Digest::of(amd64.as_bytes());
+//! let index = format!(
+//!     r#"{{"mediaType":"{OCI_INDEX}","manifests":[{{"mediaType":"{OCI_MANIFEST}","digest":"{amd64_digest}","size":{},"platform":{{"os":"linux","architecture":"amd64"}}}}]}}"#,
+//!     amd64.len()
+//! );
+//! let index_digest = Digest::of(index.as_bytes());
+//! let manifests: HashMap<Digest, Manifest> = [
+//!     (amd64_digest.clone(), Manifest::parse(amd64.as_bytes(), None).unwrap()),
+//!     (index_digest.clone(), Manifest::parse(index.as_bytes(), None).unwrap()),
+//! ]
+//! .into();
+//! let versions = vec![
+//!     GraphVersion::new(index_digest, vec!["latest".into()]),
+//!     GraphVersion::new(amd64_digest, vec![]),
+//! ];
+//! let graph = ImageGraph::build(&versions, &manifests)?;
+//! assert_eq!(graph.images().len(), 1);
+//! let image = &graph.images()[0];
+//! assert_eq!(graph.version(image.root).tags, ["latest"]);
+//! assert!(matches!(&image.members[0].relation, Relation::Platform(p) if p.to_string() == "linux/amd64"));
+//! # Ok::<(), github_packages::images::GraphError>(())
+//! ```
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
+
+use crate::registry::{
+    ATTESTATION_MANIFEST, Digest, Manifest, Platform, REFERENCE_DIGEST_ANNOTATION,
+    REFERENCE_TYPE_ANNOTATION,
+};
+
+#[cfg(test)]
+mod tests;
+
+/// A version as the graph sees it: its digest (the version's name) and tags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphVersion {
+    /// The manifest digest, which is the version's name.
+    pub digest: Digest,
+    /// Its tags, as the REST API lists them.
+    pub tags: Vec<String>,
+}
+
+impl GraphVersion {
+    /// A version with these tags.
+    pub fn new(digest: Digest, tags: Vec<String>) -> GraphVersion {
+        GraphVersion { digest, tags }
+    }
+}
+
+/// How a member of an image is linked to the version that reaches it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// A manifest an index lists for this platform.
+    Platform(Platform),
+    /// A buildx attestation manifest (provenance, SBOM) an index lists,
+    /// describing the manifest `describes`, when it says.
+    Attestation {
+        /// The manifest it describes (`vnd.docker.reference.digest`).
+        describes: Option<Digest>,
+    },
+    /// A manifest an index lists without a platform (e.g. a nested index).
+    Manifest,
+    /// A version cosign tagged `sha256-<hex>.<kind>` for this one.
+    Signature {
+        /// What cosign stored.
+        kind: CosignKind,
+    },
+    /// An OCI 1.1 artifact whose `subject` is this one.
+    Referrer {
+        /// Its `artifactType` (or config media type), when it has one.
+        artifact_type: Option<String>,
+    },
+}
+
+impl Relation {
+    /// A short word for the relation: `platform`, `attestation`,
+    /// `manifest`, `signature`, `referrer`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Relation::Platform(_) => "platform",
+            Relation::Attestation { .. } => "attestation",
+            Relation::Manifest => "manifest",
+            Relation::Signature { .. } => "signature",
+            Relation::Referrer { .. } => "referrer",
+        }
+    }
+}
+
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Relation::Platform(platform) => write!(f, "platform {platform}"),
+            Relation::Attestation {
+                describes: Some(digest),
+            } => write!(f, "attestation of {}", short(digest)),
+            Relation::Attestation { describes: None } => f.write_str("attestation"),
+            Relation::Manifest => f.write_str("manifest"),
+            Relation::Signature { kind } => write!(f, "cosign {kind}"),
+            Relation::Referrer {
+                artifact_type: Some(artifact_type),
+            } => write!(f, "referrer {artifact_type}"),
+            Relation::Referrer {
+                artifact_type: None,
+            } => f.write_str("referrer"),
+        }
+    }
+}
+
+/// `sha256:` and the first 12 hex digits, as `docker images` shows them.
+pub fn short(digest: &Digest) -> String {
+    format!("sha256:{}", &digest.hex()[..12])
+}
+
+/// What a cosign tag holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CosignKind {
+    /// `.sig`
+    Signature,
+    /// `.att`
+    Attestation,
+    /// `.sbom`
+    Sbom,
+}
+
+impl fmt::Display for CosignKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CosignKind::Signature => "signature",
+            CosignKind::Attestation => "attestation",
+            CosignKind::Sbom => "sbom",
+        })
+    }
+}
+
+/// The image a cosign-style tag (`sha256-<hex>.sig|.att|.sbom`) is for.
+pub fn cosign_subject(tag: &str) -> Option<(Digest, CosignKind)> {
+    let rest = tag.strip_prefix("sha256-")?;
+    let (hex, suffix) = rest.split_once('.')?;
+    let kind = match suffix {
+        "sig" => CosignKind::Signature,
+        "att" => CosignKind::Attestation,
+        "sbom" => CosignKind::Sbom,
+        _ => return None,
+    };
+    Some((Digest::from_hex(hex).ok()?, kind))
+}
+
+/// A version an image reaches, besides its root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// The version (an index into [`ImageGraph::version`]).
+    pub version: usize,
+    /// How it is linked to `via`.
+    pub relation: Relation,
+    /// The version that reaches it (the root or another member).
+    pub via: usize,
+}
+
+/// A root and every version it reaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// The root version.
+    pub root: usize,
+    /// The versions it reaches, nearest first (an index's children before
+    /// their own children and referrers).
+    pub members: Vec<Member>,
+    /// Manifests it lists that are not versions of the package: the image
+    /// is already incomplete.
+    pub missing: Vec<Digest>,
+}
+
+impl Image {
+    /// The root and its members.
+    pub fn versions(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.root).chain(self.members.iter().map(|member| member.version))
+    }
+}
+
+/// A version whose manifest was not given to [`ImageGraph::build`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphError {
+    /// The version's digest.
+    pub digest: Digest,
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the manifest of version {} was not read", self.digest)
+    }
+}
+
+impl std::error::Error for GraphError {}
+
+/// A container package's versions linked into images.
+#[derive(Clone, Debug)]
+pub struct ImageGraph {
+    versions: Vec<GraphVersion>,
+    /// Per version: what it reaches directly, and how.
+    edges: Vec<Vec<(usize, Relation)>>,
+    /// Per version: the versions that reach it directly.
+    parents: Vec<Vec<usize>>,
+    /// Per version: its tags that are its own (not cosign tags of another
+    /// version in the package).
+    own_tags: Vec<Vec<String>>,
+    /// Per version: manifests it lists that are not in the package.
+    missing: Vec<Vec<Digest>>,
+    images: Vec<Image>,
+}
+
+impl ImageGraph {
+    /// Links `versions` through their `manifests` (which must hold every
+    /// version's manifest: an error names the first one missing).
+    pub fn build(
+        versions: &[GraphVersion],
+        manifests: &HashMap<Digest, Manifest>,
+    ) -> Result<ImageGraph, GraphError> {
+        let position: HashMap<&Digest, usize> = versions
+            .iter()
+            .enumerate()
+            .map(|(index, version)| (&version.digest, index))
+            .collect();
+        let count = versions.len();
+        let mut edges: Vec<Vec<(usize, Relation)>> = vec![Vec::new(); count];
+        let mut missing: Vec<Vec<Digest>> = vec![Vec::new(); count];
+        let mut own_tags: Vec<Vec<String>> = vec![Vec::new(); count];
+        for (index, version) in versions.iter().enumerate() {
+            let manifest = manifests.get(&version.digest).ok_or_else(|| GraphError {
+                digest: version.digest.clone(),
+            })?;
+            if let Manifest::Index(list) = manifest {
+                for descriptor in &list.manifests {
+                    let Some(&child) = position.get(&descriptor.digest) else {
+                        missing[index].push(descriptor.digest.clone());
+                        continue;
+                    };
+                    let attestation = descriptor
+                        .annotations
+                        .get(REFERENCE_TYPE_ANNOTATION)
+                        .is_some_and(|kind| kind == ATTESTATION_MANIFEST);
+                    let relation = if attestation {
+                        Relation::Attestation {
+                            describes: descriptor
+                                .annotations
+                                .get(REFERENCE_DIGEST_ANNOTATION)
+                                .and_then(|digest| digest.parse().ok()),
+                        }
+                    } else if let Some(platform) = &descriptor.platform {
+                        Relation::Platform(platform.clone())
+                    } else {
+                        Relation::Manifest
+                    };
+                    edges[index].push((child, relation));
+                }
+            }
+        }
+        // Attachments after every index's own children, so that an
+        // image's members list its manifests first.
+        for (index, version) in versions.iter().enumerate() {
+            let manifest = &manifests[&version.digest];
+            if let Some(subject) = manifest.subject()
+                && let Some(&target) = position.get(&subject.digest)
+            {
+                let artifact_type = manifest.artifact_type().map(str::to_string);
+                edges[target].push((index, Relation::Referrer { artifact_type }));
+            }
+            for tag in &version.tags {
+                match cosign_subject(tag).and_then(|(subject, kind)| {
+                    position.get(&subject).map(|&target| (target, kind))
+                }) {
+                    Some((target, kind)) if target != index => {
+                        edges[target].push((index, Relation::Signature { kind }));
+                    }
+                    _ => own_tags[index].push(tag.clone()),
+                }
+            }
+        }
+        let mut parents: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (from, targets) in edges.iter_mut().enumerate() {
+            // One link per pair: an index listing a manifest twice, or a
+            // referrer that is also cosign-tagged, is reached once.
+            let mut seen = HashSet::new();
+            targets.retain(|(to, _)| *to != from && seen.insert(*to));
+            for (to, _) in targets.iter() {
+                parents[*to].push(from);
+            }
+        }
+        let mut graph = ImageGraph {
+            versions: versions.to_vec(),
+            edges,
+            parents,
+            own_tags,
+            missing,
+            images: Vec::new(),
+        };
+        graph.images = graph.find_images();
+        Ok(graph)
+    }
+
+    /// Roots in version order, then (for versions only reachable from one
+    /// another, a cycle) the first unreached version, until all are reached.
+    fn find_images(&self) -> Vec<Image> {
+        let mut reached = vec![false; self.versions.len()];
+        let mut images = Vec::new();
+        for index in 0..self.versions.len() {
+            if !self.own_tags[index].is_empty() || self.parents[index].is_empty() {
+                let image = self.image_from(index);
+                for version in image.versions() {
+                    reached[version] = true;
+                }
+                images.push(image);
+            }
+        }
+        while let Some(index) = reached.iter().position(|reached| !reached) {
+            let image = self.image_from(index);
+            for version in image.versions() {
+                reached[version] = true;
+            }
+            images.push(image);
+        }
+        images
+    }
+
+    fn image_from(&self, root: usize) -> Image {
+        let mut seen = HashSet::from([root]);
+        let mut queue = VecDeque::from([root]);
+        let mut members = Vec::new();
+        let mut missing = Vec::new();
+        while let Some(from) = queue.pop_front() {
+            missing.extend(self.missing[from].iter().cloned());
+            for (to, relation) in &self.edges[from] {
+                if seen.insert(*to) {
+                    members.push(Member {
+                        version: *to,
+                        relation: relation.clone(),
+                        via: from,
+                    });
+                    queue.push_back(*to);
+                }
+            }
+        }
+        Image {
+            root,
+            members,
+            missing,
+        }
+    }
+
+    /// The images, roots in the order the versions were given.
+    pub fn images(&self) -> &[Image] {
+        &self.images
+    }
+
+    /// The version at `index`, as given to [`build`](Self::build).
+    pub fn version(&self, index: usize) -> &GraphVersion {
+        &self.versions[index]
+    }
+
+    /// How many versions the graph holds.
+    pub fn len(&self) -> usize {
+        self.versions.len()
+    }
+
+    /// Whether the graph holds no version.
+    pub fn is_empty(&self) -> bool {
+        self.versions.is_empty()
+    }
+
+    /// The tags of `index` that are its own (a cosign tag of another
+    /// version in the package is that version's attachment, not a tag).
+    pub fn own_tags(&self, index: usize) -> &[String] {
+        &self.own_tags[index]
+    }
+
+    /// The versions that reach `index` directly (its indexes, the image it
+    /// signs or refers to).
+    pub fn parents(&self, index: usize) -> &[usize] {
+        &self.parents[index]
+    }
+
+    /// Every version the images `images` (indexes into
+    /// [`images`](Self::images)) reach, their roots included.
+    pub fn reach(&self, images: impl IntoIterator<Item = usize>) -> HashSet<usize> {
+        images
+            .into_iter()
+            .flat_map(|image| self.images[image].versions())
+            .collect()
+    }
+
+    /// `versions` in an order that deletes what reaches a version before
+    /// the version itself (an index before its children, an image before
+    /// its signatures): stopped at any point, no remaining version points
+    /// at a deleted one. Restoring goes the other way round. Versions in a
+    /// cycle keep their given order.
+    pub fn deletion_order(&self, versions: &HashSet<usize>) -> Vec<usize> {
+        let mut waiting: HashMap<usize, usize> = versions
+            .iter()
+            .map(|&version| {
+                let parents = self.parents[version]
+                    .iter()
+                    .filter(|parent| versions.contains(parent))
+                    .count();
+                (version, parents)
+            })
+            .collect();
+        let mut ready: Vec<usize> = waiting
+            .iter()
+            .filter(|(_, parents)| **parents == 0)
+            .map(|(&version, _)| version)
+            .collect();
+        let mut order = Vec::with_capacity(versions.len());
+        while !waiting.is_empty() {
+            if ready.is_empty() {
+                // A cycle: take its first version in the given order.
+                let next = *waiting.keys().min().expect("waiting is not empty");
+                ready.push(next);
+            }
+            ready.sort_unstable_by(|a, b| b.cmp(a));
+            let version = ready.pop().expect("ready is not empty");
+            if waiting.remove(&version).is_none() {
+                continue;
+            }
+            order.push(version);
+            for (child, _) in &self.edges[version] {
+                if let Some(parents) = waiting.get_mut(child) {
+                    *parents = parents.saturating_sub(1);
+                    if *parents == 0 {
+                        ready.push(*child);
+                    }
+                }
+            }
+        }
+        order
+    }
+}

@@ -1,0 +1,364 @@
+//! The graph on the shapes buildx, cosign and OCI 1.1 referrers push.
+
+use std::collections::{HashMap, HashSet};
+
+use super::*;
+use crate::registry::{OCI_INDEX, OCI_MANIFEST};
+
+/// A package under construction: manifests by digest, versions in order.
+#[derive(Default)]
+struct Package {
+    manifests: HashMap<Digest, Manifest>,
+    versions: Vec<GraphVersion>,
+    seed: u32,
+}
+
+impl Package {
+    fn add(&mut self, body: String, tags: &[&str]) -> Digest {
+        let digest = Digest::of(body.as_bytes());
+        self.manifests.insert(
+            digest.clone(),
+            Manifest::parse(body.as_bytes(), None).unwrap(),
+        );
+        self.versions.push(GraphVersion::new(
+            digest.clone(),
+            tags.iter().map(|tag| tag.to_string()).collect(),
+        ));
+        digest
+    }
+
+    /// A platform image manifest (unique config), optionally with a subject.
+    fn image(
+        &mut self,
+        subject: Option<&Digest>,
+        artifact_type: Option<&str>,
+        tags: &[&str],
+    ) -> Digest {
+        self.seed += 1;
+        let config = Digest::of(&self.seed.to_be_bytes());
+        let mut body = format!(
+            r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{config}","size":4}},"layers":[]"#
+        );
+        if let Some(subject) = subject {
+            body.push_str(&format!(
+                r#","subject":{{"mediaType":"{OCI_MANIFEST}","digest":"{subject}","size":1}}"#
+            ));
+        }
+        if let Some(artifact_type) = artifact_type {
+            body.push_str(&format!(r#","artifactType":"{artifact_type}""#));
+        }
+        body.push('}');
+        self.add(body, tags)
+    }
+
+    /// An index listing `(digest, platform or None, attestation-of)`.
+    fn index(
+        &mut self,
+        children: &[(&Digest, Option<&str>, Option<&Digest>)],
+        tags: &[&str],
+    ) -> Digest {
+        let entries: Vec<String> = children
+            .iter()
+            .map(|(digest, platform, attests)| {
+                let mut entry =
+                    format!(r#"{{"mediaType":"{OCI_MANIFEST}","digest":"{digest}","size":1"#);
+                match (platform, attests) {
+                    (_, Some(attested)) => entry.push_str(&format!(
+                        r#","platform":{{"os":"unknown","architecture":"unknown"}},"annotations":{{"vnd.docker.reference.type":"attestation-manifest","vnd.docker.reference.digest":"{attested}"}}"#
+                    )),
+                    (Some(platform), None) => {
+                        let (os, architecture) = platform.split_once('/').unwrap();
+                        entry.push_str(&format!(
+                            r#","platform":{{"os":"{os}","architecture":"{architecture}"}}"#
+                        ));
+                    }
+                    (None, None) => {}
+                }
+                entry.push('}');
+                entry
+            })
+            .collect();
+        self.add(
+            format!(
+                r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{}]}}"#,
+                entries.join(",")
+            ),
+            tags,
+        )
+    }
+
+    /// A buildx multi-platform push: platform manifests, an attestation
+    /// per platform, and the tagged index.
+    fn buildx(&mut self, platforms: &[&str], tags: &[&str]) -> (Digest, Vec<Digest>) {
+        let mut children = Vec::new();
+        for _ in platforms {
+            let platform = self.image(None, None, &[]);
+            let attestation = self.image(None, None, &[]);
+            children.push((platform, attestation));
+        }
+        let mut entries = Vec::new();
+        for ((platform, _), name) in children.iter().zip(platforms) {
+            entries.push((platform, Some(*name), None));
+        }
+        for (platform, attestation) in &children {
+            entries.push((attestation, None, Some(platform)));
+        }
+        let index = self.index(&entries, tags);
+        let members = children
+            .iter()
+            .flat_map(|(platform, attestation)| [platform.clone(), attestation.clone()])
+            .collect();
+        (index, members)
+    }
+
+    fn graph(&self) -> ImageGraph {
+        ImageGraph::build(&self.versions, &self.manifests).unwrap()
+    }
+
+    fn at(&self, digest: &Digest) -> usize {
+        self.versions
+            .iter()
+            .position(|version| version.digest == *digest)
+            .unwrap()
+    }
+}
+
+fn image_of(graph: &ImageGraph, root: usize) -> &Image {
+    graph
+        .images()
+        .iter()
+        .find(|image| image.root == root)
+        .unwrap()
+}
+
+fn digests(graph: &ImageGraph, versions: impl IntoIterator<Item = usize>) -> HashSet<Digest> {
+    versions
+        .into_iter()
+        .map(|version| graph.version(version).digest.clone())
+        .collect()
+}
+
+#[test]
+fn a_multi_platform_image_is_one_image_with_platforms_and_attestations() {
+    let mut package = Package::default();
+    let (index, members) = package.buildx(&["linux/amd64", "linux/arm64"], &["latest"]);
+    let graph = package.graph();
+    assert_eq!(
+        graph.images().len(),
+        1,
+        "children are not images of their own"
+    );
+    let image = image_of(&graph, package.at(&index));
+    assert_eq!(
+        digests(&graph, image.members.iter().map(|m| m.version)),
+        members.into_iter().collect()
+    );
+    let kinds: Vec<String> = image
+        .members
+        .iter()
+        .map(|m| m.relation.to_string())
+        .collect();
+    assert_eq!(kinds[..2], ["platform linux/amd64", "platform linux/arm64"]);
+    let amd64 = &graph.version(image.members[0].version).digest;
+    assert_eq!(
+        image.members[2].relation,
+        Relation::Attestation {
+            describes: Some(amd64.clone())
+        }
+    );
+    assert!(image.missing.is_empty());
+}
+
+#[test]
+fn a_single_platform_push_with_attestation_is_an_index_too() {
+    let mut package = Package::default();
+    let (index, members) = package.buildx(&["linux/amd64"], &["v1"]);
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 1);
+    let image = &graph.images()[0];
+    assert_eq!(image.root, package.at(&index));
+    assert_eq!(image.members.len(), 2);
+    assert_eq!(digests(&graph, image.versions()).len(), 1 + members.len());
+    assert_eq!(image.members[1].relation.kind(), "attestation");
+}
+
+#[test]
+fn a_shared_child_belongs_to_both_indexes() {
+    let mut package = Package::default();
+    let shared = package.image(None, None, &[]);
+    let only_old = package.image(None, None, &[]);
+    let old = package.index(
+        &[
+            (&shared, Some("linux/amd64"), None),
+            (&only_old, Some("linux/arm64"), None),
+        ],
+        &[],
+    );
+    let new = package.index(&[(&shared, Some("linux/amd64"), None)], &["latest"]);
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 2);
+    let (old, new) = (package.at(&old), package.at(&new));
+    let shared = package.at(&shared);
+    assert!(image_of(&graph, old).versions().any(|v| v == shared));
+    assert!(image_of(&graph, new).versions().any(|v| v == shared));
+    assert_eq!(graph.parents(shared).len(), 2);
+    // Keeping the new image protects the shared child.
+    let new_image = graph.images().iter().position(|i| i.root == new).unwrap();
+    assert!(graph.reach([new_image]).contains(&shared));
+    assert!(!graph.reach([new_image]).contains(&package.at(&only_old)));
+}
+
+#[test]
+fn cosign_tags_follow_the_image_they_sign() {
+    let mut package = Package::default();
+    let (index, _) = package.buildx(&["linux/amd64"], &["latest"]);
+    let sig_tag = format!("sha256-{}.sig", index.hex());
+    let sbom_tag = format!("sha256-{}.sbom", index.hex());
+    let signature = package.image(None, None, &[&sig_tag]);
+    let sbom = package.image(None, None, &[&sbom_tag]);
+    // A signature of a digest that is not in the package is a root of its own.
+    let orphan_tag = format!("sha256-{}.sig", Digest::of(b"gone").hex());
+    let orphan = package.image(None, None, &[&orphan_tag]);
+    let graph = package.graph();
+    let image = image_of(&graph, package.at(&index));
+    // The index's own manifests first, then what is attached to it.
+    assert_eq!(image.members[0].relation.kind(), "platform");
+    let signature_member = image
+        .members
+        .iter()
+        .find(|m| m.version == package.at(&signature))
+        .unwrap();
+    assert_eq!(
+        signature_member.relation,
+        Relation::Signature {
+            kind: CosignKind::Signature
+        }
+    );
+    assert_eq!(signature_member.via, package.at(&index));
+    assert!(image.members.iter().any(|m| m.version == package.at(&sbom)
+        && m.relation
+            == Relation::Signature {
+                kind: CosignKind::Sbom
+            }));
+    assert!(graph.own_tags(package.at(&signature)).is_empty());
+    let orphan = package.at(&orphan);
+    assert_eq!(graph.own_tags(orphan), [orphan_tag]);
+    assert_eq!(graph.images().len(), 2);
+    assert!(graph.images().iter().any(|image| image.root == orphan));
+}
+
+#[test]
+fn cosign_tag_parsing() {
+    let digest = Digest::of(b"x");
+    assert_eq!(
+        cosign_subject(&format!("sha256-{}.att", digest.hex())),
+        Some((digest.clone(), CosignKind::Attestation))
+    );
+    for not_cosign in [
+        "latest",
+        "sha256-abc.sig",
+        &format!("sha256-{}.zip", digest.hex()),
+        &format!("sha512-{}.sig", digest.hex()),
+    ] {
+        assert_eq!(cosign_subject(not_cosign), None, "{not_cosign}");
+    }
+}
+
+#[test]
+fn oci_referrers_follow_their_subject_transitively() {
+    let mut package = Package::default();
+    let (index, _) = package.buildx(&["linux/amd64"], &["latest"]);
+    let sbom = package.image(Some(&index), Some("application/spdx+json"), &[]);
+    let sbom_signature = package.image(
+        Some(&sbom),
+        Some("application/vnd.dev.sigstore.bundle.v0.3+json"),
+        &[],
+    );
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 1);
+    let image = &graph.images()[0];
+    let sbom_member = image
+        .members
+        .iter()
+        .find(|m| m.version == package.at(&sbom))
+        .unwrap();
+    assert_eq!(
+        sbom_member.relation,
+        Relation::Referrer {
+            artifact_type: Some("application/spdx+json".into())
+        }
+    );
+    let signature_member = image
+        .members
+        .iter()
+        .find(|m| m.version == package.at(&sbom_signature))
+        .unwrap();
+    assert_eq!(signature_member.via, package.at(&sbom));
+}
+
+#[test]
+fn untagged_unreached_versions_are_roots_and_missing_children_are_reported() {
+    let mut package = Package::default();
+    let lone = package.image(None, None, &[]);
+    let gone = Digest::of(b"deleted child");
+    let broken = package.index(&[(&gone, Some("linux/amd64"), None)], &[]);
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 2);
+    assert!(image_of(&graph, package.at(&lone)).members.is_empty());
+    assert_eq!(image_of(&graph, package.at(&broken)).missing, [gone]);
+}
+
+#[test]
+fn a_tagged_child_is_an_image_and_a_member() {
+    let mut package = Package::default();
+    let child = package.image(None, None, &["amd64-only"]);
+    let index = package.index(&[(&child, Some("linux/amd64"), None)], &["latest"]);
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 2);
+    assert!(
+        image_of(&graph, package.at(&index))
+            .versions()
+            .any(|v| v == package.at(&child))
+    );
+}
+
+#[test]
+fn deletion_order_puts_parents_first_and_survives_cycles() {
+    let mut package = Package::default();
+    let (index, members) = package.buildx(&["linux/amd64", "linux/arm64"], &[]);
+    let signature = package.image(None, None, &[&format!("sha256-{}.sig", index.hex())]);
+    let graph = package.graph();
+    let all: HashSet<usize> = (0..graph.len()).collect();
+    let order = graph.deletion_order(&all);
+    assert_eq!(order.len(), all.len());
+    let place = |digest: &Digest| order.iter().position(|&v| v == package.at(digest)).unwrap();
+    for member in members.iter().chain([&signature]) {
+        assert!(place(&index) < place(member), "the index goes first");
+    }
+
+    // Two versions that refer to each other: both still ordered, once.
+    let mut cyclic = Package::default();
+    let a_body_digest = Digest::of(b"placeholder");
+    let a = cyclic.image(Some(&a_body_digest), None, &[]);
+    let b = cyclic.image(Some(&a), None, &[]);
+    // Make `a` refer to `b` by rebuilding the graph input by hand.
+    let mut manifests = cyclic.manifests.clone();
+    let mut a_manifest = manifests[&a].clone();
+    if let Manifest::Image(image) = &mut a_manifest {
+        image.artifact.subject.as_mut().unwrap().digest = b.clone();
+    }
+    manifests.insert(a.clone(), a_manifest);
+    let graph = ImageGraph::build(&cyclic.versions, &manifests).unwrap();
+    assert_eq!(graph.images().len(), 1, "a cycle becomes one image");
+    let order = graph.deletion_order(&(0..2).collect());
+    assert_eq!(order, [0, 1]);
+}
+
+#[test]
+fn a_missing_manifest_is_an_error() {
+    let mut package = Package::default();
+    package.image(None, None, &["latest"]);
+    let versions = package.versions.clone();
+    let error = ImageGraph::build(&versions, &HashMap::new()).unwrap_err();
+    assert_eq!(error.digest, versions[0].digest);
+}
