@@ -11,7 +11,8 @@ use std::time::Duration;
 use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner as Seed};
 use futures_util::TryStreamExt;
 use github_packages::types::PackageType;
-use github_packages::{Owner, RequestBudget};
+use github_packages::{Client, Error, Owner, RequestBudget};
+use tokio::task::JoinHandle;
 
 use super::{CapturedLogs, builder, logged_wait_ms, requests_with_method, until};
 
@@ -23,6 +24,20 @@ fn held(logs: &CapturedLogs) -> Vec<String> {
     logs.lines()
         .into_iter()
         .filter(|line| line.contains(HELD))
+        .collect()
+}
+
+/// Deletes each of `ids` of `org:acme`/npm `lib` in a task of its own.
+fn spawn_deletions(client: &Client, ids: &[i64]) -> Vec<JoinHandle<Result<(), Error>>> {
+    ids.iter()
+        .map(|&id| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .delete_version(&Owner::org("acme"), PackageType::Npm, "lib", id)
+                    .await
+            })
+        })
         .collect()
 }
 
@@ -66,17 +81,7 @@ async fn listings_and_deletions_through_one_client_share_one_budget() {
         requests_with_method(&github, "GET").len() == 1
     })
     .await;
-    let deletions: Vec<_> = ids[..5]
-        .iter()
-        .map(|&id| {
-            let (client, acme) = (client.clone(), acme.clone());
-            tokio::spawn(async move {
-                client
-                    .delete_version(&acme, PackageType::Npm, "lib", id)
-                    .await
-            })
-        })
-        .collect();
+    let deletions = spawn_deletions(&client, &ids[..5]);
     // Four deletions fit beside the page's point; the fifth is held for
     // the rest of the minute.
     until("a deletion is held back", || held(&logs).len() == 1).await;
@@ -180,17 +185,7 @@ async fn mutating_requests_keep_their_interval_and_reads_pass_them() {
         .build()
         .unwrap();
     let acme = Owner::org("acme");
-    let deletions: Vec<_> = ids[..2]
-        .iter()
-        .map(|&id| {
-            let (client, acme) = (client.clone(), acme.clone());
-            tokio::spawn(async move {
-                client
-                    .delete_version(&acme, PackageType::Npm, "lib", id)
-                    .await
-            })
-        })
-        .collect();
+    let deletions = spawn_deletions(&client, &ids[..2]);
     let interval = "message=holding a mutating request back for the interval";
     until("a deletion waits for its turn", || {
         logs.lines().iter().any(|line| line.contains(interval))
