@@ -9,6 +9,7 @@ use github_packages::{ErrorKind, Owner, check_path_segment};
 
 use crate::duration::parse_age;
 use crate::exit::Exit;
+use crate::pacing::{BudgetArg, parse_budget};
 use crate::policy::{RetentionPolicy, TagPattern};
 
 /// List, prune and restore GitHub Packages versions.
@@ -86,6 +87,20 @@ pub struct GlobalArgs {
         default_value_t = 4
     )]
     pub retries: u32,
+    /// At most N mutating requests (deletions, restores) a minute, e.g. 60
+    /// for GitHub's advice of one a second in large batches. Without it,
+    /// as fast as the request budget allows.
+    #[arg(long, global = true, help_heading = "Pacing", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: Option<u32>,
+    /// The budget that paces every request: POINTS per WINDOW, a GET
+    /// costing 1 point and a DELETE or POST 5, at most 100 requests in
+    /// flight. The default, 900/60s, is GitHub's secondary rate limit (180
+    /// deletions a minute), kept with a 5% margin; what remains of the
+    /// hourly quota is also spread until it resets. Lower it to leave room
+    /// for other tools using the same token; `off` paces nothing (GitHub's
+    /// refusals are still waited out). Tests scale it, e.g. 2000/1s.
+    #[arg(long, global = true, help_heading = "Pacing", value_name = "POINTS/WINDOW", value_parser = parse_budget)]
+    pub request_budget: Option<BudgetArg>,
     /// Say more about what is happening, on stderr (never the token).
     #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub verbose: u8,

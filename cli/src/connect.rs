@@ -12,6 +12,7 @@ use github_packages::registry::RegistryBuilder;
 
 use crate::args::GlobalArgs;
 use crate::exit::Exit;
+use crate::pacing;
 
 /// Builds the client: the token from `--token-file`, else the client's
 /// environment variables; the API root from `--base-url`, else the
@@ -61,9 +62,11 @@ pub fn client(
         .max_retries(global.retries)
         .max_wait(max_wait)
         .max_total_wait(max_wait.max(Duration::from_secs(300)));
+    let budget = pacing::request_budget(global.request_budget, global.rate).map_err(Exit::usage)?;
     let builder = builder
         .user_agent(concat!("ghpkg/", env!("CARGO_PKG_VERSION")))
-        .retry(retry);
+        .retry(retry)
+        .request_budget(budget);
     // The same token and User-Agent for the container registry.
     let registry = builder.registry();
     let client = builder

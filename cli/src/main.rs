@@ -13,6 +13,7 @@ mod exit;
 mod explain;
 mod journal;
 mod output;
+mod pacing;
 mod policy;
 mod policy_file;
 mod presence;

@@ -101,6 +101,8 @@ fn the_action_prunes_by_its_inputs_and_names_the_journal() {
     // dry-run: false deletes, journals under RUNNER_TEMP and says where.
     let mut execute = inputs.to_vec();
     execute.push(("DRY_RUN", "false"));
+    // One deletion a second at most, as GitHub advises for large batches.
+    execute.push(("RATE", "60"));
     let run = run_command(action(&fixture, &execute));
     run.assert_code(0);
     let journal = fixture.dir.join("runner-temp/ghpkg/journal-4711-2.jsonl");

@@ -1,7 +1,7 @@
 //! The API's behaviour: authentication, scopes, and the 27 operations
 //! carried out on the [`Store`].
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{SubsecRound, Utc};
 use serde::Serialize;
@@ -11,9 +11,10 @@ use crate::json::{self, BasicError, VersionWriter};
 use crate::pagination::{self, PageRequest};
 use crate::recording::RecordedRequest;
 use crate::route::{self, Action, OwnerRef, PackagePath, Query, Resource, Route};
+use crate::secondary_limit::{InFlight, Refused};
 use crate::store::{
-    ANONYMOUS_RATE_LIMIT, OwnerKey, OwnerKind, PACKAGE_TYPES, RateStatus, Store, TOKEN_RATE_LIMIT,
-    VISIBILITIES, VersionState, known_package_type,
+    ANONYMOUS_RATE_LIMIT, OwnerKey, OwnerKind, PACKAGE_TYPES, RateStatus, Store, VISIBILITIES,
+    VersionState, known_package_type,
 };
 
 pub(crate) const DOCS_REST: &str = "https://docs.github.com/rest";
@@ -103,6 +104,8 @@ pub(crate) struct Admission {
     pub(crate) context: Context,
     pub(crate) fault: Option<FaultKind>,
     pub(crate) latency: Duration,
+    /// The request's in-flight slot, or its secondary-limit refusal.
+    pub(crate) secondary: Result<InFlight, Refused>,
 }
 
 /// Records `request`, authenticates it, counts it against its rate-limit
@@ -112,8 +115,11 @@ pub(crate) fn admit(store: &mut Store, request: &RecordedRequest) -> Admission {
     store.request_count += 1;
     let auth = authenticate(store, request);
     let now = Utc::now().timestamp();
+    let secondary = store.secondary.admit(&request.method, Instant::now());
     let rate = match (&auth, bearer_token(request)) {
-        (Auth::Token { .. }, Some(token)) => store.count_request(token, TOKEN_RATE_LIMIT, now),
+        (Auth::Token { .. }, Some(token)) => {
+            store.count_request(token, store.token_rate_limit, now)
+        }
         _ => store.count_request("", ANONYMOUS_RATE_LIMIT, now),
     };
     Admission {
@@ -126,8 +132,13 @@ pub(crate) fn admit(store: &mut Store, request: &RecordedRequest) -> Admission {
                 .strip_prefix(store.path_prefix.as_str())
                 .and_then(|path| route::route(&request.method, path)),
         },
-        fault: store.take_fault(request),
+        // A refused request is not carried out: it uses up no fault.
+        fault: secondary
+            .is_ok()
+            .then(|| store.take_fault(request))
+            .flatten(),
         latency: store.latency,
+        secondary,
     }
 }
 

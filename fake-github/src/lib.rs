@@ -35,6 +35,11 @@
 //!   Restoring something that is not deleted is a harmless 204.
 //! - **Docker-migration conflicts** lists are empty unless
 //!   [`FakeGitHub::set_docker_conflict`] marks packages.
+//! - **Secondary rate limits**, when asked for
+//!   ([`FakeGitHub::enforce_secondary_limits`]): points per window by
+//!   method and concurrent requests, with a window as short as a test
+//!   needs; refusals are answered as GitHub answers them (403 or 429,
+//!   `retry-after`) and counted ([`FakeGitHub::secondary_limit_refusals`]).
 //! - **Faults** ([`FakeGitHub::inject`]) make matching requests fail in the
 //!   ways clients must survive: 5xx, 429, secondary and primary rate limits,
 //!   truncated bodies, delays, connection resets, and failures after the
@@ -106,6 +111,7 @@ mod pagination;
 mod recording;
 mod registry;
 mod route;
+mod secondary_limit;
 mod server;
 mod store;
 
@@ -123,6 +129,7 @@ use tokio_rustls::TlsAcceptor;
 pub use fault::{Fault, FaultKind, Gate, Matcher};
 pub use image::{ImageSpec, OCI_INDEX, OCI_MANIFEST, PublishedImage, Pushed};
 pub use recording::RecordedRequest;
+pub use secondary_limit::{Refusal, SecondaryLimits};
 pub use store::{Owner, StoredVersion, VersionSpec};
 
 use server::{Closed, SharedStore, lock};
@@ -463,6 +470,68 @@ impl FakeGitHub {
     /// Delays every response by `latency` (zero by default).
     pub fn set_latency(&self, latency: Duration) {
         self.store().latency = latency;
+    }
+
+    /// Enforces GitHub's secondary limits as `limits` describe them, from
+    /// now on, with nothing counted yet; `None` stops enforcing them (the
+    /// default). Refusals counted so far are kept.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use fake_github::{FakeGitHub, SecondaryLimits};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let github = FakeGitHub::start().await;
+    /// // Two reads a second.
+    /// github.enforce_secondary_limits(Some(SecondaryLimits::default().points(2, Duration::from_secs(1))));
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let client = reqwest::Client::new();
+    /// let url = format!("{}/user/packages?package_type=npm", github.base_url());
+    /// let get = || client.get(&url).bearer_auth(FakeGitHub::TOKEN).send();
+    /// assert_eq!(get().await.unwrap().status(), 200);
+    /// assert_eq!(get().await.unwrap().status(), 200);
+    /// let refused = get().await.unwrap();
+    /// assert_eq!(refused.status(), 403);
+    /// assert_eq!(refused.headers()["retry-after"], "1");
+    /// assert_eq!(github.secondary_limit_refusals(), 1);
+    /// # }
+    /// ```
+    pub fn enforce_secondary_limits(&self, limits: Option<SecondaryLimits>) {
+        self.store().secondary.enforce(limits);
+    }
+
+    /// How many requests were refused for a secondary limit
+    /// ([`enforce_secondary_limits`](Self::enforce_secondary_limits); not
+    /// injected faults).
+    pub fn secondary_limit_refusals(&self) -> u64 {
+        self.store().secondary.refusals
+    }
+
+    /// Sets each token's hourly quota, `x-ratelimit-limit` (default 5000).
+    /// As before, a window starts over instead of running out.
+    ///
+    /// ```
+    /// use fake_github::FakeGitHub;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let github = FakeGitHub::start().await;
+    /// github.set_rate_limit(1_000_000);
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// let url = format!("{}/user/packages?package_type=npm", github.base_url());
+    /// let response = reqwest::Client::new()
+    ///     .get(&url)
+    ///     .bearer_auth(FakeGitHub::TOKEN)
+    ///     .send()
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(response.headers()["x-ratelimit-limit"], "1000000");
+    /// assert_eq!(response.headers()["x-ratelimit-remaining"], "999999");
+    /// # }
+    /// ```
+    pub fn set_rate_limit(&self, limit: u32) {
+        self.store().token_rate_limit = limit.max(1);
     }
 
     /// Every request received so far, in order of arrival.

@@ -284,6 +284,20 @@ async fn handle(
     let request = RecordedRequest::from_parts(&parts);
     let admission = api::admit(&mut lock(&store), &request);
     let mut context = admission.context;
+    // Held until the answer is built: the request is in flight till then.
+    let _in_flight = match admission.secondary {
+        Ok(in_flight) => in_flight,
+        Err(refused) => {
+            let reply = Reply::error(
+                refused.status,
+                &secondary_rate_limit_message(&context),
+                SECONDARY_DOCS,
+            )
+            .header("retry-after", refused.retry_after_secs.to_string());
+            let body = ResponseBody::full(reply.body);
+            return Ok(response(&context, reply.status, reply.headers, body));
+        }
+    };
     if !admission.latency.is_zero() {
         tokio::time::sleep(admission.latency).await;
     }

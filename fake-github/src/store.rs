@@ -9,6 +9,7 @@ use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 use crate::fault::{Fault, FaultKind};
 use crate::recording::RecordedRequest;
 use crate::registry::Registry;
+use crate::secondary_limit::SecondaryLimiter;
 
 /// The six package types GitHub knows, as they appear in paths and queries.
 pub(crate) const PACKAGE_TYPES: [&str; 6] =
@@ -288,6 +289,9 @@ pub(crate) struct Store {
     pub(crate) request_count: u64,
     /// Connections accepted, whether or not a request followed.
     pub(crate) connections: u64,
+    /// The hourly quota of each token (`x-ratelimit-limit`).
+    pub(crate) token_rate_limit: u32,
+    pub(crate) secondary: SecondaryLimiter,
     /// The container registry's manifests and tokens.
     pub(crate) registry: Registry,
 }
@@ -312,6 +316,8 @@ impl Store {
             requests: Vec::new(),
             request_count: 0,
             connections: 0,
+            token_rate_limit: TOKEN_RATE_LIMIT,
+            secondary: SecondaryLimiter::default(),
             registry: Registry::default(),
         };
         store.add_token(

@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::hooks::{
     API_VERSION, DEFAULT_PAGE_CONCURRENCY, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT, Runtime,
 };
+use crate::pacing::RequestBudget;
 use crate::retry::RetryPolicy;
 
 /// Builds a [`Client`]; start with [`Client::builder`] or
@@ -42,6 +43,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    request_budget: RequestBudget,
     per_page: u8,
     page_concurrency: usize,
     #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
@@ -58,6 +60,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            request_budget: RequestBudget::default(),
             per_page: DEFAULT_PER_PAGE,
             page_concurrency: DEFAULT_PAGE_CONCURRENCY,
             #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
@@ -77,6 +80,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("request_budget", &self.request_budget)
             .field("per_page", &self.per_page)
             .field("page_concurrency", &self.page_concurrency);
         #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
@@ -213,6 +217,27 @@ impl ClientBuilder {
         self
     }
 
+    /// How requests are paced to stay under GitHub's secondary rate limits
+    /// and to spread the hourly quota (default [`RequestBudget::default`],
+    /// GitHub's published limits; [`RequestBudget::off`] for none). One
+    /// budget covers every request of the client and of its clones.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use github_packages::{Client, RequestBudget};
+    ///
+    /// // At most one deletion a second, as GitHub asks of large batches.
+    /// let client = Client::builder()
+    ///     .token("ghp_example")
+    ///     .request_budget(RequestBudget::default().min_write_interval(Duration::from_secs(1)))
+    ///     .build()?;
+    /// # Ok::<(), github_packages::Error>(())
+    /// ```
+    pub fn request_budget(mut self, budget: RequestBudget) -> Self {
+        self.request_budget = budget;
+        self
+    }
+
     /// Items per page of a listing, 1 to 100 (default 100).
     pub fn per_page(mut self, per_page: u8) -> Self {
         self.per_page = per_page;
@@ -288,6 +313,7 @@ impl ClientBuilder {
         })?;
         check_per_page(self.per_page)?;
         check_page_concurrency(self.page_concurrency)?;
+        self.request_budget.check()?;
         let user_agent = match &self.user_agent {
             Some(agent) => HeaderValue::try_from(agent.as_str()).map_err(|_| {
                 Error::config(format!(
@@ -311,6 +337,7 @@ impl ClientBuilder {
             self.retry,
             self.per_page,
             self.page_concurrency,
+            self.request_budget,
         );
         let http = reqwest::Client::builder();
         #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]

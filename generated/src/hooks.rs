@@ -1,5 +1,5 @@
 //! The per-request hooks of the generated `Client`: the headers GitHub
-//! expects on every request, retries, and rate-limit bookkeeping.
+//! expects on every request, retries, pacing and rate-limit bookkeeping.
 //!
 //! The generated `Client` carries a [`Runtime`] (its `inner` value) and
 //! calls the [`ClientHooks`] below around every operation.
@@ -10,6 +10,7 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::Client;
+use crate::pacing::{Pacer, RequestBudget};
 use crate::rate_limit::{RateLimit, RateLimitState};
 use crate::retry::RetryPolicy;
 
@@ -33,8 +34,9 @@ pub(crate) const DEFAULT_PER_PAGE: u8 = 100;
 pub(crate) const DEFAULT_PAGE_CONCURRENCY: usize = 4;
 
 /// State the generated `Client` carries for the hand-written layer: the retry
-/// policy, listing defaults and the last rate-limit state seen. Cheap to
-/// clone; clones share the rate-limit state.
+/// policy, listing defaults, the request budget's ledger and the last
+/// rate-limit state seen. Cheap to clone; clones share the ledger and the
+/// rate-limit state.
 ///
 /// Prefer [`Client::builder`]. `Client::new(url, Runtime::default())` also
 /// works: making a `Runtime` installs the TLS crypto provider (feature
@@ -62,6 +64,8 @@ struct Shared {
     per_page: u8,
     page_concurrency: usize,
     rate_limit: Mutex<Option<RateLimitState>>,
+    /// The request budget's ledger; `None` when it is off.
+    pacer: Option<Pacer>,
 }
 
 impl Default for Shared {
@@ -73,6 +77,7 @@ impl Default for Shared {
             per_page: DEFAULT_PER_PAGE,
             page_concurrency: DEFAULT_PAGE_CONCURRENCY,
             rate_limit: Mutex::new(None),
+            pacer: Pacer::new(RequestBudget::default()),
         }
     }
 }
@@ -84,6 +89,7 @@ impl Runtime {
         retry: RetryPolicy,
         per_page: u8,
         page_concurrency: usize,
+        budget: RequestBudget,
     ) -> Self {
         crate::tls::install_crypto_provider();
         Runtime {
@@ -94,6 +100,7 @@ impl Runtime {
                 per_page,
                 page_concurrency,
                 rate_limit: Mutex::new(None),
+                pacer: Pacer::new(budget),
             }),
         }
     }
@@ -108,6 +115,10 @@ impl Runtime {
 
     pub(crate) fn page_concurrency(&self) -> usize {
         self.shared.page_concurrency
+    }
+
+    pub(crate) fn pacer(&self) -> Option<&Pacer> {
+        self.shared.pacer.as_ref()
     }
 
     pub(crate) fn rate_limit(&self) -> Option<RateLimit> {
@@ -125,6 +136,9 @@ impl Runtime {
     /// order).
     pub(crate) fn record_rate_limit(&self, headers: &HeaderMap) {
         if let Some(limit) = RateLimitState::from_headers(headers) {
+            if let Some(pacer) = self.pacer() {
+                pacer.note_quota(limit.remaining(), limit.reset_in());
+            }
             let mut kept = self
                 .shared
                 .rate_limit

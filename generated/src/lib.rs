@@ -16,6 +16,11 @@
 //!   change the requested path (`..`, `\`, an empty segment) is an error;
 //! - retries with backoff that honour GitHub's rate limits, and never repeat
 //!   a `DELETE` or `POST` whose outcome is unknown ([`RetryPolicy`]);
+//! - a request budget shared by all requests of a client, on by default,
+//!   that paces them under GitHub's secondary limits (900 points a minute,
+//!   a `DELETE` costing 5, at most 100 in flight) and spreads the hourly
+//!   quota until its reset instead of spending it and then sleeping
+//!   ([`RequestBudget`]);
 //! - one error type, [`Error`], that says what to do next.
 //!
 //! # Using the client
@@ -62,7 +67,8 @@
 //!   ([`ClientBuilder`]; the token, [`Token`]; the base-URL rules,
 //!   [`check_base_url`]), the per-request hooks ([`hooks`]), owners
 //!   ([`Owner`]), listings ([`PackageList`], [`VersionList`]), retries
-//!   ([`RetryPolicy`]), rate limits ([`RateLimit`]), errors ([`Error`]) and the
+//!   ([`RetryPolicy`]), pacing ([`RequestBudget`]), rate limits
+//!   ([`RateLimit`]), errors ([`Error`]) and the
 //!   forward-compatible enums ([`open_enums`]): an unknown `package_type` or
 //!   `visibility` decodes into `Unknown(String)` instead of failing a page.
 //!
@@ -119,6 +125,7 @@ mod construction;
 mod error;
 mod listing;
 mod owner;
+mod pacing;
 mod pagination;
 mod path;
 mod rate_limit;
@@ -137,6 +144,7 @@ pub use error::{Error, ErrorKind, GeneratedError, Refusal};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder};
 pub use listing::{PackageList, VersionList};
 pub use owner::Owner;
+pub use pacing::RequestBudget;
 pub use path::check_path_segment;
 pub use rate_limit::RateLimit;
 /// A root certificate for [`ClientBuilder::add_root_certificate`].

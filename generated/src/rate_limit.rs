@@ -78,6 +78,15 @@ impl RateLimitState {
         (self.reset, Reverse(self.remaining)) < (other.reset, Reverse(other.remaining))
     }
 
+    pub(crate) fn remaining(&self) -> u64 {
+        self.remaining
+    }
+
+    /// How long until the window resets (zero if it already has).
+    pub(crate) fn reset_in(&self) -> Duration {
+        (self.reset - Utc::now()).to_std().unwrap_or(Duration::ZERO)
+    }
+
     pub(crate) fn into_rate_limit(self) -> RateLimit {
         RateLimit {
             limit: self.limit,

@@ -3,7 +3,9 @@
 //! Everything happens in one loop around each request (`ClientHooks::exec`),
 //! for the generated operations and the hand-written layer alike, so one
 //! request never makes more than `max_retries + 1` attempts nor waits more
-//! than `max_total_wait` in all.
+//! than `max_total_wait` in all. Each attempt is admitted by the request
+//! budget (`pacing`) first, and pays its points like any other request; the
+//! time it waits there is not part of `max_total_wait`.
 //!
 //! Reads (`GET`) are retried on connection errors, timeouts, 5xx, 429 and
 //! rate-limit refusals, and when a successful answer's body is cut off: the
@@ -243,6 +245,13 @@ impl Runtime {
         request: Request,
         idempotent: bool,
     ) -> Attempt {
+        // Every attempt is a request GitHub counts, a retry as much as the
+        // first: each one waits for its points, and holds its in-flight
+        // slot until its answer has been read (the end of this function).
+        let _admission = match self.pacer() {
+            Some(pacer) => Some(pacer.admit(request.method()).await),
+            None => None,
+        };
         let mut response = match client.execute(request).await {
             Ok(response) => response,
             Err(error) => return Attempt::Failed(error),
@@ -278,6 +287,11 @@ impl Runtime {
         let mut body = Vec::new();
         let _unreadable = read_capped(&mut response, &mut body, MAX_ERROR_BODY).await;
         let throttle = rate_limit::throttle(status, &headers, &body);
+        if let (Some(pacer), Some(Throttle::Secondary { retry_after })) = (self.pacer(), &throttle)
+        {
+            // GitHub asks the client, not only this request, to slow down.
+            pacer.pause(retry_after.unwrap_or(self.retry_policy().secondary_rate_limit_wait));
+        }
         Attempt::Answered {
             response: rebuild(status, version, url, headers, body),
             throttle,

@@ -3,6 +3,8 @@
 //! ([`Fixture`]), and reading its journals.
 #![allow(dead_code, reason = "each test binary uses the part it needs")]
 
+pub mod large_prune;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -6,6 +6,7 @@
 mod construction;
 mod errors;
 mod owners;
+mod pacing;
 mod pagination;
 mod paths;
 mod retries;

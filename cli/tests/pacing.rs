@@ -1,0 +1,29 @@
+//! End-to-end: a large prune, through the real `ghpkg` binary, against a
+//! fake GitHub that enforces the secondary rate limits on a scaled window.
+
+mod support;
+
+use std::time::Duration;
+
+use support::large_prune::LargePrune;
+
+/// GitHub's 900 points a minute, scaled to 2,000 points a second so that
+/// 2,000 deletions (10,000 points) take about five seconds. Without the
+/// budget (`--request-budget off`), `ghpkg` meets refusals here.
+const POINTS: u32 = 2_000;
+const WINDOW: Duration = Duration::from_secs(1);
+
+#[test]
+fn a_prune_of_2000_versions_meets_no_secondary_limit() {
+    let prune = LargePrune::new("pacing-2000", 2_000, POINTS, WINDOW);
+    let output = prune
+        .command(&format!("{POINTS}/{}s", WINDOW.as_secs()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(prune.github.secondary_limit_refusals(), 0, "{stderr}");
+    let deleted = prune.deleted();
+    assert_eq!(deleted.iter().filter(|deleted| **deleted).count(), 2_000);
+    assert!(!deleted[0], "the newest is kept");
+}
