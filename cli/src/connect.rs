@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use github_packages::{
-    BASE_URL_VAR, BaseUrlError, Client, ClientBuilder, ErrorKind, RetryPolicy, TokenSource,
+    BASE_URL_VAR, BaseUrlError, Client, ClientBuilder, ErrorKind, RetryPolicy, TOKEN_VARS,
+    TokenSource,
 };
 
 use github_packages::registry::RegistryBuilder;
@@ -36,9 +37,9 @@ pub fn client(
         };
         let hint = match error {
             BaseUrlError::Credentials => {
-                "; pass the token with --token-file, GITHUB_TOKEN or GH_TOKEN"
+                format!("; pass the token with --token-file, {}", token_vars())
             }
-            _ => "",
+            _ => String::new(),
         };
         Exit::usage(format!("{source} {error}{hint}"))
     })?;
@@ -51,9 +52,10 @@ pub fn client(
             })?;
     }
     let Some(source) = builder.token_source().cloned() else {
-        return Err(Exit::usage(
-            "no token: pass --token-file PATH or set GITHUB_TOKEN or GH_TOKEN",
-        ));
+        return Err(Exit::usage(format!(
+            "no token: pass --token-file PATH or set {}",
+            token_vars()
+        )));
     };
     let max_wait = global.max_wait.to_std().unwrap_or_default();
     // `max_wait` is the longest single wait for a rate limit to reset; a
@@ -73,4 +75,10 @@ pub fn client(
         .build()
         .map_err(|error| Exit::usage(error.to_string()))?;
     Ok((client, source, registry))
+}
+
+/// The client's token variables, in the order it reads them, for messages
+/// ("GITHUB_TOKEN or GH_TOKEN").
+pub fn token_vars() -> String {
+    TOKEN_VARS.join(" or ")
 }

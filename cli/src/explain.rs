@@ -6,8 +6,9 @@
 //! pure part, unit-tested without a server.
 
 use chrono::{DateTime, Utc};
-use github_packages::{Error, ErrorKind, Refusal};
+use github_packages::{Error, ErrorKind, PackageAccess, REPOSITORY_SCOPE, Refusal};
 
+use crate::connect::token_vars;
 use crate::exit::{Exit, ExitStatus};
 
 /// What went wrong with one request, as far as `ghpkg` cares.
@@ -220,8 +221,10 @@ impl Failure {
                 "GitHub does not delete a public {what} with more than 5,000 downloads; only GitHub Support can{said}"
             ),
             FailureKind::MissingScope => format!(
-                "the token lacks a scope this needs: deleting needs read:packages and delete:packages, \
-                 restoring write:packages (and repo for repository-scoped registries){said}"
+                "the token lacks a scope this needs: deleting needs {}, restoring {} \
+                 (and {REPOSITORY_SCOPE} for repository-scoped registries){said}",
+                PackageAccess::Delete.scopes().join(" and "),
+                PackageAccess::Restore.scopes().join(" and ")
             ),
             FailureKind::NotFound if subject.owner_level() => format!(
                 "not found: no owner matching {} that the token can see: check the login \
@@ -244,11 +247,10 @@ impl Failure {
                     subject.package_type, subject.package
                 )
             }
-            FailureKind::Unauthorized => {
-                format!(
-                    "the token was rejected: check --token-file, GITHUB_TOKEN or GH_TOKEN{said}"
-                )
-            }
+            FailureKind::Unauthorized => format!(
+                "the token was rejected: check --token-file, {}{said}",
+                token_vars()
+            ),
             FailureKind::Forbidden => format!(
                 "forbidden: deleting and restoring need admin rights on the package and the right token scopes{said}"
             ),

@@ -16,6 +16,7 @@ use reqwest::header::HeaderMap;
 use crate::call::{Call, Failure};
 use crate::generated::types::BasicError;
 use crate::rate_limit::{self, RateLimit};
+use crate::scopes::{PackageAccess, grants};
 
 /// The error of the generated operations (progenitor's), for those who call
 /// the generated builders directly. Converts into [`Error`] with `?`.
@@ -490,9 +491,13 @@ impl Error {
                         write!(f, ": the token may be missing {}", missing.join(", "))?;
                     }
                 }
-                _ => f.write_str(
-                    "; the token may lack a scope (`read:packages`; `delete:packages` to delete; \
-                     `write:packages` to restore) or access to the package",
+                _ => write!(
+                    f,
+                    "; the token may lack a scope (`{}`; `{}` to delete; `{}` to restore) \
+                     or access to the package",
+                    PackageAccess::Read.scope(),
+                    PackageAccess::Delete.scope(),
+                    PackageAccess::Restore.scope()
                 )?,
             }
         } else if status == StatusCode::NOT_FOUND {
@@ -613,18 +618,6 @@ impl StdError for Error {
             .as_deref()
             .map(|source| source as &(dyn StdError + 'static))
     }
-}
-
-/// Whether the `held` scopes grant `scope`, directly or by implication.
-fn grants(held: &[String], scope: &str) -> bool {
-    // GitHub: `write:packages` includes `read:packages`; `delete:packages`
-    // includes neither.
-    let implied_by: &[&str] = match scope {
-        "read:packages" => &["write:packages"],
-        _ => &[],
-    };
-    held.iter()
-        .any(|held| held == scope || implied_by.contains(&held.as_str()))
 }
 
 impl From<GeneratedError> for Error {

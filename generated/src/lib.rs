@@ -130,6 +130,7 @@ mod pagination;
 mod path;
 mod rate_limit;
 mod retry;
+mod scopes;
 mod tls;
 
 pub mod hooks;
@@ -151,6 +152,7 @@ pub use rate_limit::RateLimit;
 #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
 pub use reqwest::Certificate;
 pub use retry::RetryPolicy;
+pub use scopes::{PackageAccess, REPOSITORY_SCOPE};
 
 /// Request and response types of the API.
 pub mod types {
