@@ -16,7 +16,7 @@ use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
 use crate::explain::{Failure, FailureKind};
 use crate::journal::{self, JournalRecord, Outcome};
-use crate::output::json::{About, RestoreDoc, RestoreRow, RestoreSummary};
+use crate::output::json::{About, RestoreDoc, RestoreResult, RestoreRow, RestoreSummary};
 use crate::output::{self, Table, tags_cell};
 use crate::presence::{Presence, presence};
 use crate::target::Target;
@@ -32,11 +32,12 @@ enum Restored {
 }
 
 impl Restored {
-    fn label(&self) -> &'static str {
+    /// The word `--json` and the text table show for this result.
+    fn result(&self) -> RestoreResult {
         match self {
-            Restored::Yes => "restored",
-            Restored::AlreadyActive => "already-active",
-            Restored::Failed(_) => "failed",
+            Restored::Yes => RestoreResult::Restored,
+            Restored::AlreadyActive => RestoreResult::AlreadyActive,
+            Restored::Failed(_) => RestoreResult::Failed,
         }
     }
 }
@@ -283,7 +284,7 @@ fn report(
                     version_id: item.version_id,
                     name: item.name.as_deref(),
                     tags: &item.tags,
-                    result: result.label(),
+                    result: result.result(),
                     error: match result {
                         Restored::Failed(why) => Some(why),
                         _ => None,
@@ -296,7 +297,7 @@ fn report(
         let mut table = Table::new(&["RESULT", "TYPE", "PACKAGE", "ID", "NAME", "TAGS", "WHY"]);
         for (item, result) in items.iter().zip(results) {
             table.row(vec![
-                result.label().to_string(),
+                result.result().to_string(),
                 item.target.package_type.to_string(),
                 item.target.package.clone(),
                 item.version_id.map_or("-".to_string(), |id| id.to_string()),

@@ -3,6 +3,8 @@
 //! each command's document against the fake server, so a change here shows
 //! up in review.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use github_packages::Owner;
 use github_packages::types::{Package, PackageVersion};
@@ -180,9 +182,24 @@ pub struct RestoreRow<'a> {
     pub version_id: Option<i64>,
     pub name: Option<&'a str>,
     pub tags: &'a [String],
-    /// `restored`, `already-active` or `failed`.
-    pub result: &'static str,
+    pub result: RestoreResult,
     pub error: Option<&'a str>,
+}
+
+/// What became of one thing `restore` was asked to bring back: `restored`,
+/// `already-active` or `failed`. The text table shows the same words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestoreResult {
+    Restored,
+    AlreadyActive,
+    Failed,
+}
+
+impl fmt::Display for RestoreResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_word(self, f)
+    }
 }
 
 /// The counts that end a restore.
@@ -258,15 +275,43 @@ pub struct PruneRow<'a> {
     pub action: Action,
     /// Why the policy decided so.
     pub reason: &'a str,
-    /// `would-delete`, `kept`, `deleted`, `deleted-not-journaled`, `failed`,
-    /// `unknown` or `skipped`.
-    pub result: &'static str,
+    pub result: PruneResult,
     /// Why a deletion failed, stayed unknown or was skipped.
     pub error: Option<&'a str>,
     /// For a container version: the digest of the image it is listed
     /// under (the kept image that keeps it, else the image it goes with).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<&'a str>,
+}
+
+/// What became of one version in this prune: `would-delete`, `kept`,
+/// `deleted`, `deleted-not-journaled`, `failed`, `unknown` or `skipped`.
+/// The text table shows the same words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PruneResult {
+    WouldDelete,
+    Kept,
+    Deleted,
+    DeletedNotJournaled,
+    Failed,
+    Unknown,
+    Skipped,
+}
+
+impl fmt::Display for PruneResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_word(self, f)
+    }
+}
+
+/// Writes the word a unit variant serializes to, so text output and JSON
+/// say the same thing from one declaration.
+fn write_word(value: &impl Serialize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(word)) => f.write_str(&word),
+        _ => Err(fmt::Error),
+    }
 }
 
 /// The counts that end every prune.

@@ -16,7 +16,7 @@ pub mod plan;
 pub mod report;
 pub mod run_journal;
 
-use crate::output::json::PruneSummary;
+use crate::output::json::{PruneResult, PruneSummary};
 
 /// What happened to one version in this run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,15 +35,16 @@ pub enum Fate {
 }
 
 impl Fate {
-    pub fn label(&self) -> &'static str {
+    /// The word `--json` and the text table show for this fate.
+    pub fn result(&self) -> PruneResult {
         match self {
-            Fate::WouldDelete => "would-delete",
-            Fate::Kept => "kept",
-            Fate::Deleted => "deleted",
-            Fate::DeletedNotJournaled(_) => "deleted-not-journaled",
-            Fate::Failed(_) => "failed",
-            Fate::Unknown(_) => "unknown",
-            Fate::Skipped(_) => "skipped",
+            Fate::WouldDelete => PruneResult::WouldDelete,
+            Fate::Kept => PruneResult::Kept,
+            Fate::Deleted => PruneResult::Deleted,
+            Fate::DeletedNotJournaled(_) => PruneResult::DeletedNotJournaled,
+            Fate::Failed(_) => PruneResult::Failed,
+            Fate::Unknown(_) => PruneResult::Unknown,
+            Fate::Skipped(_) => PruneResult::Skipped,
         }
     }
 

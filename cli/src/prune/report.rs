@@ -64,7 +64,7 @@ pub fn rows<'a>(plan: &'a Plan, fates: &'a [Fate]) -> Vec<PruneRow<'a>> {
             created_at: d.version.created_at,
             action: d.action,
             reason: &d.reason,
-            result: fate.label(),
+            result: fate.result(),
             error: fate.error(),
             image: plan
                 .images
@@ -94,7 +94,7 @@ pub fn versions_text(plan: &Plan, fates: &[Fate]) -> String {
             d.version.name.clone()
         };
         table.row(vec![
-            fate.label().to_string(),
+            fate.result().to_string(),
             d.version.id.to_string(),
             name,
             tags_cell(&d.version.tags),
