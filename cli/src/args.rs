@@ -1,7 +1,7 @@
 //! The command line: what `ghpkg --help` shows, and the checks between
 //! arguments that clap cannot express ([`Command::check`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use github_packages::types::{PackageType, PackageVersionState, PackageVisibility};
@@ -226,14 +226,12 @@ impl Command {
         match self {
             Command::Prune(args) => args.check(),
             Command::Restore {
-                journal: None,
                 owner,
                 package_type,
                 name,
-                ..
-            } if owner.is_none() || package_type.is_none() || name.is_none() => Err(Exit::usage(
-                "restore needs --journal FILE, or an owner (--org, --user or --me) with --type and --name",
-            )),
+                version_id,
+                journal,
+            } => restore_request(journal, owner, *package_type, name, *version_id).map(|_| ()),
             Command::Versions {
                 owner,
                 state: StateArg::Deleted,
@@ -243,6 +241,44 @@ impl Command {
             )),
             _ => Ok(()),
         }
+    }
+}
+
+/// What `restore` was asked to bring back, read from its arguments by
+/// [`restore_request`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum RestoreRequest<'a> {
+    /// Everything a journal records as deleted or possibly deleted.
+    Journal(&'a Path),
+    /// One package, or one version of it.
+    One {
+        owner: Owner,
+        package_type: TypeArg,
+        name: &'a str,
+        version_id: Option<i64>,
+    },
+}
+
+/// `restore`'s arguments (the fields of [`Command::Restore`]) as what to
+/// bring back: a journal, or an owner with `--type` and `--name`.
+pub fn restore_request<'a>(
+    journal: &'a Option<PathBuf>,
+    owner: &Option<OwnerArgs>,
+    package_type: Option<TypeArg>,
+    name: &'a Option<String>,
+    version_id: Option<i64>,
+) -> Result<RestoreRequest<'a>, Exit> {
+    match (journal, owner, package_type, name) {
+        (Some(path), ..) => Ok(RestoreRequest::Journal(path)),
+        (None, Some(owner), Some(package_type), Some(name)) => Ok(RestoreRequest::One {
+            owner: owner.owner(),
+            package_type,
+            name,
+            version_id,
+        }),
+        _ => Err(Exit::usage(
+            "restore needs --journal FILE, or an owner (--org, --user or --me) with --type and --name",
+        )),
     }
 }
 

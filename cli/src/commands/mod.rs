@@ -9,7 +9,7 @@ mod restore;
 mod show;
 mod versions;
 
-use crate::args::Command;
+use crate::args::{Command, RestoreRequest, restore_request};
 use crate::context::Context;
 use crate::exit::Exit;
 
@@ -44,13 +44,14 @@ pub async fn run(context: &Context, command: Command) -> Result<(), Exit> {
             name,
             version_id,
             journal,
-        } => match (journal, owner, package_type, name) {
-            (Some(path), ..) => restore::from_journal(context, &path).await,
-            (None, Some(owner), Some(package_type), Some(name)) => {
-                restore::one(context, owner.owner(), package_type, &name, version_id).await
-            }
-            // `Command::check` refused this before anything was sent.
-            _ => Err(Exit::usage("restore needs an owner, --type and --name")),
+        } => match restore_request(&journal, &owner, package_type, &name, version_id)? {
+            RestoreRequest::Journal(path) => restore::from_journal(context, path).await,
+            RestoreRequest::One {
+                owner,
+                package_type,
+                name,
+                version_id,
+            } => restore::one(context, owner, package_type, name, version_id).await,
         },
         Command::Prune(args) => prune::run(context, &args).await,
     }
