@@ -232,11 +232,14 @@ impl Command {
                 version_id,
                 journal,
             } => restore_request(journal, owner, *package_type, name, *version_id).map(|_| ()),
+            // The client refuses this too, but only once it exists (it needs
+            // a token): checked here, by the client's rule, so the mistake
+            // exits 2 before anything else is read or sent.
             Command::Versions {
                 owner,
                 state: StateArg::Deleted,
                 ..
-            } if owner.user.is_some() => Err(Exit::usage(
+            } if !owner.owner().lists_deleted_versions() => Err(Exit::usage(
                 "--state deleted needs --org or --me: GitHub does not list the deleted versions of another user's package",
             )),
             _ => Ok(()),

@@ -217,14 +217,17 @@ impl VersionList {
     }
 
     fn start(&self) -> Items<PackageVersion> {
-        let checked = check_package(&self.owner, &self.package_type, &self.package_name).and_then(
-            |()| match (&self.owner, self.state) {
-                (Owner::User(_), Some(PackageVersionState::Deleted)) => Err(Error::unsupported(
-                    "listing deleted versions of another user's package",
-                )),
-                _ => Ok(()),
-            },
-        );
+        let checked =
+            check_package(&self.owner, &self.package_type, &self.package_name).and_then(|()| {
+                match self.state {
+                    Some(PackageVersionState::Deleted) if !self.owner.lists_deleted_versions() => {
+                        Err(Error::unsupported(
+                            "listing deleted versions of another user's package",
+                        ))
+                    }
+                    _ => Ok(()),
+                }
+            });
         if let Err(error) = checked {
             return pagination::failed(error);
         }

@@ -57,6 +57,20 @@ impl Owner {
         }
     }
 
+    /// Whether GitHub lists this owner's deleted versions: it has no state
+    /// filter for another user's packages (only for an organization's and
+    /// the authenticated user's).
+    ///
+    /// ```
+    /// use github_packages::Owner;
+    ///
+    /// assert!(Owner::org("octo-org").lists_deleted_versions());
+    /// assert!(!Owner::user("octocat").lists_deleted_versions());
+    /// ```
+    pub fn lists_deleted_versions(&self) -> bool {
+        !matches!(self, Owner::User(_))
+    }
+
     /// The owner a [`kind`](Self::kind) and a login name: `org` and `user`
     /// need a login, `me` ignores one. The login is checked like every path
     /// parameter.
