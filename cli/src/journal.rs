@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use github_packages::Owner;
 
+use crate::target::PackageKey;
+
 /// What became of one deletion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -92,20 +94,18 @@ impl JournalRecord {
         Owner::from_kind(&self.owner_kind, self.owner.as_deref()).map_err(|error| error.to_string())
     }
 
-    /// What identifies the thing deleted: owner, type, package and version.
-    fn key(&self) -> (String, Option<String>, String, String, Option<i64>) {
-        let owner = match self.owner_kind.as_str() {
-            // `@me`, or nothing in older journals: the same owner.
-            "me" => None,
-            _ => self.owner.as_ref().map(|login| login.to_ascii_lowercase()),
+    /// What identifies the thing deleted: the package and the version.
+    fn key(&self) -> (PackageKey, Option<i64>) {
+        let package = match self.owner() {
+            Ok(owner) => PackageKey::new(&owner, &self.package_type, &self.package),
+            Err(_) => PackageKey::of_parts(
+                &self.owner_kind,
+                self.owner.as_deref(),
+                &self.package_type,
+                &self.package,
+            ),
         };
-        (
-            self.owner_kind.clone(),
-            owner,
-            self.package_type.clone(),
-            self.package.clone(),
-            self.version_id,
-        )
+        (package, self.version_id)
     }
 }
 

@@ -50,6 +50,11 @@ impl Target {
         Ok(target)
     }
 
+    /// What makes another mention of this package the same package.
+    pub fn key(&self) -> PackageKey {
+        PackageKey::new(&self.owner, self.package_type.as_str(), &self.package)
+    }
+
     /// What explanations need to know.
     pub fn subject(&self, version: bool) -> Subject<'_> {
         Subject {
@@ -58,11 +63,6 @@ impl Target {
             package: &self.package,
             version,
         }
-    }
-
-    /// `--org acme`, `--user u` or `--me`.
-    pub fn owner_flags(&self) -> &str {
-        &self.owner_flags
     }
 
     /// For `--me`, learns the login from the package (one read), so that
@@ -155,6 +155,40 @@ fn shell_word(word: &str) -> String {
         word.to_string()
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// What makes two mentions (arguments, journal lines) the same package: the
+/// owner's kind and login (compared as GitHub does, ignoring case; the
+/// authenticated user is one owner whatever login a line names), the type
+/// and the name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PackageKey {
+    owner_kind: String,
+    login: Option<String>,
+    package_type: String,
+    package: String,
+}
+
+impl PackageKey {
+    pub fn new(owner: &Owner, package_type: &str, package: &str) -> PackageKey {
+        PackageKey::of_parts(owner.kind(), owner.login(), package_type, package)
+    }
+
+    /// The key of an owner as written, for a journal line whose owner
+    /// `ghpkg` cannot read (it is still one thing among the lines).
+    pub fn of_parts(
+        owner_kind: &str,
+        login: Option<&str>,
+        package_type: &str,
+        package: &str,
+    ) -> PackageKey {
+        PackageKey {
+            owner_kind: owner_kind.to_string(),
+            login: login.map(str::to_ascii_lowercase),
+            package_type: package_type.to_string(),
+            package: package.to_string(),
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use crate::journal::{self, JournalRecord, Outcome};
 use crate::output::json::{About, RestoreDoc, RestoreResult, RestoreRow, RestoreSummary};
 use crate::output::{self, Table, tags_cell};
 use crate::presence::{Presence, presence};
-use crate::target::Target;
+use crate::target::{PackageKey, Target};
 
 /// Restores in flight at once.
 const CONCURRENCY: usize = 4;
@@ -108,9 +108,9 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
     ));
 
     // Which versions are active already, one listing per package.
-    let mut active: HashMap<(String, String, String), Option<HashSet<i64>>> = HashMap::new();
+    let mut active: HashMap<PackageKey, Option<HashSet<i64>>> = HashMap::new();
     for item in items.iter().filter(|item| item.version_id.is_some()) {
-        let key = package_key(&item.target);
+        let key = item.target.key();
         if active.contains_key(&key) {
             continue;
         }
@@ -155,7 +155,7 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
         let batch: Vec<(usize, &Item)> = rest.drain(..cut).collect();
         let versions = futures_util::stream::iter(batch)
             .map(|(index, item)| {
-                let known = active.get(&package_key(&item.target)).cloned().flatten();
+                let known = active.get(&item.target.key()).cloned().flatten();
                 let bar = &bar;
                 async move {
                     let already = match (&known, item.version_id) {
@@ -186,14 +186,6 @@ fn item_of(record: JournalRecord) -> Result<Item, String> {
         tags: record.tags,
         image_level: record.image_level,
     })
-}
-
-fn package_key(target: &Target) -> (String, String, String) {
-    (
-        target.owner_flags().to_ascii_lowercase(),
-        target.package_type.to_string(),
-        target.package.clone(),
-    )
 }
 
 /// Restores one item. `already_active` is what a listing said, if known;
