@@ -1,7 +1,6 @@
 //! `ghpkg`: list, prune and restore GitHub Packages versions.
 //!
-//! Exit codes: 0 success; 1 a request or some deletions failed; 2 bad input
-//! (nothing was sent); 130 interrupted.
+//! How it exits: see [`exit::ExitStatus`].
 
 mod args;
 mod commands;
