@@ -61,7 +61,7 @@ impl TagPattern {
 }
 
 /// What the policy looks at in a version.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VersionInfo {
     pub id: i64,
     pub name: String,
