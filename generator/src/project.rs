@@ -34,7 +34,8 @@ pub const REGEN_COMMAND: &str = "cargo xtask regen";
 /// The settings of the `github-packages` crate: `PackageType` and
 /// `PackageVisibility` become the crate's forward-compatible enums (an
 /// unknown value decodes into `Unknown(String)`), and the `Client` carries
-/// the hand-written runtime (retries, rate limits) as its inner value.
+/// the hand-written client layer (`hooks::Runtime`: retries, rate limits)
+/// as its inner value.
 pub fn config() -> Config {
     Config {
         replacements: vec![

@@ -5,7 +5,7 @@
 //! server and the scripted server.
 
 #[cfg(test)]
-mod client_runtime;
+mod client_layer;
 #[cfg(test)]
 mod common;
 #[cfg(test)]
