@@ -9,12 +9,12 @@ use serde::Serialize;
 use crate::fault::FaultKind;
 use crate::json::{self, BasicError, VersionWriter};
 use crate::pagination::{self, PageRequest};
+use crate::rate::{ANONYMOUS_RATE_LIMIT, RateStatus};
 use crate::recording::RecordedRequest;
 use crate::route::{self, Action, OwnerRef, PackagePath, Query, Resource, Route};
 use crate::secondary_limit::{InFlight, Refused};
 use crate::store::{
-    ANONYMOUS_RATE_LIMIT, OwnerKey, OwnerKind, PACKAGE_TYPES, RateStatus, Store, VISIBILITIES,
-    VersionState, known_package_type,
+    OwnerKey, OwnerKind, PACKAGE_TYPES, Store, VISIBILITIES, VersionState, known_package_type,
 };
 
 pub(crate) const DOCS_REST: &str = "https://docs.github.com/rest";
@@ -118,9 +118,9 @@ pub(crate) fn admit(store: &mut Store, request: &RecordedRequest) -> Admission {
     let secondary = store.secondary.admit(&request.method, Instant::now());
     let rate = match (&auth, bearer_token(request)) {
         (Auth::Token { .. }, Some(token)) => {
-            store.count_request(token, store.token_rate_limit, now)
+            store.rate_windows.count(token, store.token_rate_limit, now)
         }
-        _ => store.count_request("", ANONYMOUS_RATE_LIMIT, now),
+        _ => store.rate_windows.count("", ANONYMOUS_RATE_LIMIT, now),
     };
     Admission {
         context: Context {
@@ -135,7 +135,7 @@ pub(crate) fn admit(store: &mut Store, request: &RecordedRequest) -> Admission {
         // A refused request is not carried out: it uses up no fault.
         fault: secondary
             .is_ok()
-            .then(|| store.take_fault(request))
+            .then(|| store.faults.take(request))
             .flatten(),
         latency: store.latency,
         secondary,

@@ -1,5 +1,7 @@
-//! Injected failures: which requests they hit and what the client sees.
+//! Injected failures: which requests they hit, what the client sees, and
+//! the queue of those still pending.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -211,6 +213,44 @@ impl PartialEq for Gate {
 }
 
 impl Eq for Gate {}
+
+/// The faults still pending, in the order they were injected.
+#[derive(Debug, Default)]
+pub(crate) struct FaultQueue(VecDeque<Fault>);
+
+impl FaultQueue {
+    /// Adds `fault` at the end (a fault for zero requests is dropped).
+    pub(crate) fn inject(&mut self, fault: Fault) {
+        if fault.times > 0 {
+            self.0.push_back(fault);
+        }
+    }
+
+    /// Takes one use of the first pending fault that matches `request`.
+    pub(crate) fn take(&mut self, request: &RecordedRequest) -> Option<FaultKind> {
+        let position = self
+            .0
+            .iter()
+            .position(|fault| fault.matcher.matches(request))?;
+        let fault = &mut self.0[position];
+        fault.times -= 1;
+        if fault.times == 0 {
+            self.0.remove(position).map(|fault| fault.kind)
+        } else {
+            Some(fault.kind.clone())
+        }
+    }
+
+    /// How many uses of the pending faults are left.
+    pub(crate) fn pending(&self) -> usize {
+        self.0.iter().map(|fault| fault.times).sum()
+    }
+
+    /// Drops every pending fault.
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
 
 #[cfg(test)]
 mod tests {

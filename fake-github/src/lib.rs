@@ -108,6 +108,7 @@ mod fault;
 mod image;
 mod json;
 mod pagination;
+mod rate;
 mod recording;
 mod registry;
 mod route;
@@ -427,7 +428,7 @@ impl FakeGitHub {
 
     /// Queues a fault; see [`Fault`] for how requests use faults up.
     pub fn inject(&self, fault: Fault) {
-        self.store().inject(fault);
+        self.store().faults.inject(fault);
     }
 
     /// Holds the next request `matcher` accepts until the returned gate is
@@ -459,7 +460,7 @@ impl FakeGitHub {
 
     /// How many uses of injected faults are left.
     pub fn pending_faults(&self) -> usize {
-        self.store().faults.iter().map(|fault| fault.times).sum()
+        self.store().faults.pending()
     }
 
     /// Drops every pending fault.

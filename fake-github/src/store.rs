@@ -1,12 +1,15 @@
-//! The fake's state: accounts, packages and their versions, tokens,
-//! rate-limit windows, pending faults and the request log.
+//! The fake's state: accounts, packages and their versions, and tokens;
+//! beside them the rate-limit windows ([`crate::rate`]), the pending faults
+//! ([`crate::fault::FaultQueue`]) and the request log, each kept by its own
+//! module.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 
-use crate::fault::{Fault, FaultKind};
+use crate::fault::FaultQueue;
+use crate::rate::{RateWindows, TOKEN_RATE_LIMIT};
 use crate::recording::RecordedRequest;
 use crate::registry::Registry;
 use crate::secondary_limit::SecondaryLimiter;
@@ -248,24 +251,6 @@ impl Package {
     }
 }
 
-/// One rate-limit window of one token.
-struct RateWindow {
-    used: u32,
-    reset: i64,
-}
-
-/// The rate-limit numbers sent with a response.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct RateStatus {
-    pub(crate) limit: u32,
-    pub(crate) remaining: u32,
-    pub(crate) used: u32,
-    pub(crate) reset: i64,
-}
-
-pub(crate) const TOKEN_RATE_LIMIT: u32 = 5000;
-pub(crate) const ANONYMOUS_RATE_LIMIT: u32 = 60;
-
 pub(crate) struct Store {
     /// The API's root, e.g. `http://127.0.0.1:PORT`, or
     /// `https://127.0.0.1:PORT/api/v3` for Enterprise Server.
@@ -274,7 +259,7 @@ pub(crate) struct Store {
     pub(crate) path_prefix: String,
     pub(crate) authenticated_user: String,
     tokens: HashMap<String, Vec<String>>,
-    rate_windows: HashMap<String, RateWindow>,
+    pub(crate) rate_windows: RateWindows,
     accounts: HashMap<OwnerKey, Account>,
     packages: Vec<Package>,
     package_slots: HashMap<(OwnerKey, &'static str, String), usize>,
@@ -283,7 +268,7 @@ pub(crate) struct Store {
     next_account_id: i64,
     next_package_id: i64,
     next_version_id: i64,
-    pub(crate) faults: VecDeque<Fault>,
+    pub(crate) faults: FaultQueue,
     pub(crate) latency: Duration,
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) request_count: u64,
@@ -303,7 +288,7 @@ impl Store {
             path_prefix: path_prefix.to_string(),
             authenticated_user: "octocat".to_string(),
             tokens: HashMap::new(),
-            rate_windows: HashMap::new(),
+            rate_windows: RateWindows::default(),
             accounts: HashMap::new(),
             packages: Vec::new(),
             package_slots: HashMap::new(),
@@ -311,7 +296,7 @@ impl Store {
             next_account_id: 1,
             next_package_id: 1_000,
             next_version_id: 1_000_000,
-            faults: VecDeque::new(),
+            faults: FaultQueue::default(),
             latency: Duration::ZERO,
             requests: Vec::new(),
             request_count: 0,
@@ -336,31 +321,6 @@ impl Store {
 
     pub(crate) fn scopes(&self, token: &str) -> Option<&[String]> {
         self.tokens.get(token).map(Vec::as_slice)
-    }
-
-    /// Counts one request against `key`'s window (a token, or `""` for
-    /// anonymous requests). The window starts over instead of running out,
-    /// so `remaining` never reaches 0 on its own: exhaustion is what the
-    /// `PrimaryRateLimit` fault is for.
-    pub(crate) fn count_request(&mut self, key: &str, limit: u32, now: i64) -> RateStatus {
-        let window = self
-            .rate_windows
-            .entry(key.to_string())
-            .or_insert(RateWindow {
-                used: 0,
-                reset: now + 3600,
-            });
-        if now >= window.reset || window.used + 1 >= limit {
-            window.used = 0;
-            window.reset = now + 3600;
-        }
-        window.used += 1;
-        RateStatus {
-            limit,
-            remaining: limit - window.used,
-            used: window.used,
-            reset: window.reset,
-        }
     }
 
     // --------------------------------------------------------- accounts --
@@ -667,29 +627,6 @@ impl Store {
             })
             .collect()
     }
-
-    // ----------------------------------------------------------- faults --
-
-    pub(crate) fn inject(&mut self, fault: Fault) {
-        if fault.times > 0 {
-            self.faults.push_back(fault);
-        }
-    }
-
-    /// Takes one use of the first pending fault that matches `request`.
-    pub(crate) fn take_fault(&mut self, request: &RecordedRequest) -> Option<FaultKind> {
-        let position = self
-            .faults
-            .iter()
-            .position(|fault| fault.matcher.matches(request))?;
-        let fault = &mut self.faults[position];
-        fault.times -= 1;
-        if fault.times == 0 {
-            self.faults.remove(position).map(|fault| fault.kind)
-        } else {
-            Some(fault.kind.clone())
-        }
-    }
 }
 
 #[cfg(test)]
@@ -735,17 +672,5 @@ mod tests {
             .collect();
         assert_eq!(names, ["1.0.4", "1.0.3", "c", "b", "a"]);
         assert_eq!(store.version_slot(0, batch[1]), Some(4));
-    }
-
-    #[test]
-    fn rate_window_counts_down_and_starts_over_before_running_out() {
-        let mut store = Store::new("http://fake".into(), "", "t");
-        let first = store.count_request("t", 3, 100);
-        assert_eq!((first.used, first.remaining, first.reset), (1, 2, 3700));
-        let second = store.count_request("t", 3, 101);
-        assert_eq!((second.used, second.remaining), (2, 1));
-        let third = store.count_request("t", 3, 102);
-        assert_eq!((third.used, third.remaining, third.reset), (1, 2, 3702));
-        assert_eq!(store.count_request("other", 3, 102).used, 1);
     }
 }
