@@ -8,49 +8,49 @@
 //!
 //! # How to read the figures
 //!
-//! A run on a 2-core AMD EPYC VM prints, for instance:
+//! It prints, per latency, the median time of a full listing each way and
+//! their ratio, then per-request times of the three GET loops and each
+//! one's ratio to the plain loop:
 //!
 //! ```text
 //! Full listing of 10000 versions (100 pages of 100), median of runs:
-//!   latency  0 ms: sequential Link-following     41.7 ms, concurrent stream (4 in flight)     21.8 ms, ratio 1.91x
-//!   latency 20 ms: sequential Link-following   2206.0 ms, concurrent stream (4 in flight)    593.6 ms, ratio 3.72x
+//!   latency  0 ms: sequential Link-following   … ms, concurrent stream (4 in flight)   … ms, ratio …x
+//!   latency 20 ms: sequential Link-following   … ms, concurrent stream (4 in flight)   … ms, ratio …x
 //!
 //! 1000 single-version GETs, one at a time, interleaved in batches of 20; median of 21 rounds:
-//!   client.version() (hand-written layer)    142.2 µs/request, ratio to plain 1.067
-//!   generated builder .send()                141.4 µs/request, ratio to plain 1.046
-//!   plain reqwest + serde_json loop          133.2 µs/request
+//!   client.version() (hand-written layer)    … µs/request, ratio to plain …
+//!   generated builder .send()                … µs/request, ratio to plain …
+//!   plain reqwest + serde_json loop          … µs/request
 //! ```
 //!
-//! Absolute figures drift by 10–20% between runs on such a VM; the
-//! interleaved ratios hold. The fake runs on a thread and runtime of its
+//! Absolute figures drift by 10–20% between runs on a shared VM; the
+//! interleaved ratios hold, which is why the README's table gives ratios as
+//! ranges over several runs. The fake runs on a thread and runtime of its
 //! own, as a separate server would.
 //!
 //! Each GET ratio is the median of the per-round ratios (each round times all
 //! three loops over the same 1,000 versions, interleaved in batches), so it
-//! is not the quotient of the medians printed beside it. Across eight runs
-//! the concurrent stream was 3.72–3.78× faster than sequential `Link`
-//! following at 20 ms latency, and 1.82–2.30× on bare loopback; per GET, the
-//! generated builder cost 1.042–1.061× and `client.version()` 1.061–1.086×
-//! the plain loop (same timeouts). The single GETs run on a current-thread
-//! runtime, which keeps the hand-off of each response between worker threads
-//! out of the figures; three runs on the multi-threaded runtime gave much the
-//! same (1.037–1.055× for the builder, 1.062–1.071× for `client.version()`).
+//! is not the quotient of the medians printed beside it. The single GETs run
+//! on a current-thread runtime, which keeps the hand-off of each response
+//! between worker threads out of the figures; on the multi-threaded runtime
+//! the ratios came out much the same.
 //!
 //! # Where the per-request cost goes
 //!
 //! In instructions (`valgrind --tool=callgrind`, client and fake server
-//! together; CONTRIBUTING.md says how to measure) a GET through the builder
-//! costs about 189,000 against 174,000 for the plain loop, 8.6% more; the
-//! wall-clock ratio is smaller because time in the kernel and in waking
-//! threads is the same for both. A third is progenitor's request path
-//! (encoding path segments, a per-request header map, a copy of the response
-//! headers for `ResponseValue`), the rest is this crate's retry layer (a copy
-//! of each request kept for a retry, reading a successful read's body inside
-//! the retry loop so that a body cut off mid-way is retried within the same
-//! budget, rate-limit bookkeeping) and the hook that sets GitHub's headers.
-//! Most of it is memory allocation. `client.version()` adds about 4,000
-//! more: the owner dispatch, the path checks, and keeping the status of an
-//! error response in case its body is not GitHub's JSON.
+//! together; CONTRIBUTING.md says how to measure; the README's table has the
+//! counts) a GET through the builder costs a few percent more than the plain
+//! loop; the wall-clock ratio is smaller because time in the kernel and in
+//! waking threads is the same for both. A third of the difference is
+//! progenitor's request path (encoding path segments, a per-request header
+//! map, a copy of the response headers for `ResponseValue`), the rest is this
+//! crate's retry layer (a copy of each request kept for a retry, reading a
+//! successful read's body inside the retry loop so that a body cut off
+//! mid-way is retried within the same budget, rate-limit bookkeeping) and
+//! the hook that sets GitHub's headers. Most of it is memory allocation.
+//! `client.version()` adds a little more: the owner dispatch, the path
+//! checks, and keeping the status of an error response in case its body is
+//! not GitHub's JSON.
 
 use std::time::{Duration, Instant};
 
