@@ -4,7 +4,8 @@
 # binary matches the runner (or none can be downloaded), `cargo install`.
 # Writes the binary's path to the step output `ghpkg`.
 #
-# Environment: GHPKG_VERSION (`latest` or e.g. `0.2.0`), GHPKG_REPOSITORY
+# Environment: GHPKG_VERSION (`latest` or e.g. `0.2.0`; action.yml's default
+# is the action's own release), GHPKG_REPOSITORY
 # (owner/name of the repository whose releases carry the binaries), and the
 # runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_ACTION_PATH,
 # GITHUB_REPOSITORY, GITHUB_OUTPUT.
@@ -17,11 +18,14 @@ version="${version#v}"
 # where the runner checked it out (`…/_actions/OWNER/NAME/REF`), since
 # `github.action_repository` is empty inside a composite action; else, for
 # `uses: ./`, the workflow's repository.
+# On Windows runners the path has backslashes (`D:\a\_actions\OWNER\…`).
 repository="${GHPKG_REPOSITORY:-}"
+action_path="${GITHUB_ACTION_PATH:-}"
+action_path="${action_path//\\//}"
 if [ -z "$repository" ]; then
-  case "${GITHUB_ACTION_PATH:-}" in
+  case "$action_path" in
     */_actions/*/*/*)
-      owner_name="${GITHUB_ACTION_PATH#*/_actions/}"
+      owner_name="${action_path#*/_actions/}"
       owner="${owner_name%%/*}"
       name="${owner_name#*/}"
       repository="$owner/${name%%/*}"

@@ -12,15 +12,25 @@ set -euo pipefail
 
 args=(prune)
 
-# Appends `flag value` for each non-blank line of a multi-line input.
-each_line() {
-  local flag="$1" value line
-  value="$2"
+# Sets `lines` to the non-blank lines of a multi-line input, each without
+# the spaces (and a Windows `\r`) around it.
+read_lines() {
+  local line
+  lines=()
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line#"${line%%[![:space:]]*}"}"
     line="${line%"${line##*[![:space:]]}"}"
-    [ -z "$line" ] || args+=("$flag" "$line")
-  done <<<"$value"
+    [ -z "$line" ] || lines+=("$line")
+  done <<<"$1"
+}
+
+# Appends `flag value` for each non-blank line of a multi-line input.
+each_line() {
+  local flag="$1" value
+  read_lines "$2"
+  for value in ${lines[@]+"${lines[@]}"}; do
+    args+=("$flag" "$value")
+  done
 }
 
 # `true` or `false` (or empty, meaning the default); anything else is refused.
@@ -84,9 +94,8 @@ esac
 
 [ -z "${INPUT_RATE:-}" ] || args+=(--rate "$INPUT_RATE")
 
-while IFS= read -r line || [ -n "$line" ]; do
-  [ -z "$line" ] || args+=("$line")
-done <<<"${INPUT_ARGS:-}"
+read_lines "${INPUT_ARGS:-}"
+args+=(${lines[@]+"${lines[@]}"})
 
 ghpkg="${GHPKG:-ghpkg}"
 # The command for the log; the token travels in the environment only.

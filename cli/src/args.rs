@@ -9,7 +9,7 @@ use github_packages::{ErrorKind, Owner, check_path_segment};
 
 use crate::duration::parse_age;
 use crate::exit::Exit;
-use crate::pacing::{BudgetArg, parse_budget};
+use crate::pacing::{BudgetArg, parse_budget, parse_rate};
 use crate::policy::{RetentionPolicy, TagPattern};
 
 /// List, prune and restore GitHub Packages versions.
@@ -90,7 +90,7 @@ pub struct GlobalArgs {
     /// At most N mutating requests (deletions, restores) a minute, e.g. 60
     /// for GitHub's advice of one a second in large batches. Without it,
     /// as fast as the request budget allows.
-    #[arg(long, global = true, help_heading = "Pacing", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, global = true, help_heading = "Pacing", value_name = "N", value_parser = parse_rate)]
     pub rate: Option<u32>,
     /// The budget that paces every request: POINTS per WINDOW, a GET
     /// costing 1 point and a DELETE or POST 5, at most 100 requests in

@@ -47,6 +47,22 @@ pub fn parse_budget(text: &str) -> Result<BudgetArg, String> {
     Ok(BudgetArg::Points { points, window })
 }
 
+/// `--rate N`: mutating requests a minute, at least 1.
+pub fn parse_rate(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err(
+            "0 would never delete: give at least 1 mutating request a minute, or \
+                      leave --rate out to go as fast as the request budget allows"
+                .to_string(),
+        ),
+        Ok(rate) => Ok(rate),
+        Err(_) => Err(format!(
+            "{text:?} is not a whole number of mutating requests a minute (e.g. 60 for one a \
+             second)"
+        )),
+    }
+}
+
 /// The budget every request of the run is paced by: GitHub's limits
 /// (default) or `budget`'s points per window, and with `rate`, at most that
 /// many mutating requests a minute. A budget that is off cannot keep a
@@ -105,6 +121,14 @@ mod tests {
             let error = parse_budget(bad).unwrap_err();
             assert!(error.contains(says), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn a_rate_is_a_positive_whole_number() {
+        assert_eq!(parse_rate("60"), Ok(60));
+        assert!(parse_rate("0").unwrap_err().contains("never delete"));
+        assert!(parse_rate("1.5").unwrap_err().contains("whole number"));
+        assert!(parse_rate("-3").unwrap_err().contains("whole number"));
     }
 
     #[test]

@@ -188,6 +188,8 @@ struct Defaults {
 /// for the checks across rules.
 struct CheckedRule {
     rule: Rule,
+    /// The rule's `[[rule]]` table.
+    header: Range<usize>,
     name_spans: Vec<Range<usize>>,
 }
 
@@ -426,6 +428,7 @@ impl Checker<'_> {
                 exclude_names,
                 retention,
             },
+            header,
             name_spans,
         })
     }
@@ -454,10 +457,30 @@ impl Checker<'_> {
         }
     }
 
-    /// Two rules for the same packages that visibly match the same package.
+    /// Two rules for the same packages that visibly match the same package;
+    /// and `@me` beside `user:LOGIN` for one type, which may be one account
+    /// (only GitHub knows whose the token is), so overlaps could not be told.
     fn overlaps(&mut self, rules: &[CheckedRule]) {
         for (index, later) in rules.iter().enumerate() {
             for earlier in &rules[..index] {
+                let mixed = |a: &Owner, b: &Owner| {
+                    matches!((a, b), (Owner::AuthenticatedUser, Owner::User(_)))
+                };
+                if later.rule.package_type == earlier.rule.package_type
+                    && (mixed(&later.rule.owner, &earlier.rule.owner)
+                        || mixed(&earlier.rule.owner, &later.rule.owner))
+                {
+                    self.problem(
+                        later.header.clone(),
+                        Some("owner"),
+                        format!(
+                            "owner {} beside {} (the rule at {}) for the same type: `@me` may be \
+                             that user, so a package could be matched by two rules; name the \
+                             user the same way in both",
+                            later.rule.owner, earlier.rule.owner, earlier.rule.source
+                        ),
+                    );
+                }
                 if !later.rule.same_packages_as(&earlier.rule) {
                     continue;
                 }
@@ -744,5 +767,51 @@ name = ["app-web"]
 keep-latest = 3
 "#;
         assert!(parse("policy.toml", text).is_ok());
+    }
+
+    #[test]
+    fn owners_are_compared_as_github_compares_logins() {
+        // `org:Acme` and `org:acme` are one organization.
+        let text = r#"type = "container"
+[[rule]]
+owner = "org:Acme"
+name = ["app-*"]
+untagged = true
+[[rule]]
+owner = "org:acme"
+name = ["app-web"]
+keep-latest = 3
+"#;
+        assert_eq!(
+            errors(text),
+            "policy.toml:8:9: key `name`: \"app-web\" is also matched by the rule at \
+             policy.toml:2 for the same owner and type: a package may be matched by one rule \
+             only"
+        );
+        // `@me` may be `user:octocat`: ghpkg cannot tell before asking.
+        let text = r#"type = "npm"
+[[rule]]
+owner = "user:octocat"
+name = ["lib-*"]
+untagged = true
+[[rule]]
+owner = "@me"
+name = ["tools"]
+keep-latest = 3
+"#;
+        assert_eq!(
+            errors(text),
+            "policy.toml:6:1: key `owner`: owner @me beside user:octocat (the rule at \
+             policy.toml:2) for the same type: `@me` may be that user, so a package could be \
+             matched by two rules; name the user the same way in both"
+        );
+        // For different types, they do not meet.
+        let text = text.replacen(
+            "type = \"npm\"\n[[rule]]\nowner = \"user:octocat\"",
+            "[[rule]]\ntype = \"maven\"\nowner = \"user:octocat\"",
+            1,
+        );
+        let text = text.replace("owner = \"@me\"", "owner = \"@me\"\ntype = \"npm\"");
+        assert!(parse("policy.toml", &text).is_ok(), "{text}");
     }
 }

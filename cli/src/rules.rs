@@ -91,7 +91,7 @@ impl Fit {
 impl Rule {
     /// Whether the rule covers `owner`'s package `package` of this type.
     pub fn fit(&self, owner: &Owner, package_type: &PackageType, package: &str) -> Fit {
-        if &self.owner != owner {
+        if !self.owner.same_account(owner) {
             return Fit::OtherOwner;
         }
         if &self.package_type != package_type {
@@ -119,9 +119,10 @@ impl Rule {
         }
     }
 
-    /// Whether both rules are about the same owner's packages of one type.
+    /// Whether both rules are about the same owner's packages of one type
+    /// (logins compared as GitHub does, without case).
     pub fn same_packages_as(&self, other: &Rule) -> bool {
-        self.owner == other.owner && self.package_type == other.package_type
+        self.owner.same_account(&other.owner) && self.package_type == other.package_type
     }
 
     /// The one package this rule names, when it selects by a single literal
@@ -169,14 +170,17 @@ impl Rules {
         self.rules.iter()
     }
 
-    /// The (owner, type) pairs the rules cover, each once, in rule order:
-    /// what a run has to list.
+    /// The (owner, type) pairs the rules cover, each once (an owner as the
+    /// first rule for it spells the login), in rule order: what a run has
+    /// to list.
     pub fn groups(&self) -> Vec<(&Owner, &PackageType)> {
         let mut groups: Vec<(&Owner, &PackageType)> = Vec::new();
         for rule in &self.rules {
-            let group = (&rule.owner, &rule.package_type);
-            if !groups.contains(&group) {
-                groups.push(group);
+            let listed = groups.iter().any(|(owner, package_type)| {
+                owner.same_account(&rule.owner) && **package_type == rule.package_type
+            });
+            if !listed {
+                groups.push((&rule.owner, &rule.package_type));
             }
         }
         groups
@@ -224,7 +228,7 @@ impl Rules {
         let group = self
             .rules
             .iter()
-            .filter(|rule| &rule.owner == owner && &rule.package_type == package_type);
+            .filter(|rule| rule.owner.same_account(owner) && &rule.package_type == package_type);
         for rule in group {
             for name in &rule.names {
                 if !name.is_literal() {
@@ -381,6 +385,24 @@ mod tests {
 
     fn container() -> PackageType {
         PackageType::Container
+    }
+
+    #[test]
+    fn one_organization_however_its_login_is_spelt() {
+        let rules = Rules::new(vec![
+            rule(1, "org:Acme", "container", &["app-*"], &[]),
+            rule(5, "org:acme", "container", &["*-web"], &[]),
+        ]);
+        assert_eq!(rules.groups().len(), 1);
+        let overlap = rules
+            .select(&Owner::org("ACME"), &container(), ["app-api", "app-web"])
+            .unwrap_err();
+        assert_eq!(overlap.package, "app-web");
+        assert!(
+            rules
+                .named_packages(&Owner::org("acme"), &container())
+                .is_none()
+        );
     }
 
     #[test]

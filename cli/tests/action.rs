@@ -203,9 +203,20 @@ fn bad_inputs_are_refused_before_anything_is_sent() {
 }
 
 /// The install step on a runner no release binary is built for, without
-/// cargo: it says so and fails, without downloading anything.
+/// cargo: it says so and fails, without downloading anything. The action's
+/// repository is found from where the runner put it, with `/` or (on
+/// Windows) `\` in the path.
 #[test]
 fn install_without_a_matching_binary_or_cargo_says_what_to_add() {
+    for action_path in [
+        "/home/runner/work/_actions/octo-org/ghpkg-fork/v0",
+        r"D:\a\_actions\octo-org\ghpkg-fork\v0",
+    ] {
+        install_on_plan9(action_path);
+    }
+}
+
+fn install_on_plan9(action_path: &str) {
     let fixture = Fixture::new("action-install");
     let install = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/install.sh");
     // A PATH with only what this path of the script runs: no cargo can be
@@ -223,10 +234,7 @@ fn install_without_a_matching_binary_or_cargo_says_what_to_add() {
         .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
         .env("GITHUB_OUTPUT", fixture.dir.join("output"))
         .env("GHPKG_VERSION", "v0.2.0")
-        .env(
-            "GITHUB_ACTION_PATH",
-            "/home/runner/work/_actions/octo-org/ghpkg-fork/v0",
-        )
+        .env("GITHUB_ACTION_PATH", action_path)
         .output()
         .unwrap();
     let run = Run::from(output);
@@ -249,6 +257,34 @@ fn install_without_a_matching_binary_or_cargo_says_what_to_add() {
         run.stdout
     );
     assert_eq!(read(&fixture.dir.join("output")), "");
+}
+
+/// The Action installs, by default, the ghpkg of its own release: pinning
+/// the action (`@v0.1.0`) pins the binary, and a new ghpkg cannot change
+/// what an old action runs.
+#[test]
+fn the_action_installs_its_own_release_by_default() {
+    let action = read(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../action.yml"
+    )));
+    let input = action
+        .split("\n  ghpkg-version:\n")
+        .nth(1)
+        .expect("action.yml has the input ghpkg-version");
+    let default = input
+        .lines()
+        .take_while(|line| line.starts_with("    ") || line.trim().is_empty())
+        .find_map(|line| line.trim().strip_prefix("default:"))
+        .expect("ghpkg-version has a default")
+        .trim()
+        .trim_matches('"');
+    assert_eq!(
+        default,
+        env!("CARGO_PKG_VERSION"),
+        "action.yml's ghpkg-version default must be the workspace version (CONTRIBUTING.md, \
+         Releasing)"
+    );
 }
 
 /// `name`'s path on this process's PATH.
@@ -288,7 +324,8 @@ fn every_input_maps_to_its_flag() {
             ("DRY_RUN", "false"),
             ("JOURNAL", "/tmp/j.jsonl"),
             ("RATE", "60"),
-            ("ARGS", "--concurrency\n2"),
+            // Spaces and a Windows line end around a line are not part of it.
+            ("ARGS", " --concurrency \r\n\n 2\n"),
         ],
     );
     command.env("GHPKG", &echo);

@@ -663,3 +663,55 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_prunes_no_further_package() {
         assert_eq!(deleted, ids(&registry, package, "n1 n2 n3"), "{package}");
     }
 }
+
+#[test]
+fn a_refused_index_deletion_in_one_package_does_not_stop_the_next() {
+    let fixture = Fixture::new("refused-index");
+    let acme = Owner::org("acme");
+    let old = Utc::now() - TimeDelta::days(30);
+    // Two packages, each with a kept image and an untagged old image
+    // (an index, a platform manifest and its attestation).
+    let mut orphans = BTreeMap::new();
+    for package in ["img-a", "img-b"] {
+        fixture
+            .github
+            .add_package(&acme, "container", package, "private");
+        fixture
+            .github
+            .publish_image(&acme, package, &ImageSpec::new(&["latest"]));
+        let orphan =
+            fixture
+                .github
+                .publish_image(&acme, package, &ImageSpec::new(&[]).created_at(old));
+        orphans.insert(package, orphan);
+    }
+    // GitHub refuses to delete img-a's old index: its children are then
+    // not attempted (the index would point at them), but that holds for
+    // img-a's image only, not for img-b.
+    let refused = orphans["img-a"].root.id;
+    fixture.github.inject(
+        Fault::new(FaultKind::Status(403))
+            .on(Matcher::All(vec![
+                Matcher::Method("DELETE".into()),
+                Matcher::PathContains(format!("/img-a/versions/{refused}")),
+            ]))
+            .times(10),
+    );
+    let run =
+        fixture.run("prune --org acme --type container --name img-* --untagged --execute --json");
+    run.assert_code(1);
+    let (deleted_a, _) = fixture.server_state(&acme, "container", "img-a");
+    assert!(deleted_a.is_empty(), "{deleted_a:?}");
+    let (deleted_b, _) = fixture.server_state(&acme, "container", "img-b");
+    let expected: Ids = orphans["img-b"].ids().into_iter().collect();
+    assert_eq!(deleted_b, expected);
+    let document = run.json();
+    let b = document["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["package"] == "img-b")
+        .unwrap();
+    assert!(b["error"].is_null(), "{b}");
+    assert_eq!(document["summary"]["deleted"], expected.len());
+}

@@ -57,6 +57,28 @@ impl Owner {
         }
     }
 
+    /// Whether both name the same account: GitHub's logins are
+    /// case-insensitive, so `org:Octo-Org` and `org:octo-org` are one
+    /// organization. [`Owner::AuthenticatedUser`] is only the same as
+    /// itself: which user it is, only GitHub knows.
+    ///
+    /// ```
+    /// use github_packages::Owner;
+    ///
+    /// assert!(Owner::org("Octo-Org").same_account(&Owner::org("octo-org")));
+    /// assert!(!Owner::org("octo").same_account(&Owner::user("octo")));
+    /// assert!(!Owner::AuthenticatedUser.same_account(&Owner::user("octocat")));
+    /// ```
+    pub fn same_account(&self, other: &Owner) -> bool {
+        match (self, other) {
+            (Owner::Org(a), Owner::Org(b)) | (Owner::User(a), Owner::User(b)) => {
+                a.eq_ignore_ascii_case(b)
+            }
+            (Owner::AuthenticatedUser, Owner::AuthenticatedUser) => true,
+            _ => false,
+        }
+    }
+
     /// Whether GitHub lists this owner's deleted versions: it has no state
     /// filter for another user's packages (only for an organization's and
     /// the authenticated user's).

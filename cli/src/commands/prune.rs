@@ -144,7 +144,8 @@ async fn one(context: &Context, args: &PruneArgs, target: Target) -> Result<(), 
         &mut journal,
         &mut interrupts,
     )
-    .await?;
+    .await?
+    .fates;
     // Name the journal when this run wrote to it.
     let ran = fates
         .iter()

@@ -23,6 +23,11 @@ pub struct Executed {
     /// One per `plan.decisions`, in the same order. After a Ctrl-C
     /// (`Interrupts::interrupted`), the deletions not started are `Skipped`.
     pub fates: Vec<Fate>,
+    /// Why deletions stopped early, when the reason holds for every later
+    /// request too (rate limit, token, network, journal): a run pruning
+    /// many packages stops there. A version held back because its index
+    /// was not deleted does not stop anything beyond its own image.
+    pub stopped: Option<String>,
 }
 
 /// Deletes the selected versions, at most `concurrency` at a time. Ctrl-C
@@ -161,6 +166,7 @@ pub async fn execute(
     };
     context.ui.finish();
     Executed {
+        stopped: stop.into_inner().unwrap_or_else(|p| p.into_inner()),
         fates: plan
             .decisions
             .iter()

@@ -169,7 +169,7 @@ pub async fn run(
             }
         };
         let concurrency = usize::from(args.concurrency);
-        let fates = carry_out(
+        let executed = carry_out(
             context,
             &mut plan,
             concurrency,
@@ -177,11 +177,11 @@ pub async fn run(
             &mut interrupts,
         )
         .await?;
+        let fates = executed.fates;
         if !interrupts.interrupted() {
-            stopped = fates.iter().find_map(|fate| match fate {
-                Fate::Skipped(why) => Some(why.clone()),
-                _ => None,
-            });
+            stopped = executed
+                .stopped
+                .map(|why| format!("not attempted: an earlier package's deletions stopped: {why}"));
         }
         pruned.push(Pruned::Done {
             plan: Box::new(plan),

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use super::Fate;
-use super::execute::execute;
+use super::execute::{Executed, execute};
 use super::interrupts::Interrupts;
 use super::plan::Plan;
 use crate::context::Context;
@@ -68,26 +68,29 @@ where
 
 /// The fates of `plan`'s versions: a dry run's, or (with `execute`) those of
 /// carrying it out on the run's journal, opened if this is the run's first
-/// deletion. Only the journal failing to open is an error.
+/// deletion; with why deletions stopped early, if they did. Only the
+/// journal failing to open is an error.
 pub async fn carry_out<F>(
     context: &Context,
     plan: &mut Plan,
     concurrency: usize,
     journal: &mut RunJournal<'_, F>,
     interrupts: &mut Interrupts,
-) -> Result<Vec<Fate>, Exit>
+) -> Result<Executed, Exit>
 where
     F: Fn() -> Result<PathBuf, String> + Copy,
 {
+    let without_deleting = |fates| Executed {
+        fates,
+        stopped: None,
+    };
     if !plan.execute {
-        return Ok(plan.dry_run());
+        return Ok(without_deleting(plan.dry_run()));
     }
     if plan.to_delete().is_empty() {
-        return Ok(vec![Fate::Kept; plan.decisions.len()]);
+        return Ok(without_deleting(vec![Fate::Kept; plan.decisions.len()]));
     }
     let opened = journal.get(context).await?;
     plan.target.learn_login(&context.client).await;
-    Ok(execute(context, opened, plan, concurrency, interrupts)
-        .await
-        .fates)
+    Ok(execute(context, opened, plan, concurrency, interrupts).await)
 }
