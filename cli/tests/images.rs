@@ -331,3 +331,37 @@ fn prune_help_explains_images_and_the_registry() {
     }
     assert!(fixture.github.requests().is_empty());
 }
+
+#[test]
+fn a_listing_that_names_a_version_twice_stops_that_package() {
+    let fixture = Fixture::new("listed-twice");
+    fixture.publish(ImageSpec::new(&["latest"]));
+    // More than a page (100) of untagged images.
+    for days in 1..=100 {
+        fixture.publish(orphan(days));
+    }
+    // A push while page 2 is asked for moves every version one place down:
+    // page 2 starts with the version page 1 ended with.
+    fixture.github.inject(
+        Fault::new(FaultKind::Publish {
+            owner: fixture.acme.clone(),
+            package: "app".into(),
+            image: ImageSpec::single(&["new"]).created_at(Utc::now()),
+        })
+        .on(Matcher::QueryContains("page=2".into())),
+    );
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(1);
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+    assert_eq!(fixture.github.manifest_reads(), 0, "refused before reading");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
+    for text in [
+        "nothing in acme/app was deleted",
+        "twice",
+        "changed while it was read; run again",
+    ] {
+        assert!(lines[0].contains(text), "{text:?}: {}", lines[0]);
+    }
+}

@@ -1,6 +1,11 @@
 //! Planning one package's prune: list its active versions and let the
 //! retention policy decide about each. A dry run prints the plan; an
 //! `--execute` run hands it to `execute`.
+//!
+//! A container package is not pruned at all (fail closed) when its listing
+//! names a version twice: what the plan would keep is not known.
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use github_packages::types::{PackageType, PackageVersionState};
@@ -100,6 +105,9 @@ pub async fn plan(
     // the policy decides about images, read from the registry first.
     let (decisions, images) = if target.package_type == PackageType::Container && !infos.is_empty()
     {
+        if let Some(why) = repeated(&infos) {
+            return Err(refuse(&target, &why));
+        }
         target.learn_login(&context.client).await;
         let graph = context.registry.graph(&context.ui, &target, &infos).await?;
         let images = plan_images(policy, &infos, graph, now);
@@ -121,3 +129,27 @@ pub async fn plan(
     ));
     Ok(plan)
 }
+
+/// The one line that says a container package is not pruned, and why.
+fn refuse(target: &Target, why: &str) -> Exit {
+    let package = target.repository();
+    Exit::failed(format!(
+        "cannot prune {package}, so nothing in {package} was deleted: {why}"
+    ))
+}
+
+/// Why a listing that names a version twice (by id or by name) cannot be
+/// planned from: it changed while it was read, and which of the two an
+/// image reaches is a guess.
+fn repeated(versions: &[VersionInfo]) -> Option<String> {
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    let twice = versions
+        .iter()
+        .find(|version| !ids.insert(version.id) || !names.insert(version.name.as_str()))?;
+    Some(format!(
+        "the listing names version {} ({}) twice: it changed while it was read; run again",
+        twice.id, twice.name
+    ))
+}
+
