@@ -365,3 +365,57 @@ fn a_listing_that_names_a_version_twice_stops_that_package() {
         assert!(lines[0].contains(text), "{text:?}: {}", lines[0]);
     }
 }
+
+/// The row of version `id` in a `prune --json` document.
+fn row(document: &Value, id: i64) -> &Value {
+    let versions = document["versions"].as_array().unwrap();
+    versions.iter().find(|v| v["id"] == id).unwrap()
+}
+
+#[test]
+fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
+    let fixture = Fixture::new("pushed-meanwhile");
+    fixture.publish(ImageSpec::new(&["latest"]));
+    let stray = fixture.publish(orphan(3));
+    // While ghpkg reads manifests (after listing the versions), an image is
+    // pushed that lists the stray manifest: no longer an orphan.
+    let push = ImageSpec::new(&["v2"])
+        .platforms(&["linux/arm64"])
+        .attestations(false)
+        .shared(&stray.root.digest, "linux/amd64")
+        .created_at(Utc::now());
+    fixture.github.inject(
+        Fault::new(FaultKind::Publish {
+            owner: fixture.acme.clone(),
+            package: "app".into(),
+            image: push,
+        })
+        .on(Matcher::PathContains("/manifests/".into())),
+    );
+    let journal = fixture.journal();
+    let run = fixture.execute("--untagged", &journal);
+    run.assert_code(1);
+    assert_eq!(fixture.github.pending_faults(), 0, "the push happened");
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+    let document = run.json();
+    assert_eq!(document["summary"]["skipped"], 1, "{}", document["summary"]);
+    let stray_row = row(&document, stray.root.id);
+    assert_eq!(stray_row["result"], "skipped");
+    let error = stray_row["error"].as_str().unwrap();
+    assert!(
+        error.contains("listing changed since planning; run again"),
+        "{error}"
+    );
+    assert!(
+        run.stderr.contains("nothing in acme/app was deleted"),
+        "{}",
+        run.stderr
+    );
+
+    // Run again: planned from the new listing, the stray belongs to v2.
+    let again = fixture.execute("--untagged", &journal);
+    again.assert_code(0);
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(row(&again.json(), stray.root.id)["result"], "kept");
+}

@@ -1,11 +1,12 @@
 //! Planning one package's prune: list its active versions and let the
 //! retention policy decide about each. A dry run prints the plan; an
-//! `--execute` run hands it to `execute`.
+//! `--execute` run hands it to `execute`, after [`unchanged`] has checked
+//! that a container package is still what its plan was built from.
 //!
 //! A container package is not pruned at all (fail closed) when its listing
 //! names a version twice: what the plan would keep is not known.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 use github_packages::types::{PackageType, PackageVersionState};
@@ -74,6 +75,18 @@ impl Plan {
             levels[step.level].push((by_id[&id_of(step.version)], after));
         }
         levels
+    }
+
+    /// The fates of a run that deletes nothing after all: what the plan
+    /// would delete is skipped, for `why`.
+    pub fn not_attempted(&self, why: &str) -> Vec<Fate> {
+        self.decisions
+            .iter()
+            .map(|decision| match decision.action {
+                Action::Delete => Fate::Skipped(format!("not attempted: {why}")),
+                Action::Keep => Fate::Kept,
+            })
+            .collect()
     }
 
     /// The fates of a dry run: what would be deleted, what is kept.
@@ -153,3 +166,43 @@ fn repeated(versions: &[VersionInfo]) -> Option<String> {
     ))
 }
 
+/// Before a container plan's first deletion: lists the package's active
+/// versions again and compares them (ids, names, tags) with those the plan
+/// was built from. A version pushed, deleted or retagged since may change
+/// what a kept image needs; `Err` says what changed, and then nothing in
+/// the package is to be deleted.
+pub async fn unchanged(context: &Context, plan: &Plan) -> Result<(), String> {
+    let again = "the listing changed since planning; run again";
+    let now: Vec<VersionInfo> = context
+        .list_versions(&plan.target, PackageVersionState::Active)
+        .await
+        .map_err(|exit| {
+            let error = exit.message.unwrap_or_default();
+            format!("could not list the versions again before deleting ({error}); run again")
+        })?
+        .iter()
+        .map(VersionInfo::of)
+        .collect();
+    let before: Vec<&VersionInfo> = plan.decisions.iter().map(|d| &d.version).collect();
+    let key = |version: &VersionInfo| {
+        let tags: BTreeSet<String> = version.tags.iter().cloned().collect();
+        (version.id, version.name.clone(), tags)
+    };
+    let planned: BTreeSet<_> = before.iter().map(|version| key(version)).collect();
+    let listed: BTreeSet<_> = now.iter().map(key).collect();
+    if planned == listed && now.len() == before.len() {
+        return Ok(());
+    }
+    let planned_ids: HashSet<i64> = before.iter().map(|version| version.id).collect();
+    let listed_ids: HashSet<i64> = now.iter().map(|version| version.id).collect();
+    let what = if let Some(new) = now.iter().find(|v| !planned_ids.contains(&v.id)) {
+        format!("version {} ({}) is new", new.id, new.name)
+    } else if let Some(gone) = before.iter().find(|v| !listed_ids.contains(&v.id)) {
+        format!("version {} ({}) is gone", gone.id, gone.name)
+    } else if let Some(moved) = now.iter().find(|v| !planned.contains(&key(v))) {
+        format!("version {} ({}) has other tags", moved.id, moved.name)
+    } else {
+        "a version is listed twice".to_string()
+    };
+    Err(format!("{what}: {again}"))
+}
