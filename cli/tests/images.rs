@@ -419,3 +419,61 @@ fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
     assert!(fixture.deleted().is_empty());
     assert_eq!(row(&again.json(), stray.root.id)["result"], "kept");
 }
+
+#[test]
+fn a_kept_image_with_a_missing_child_stops_that_package() {
+    let fixture = Fixture::new("kept-incomplete");
+    let kept =
+        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    fixture.publish(orphan(3));
+    // Deleted behind ghpkg's back: the kept image is broken already.
+    let gone = &kept.platforms[1];
+    let acme = &fixture.acme;
+    fixture
+        .github
+        .set_version_deleted(acme, "container", "app", gone.id, true);
+    let line = "prune --org acme --type container --name app --untagged --execute";
+    let run = fixture.run(line, &["--journal", &fixture.journal()]);
+    run.assert_code(1);
+    assert_eq!(fixture.deleted(), ids([gone.id]));
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
+    let short = &kept.root.digest[..("sha256:".len() + 12)];
+    for text in [
+        "nothing in acme/app was deleted",
+        short,
+        gone.digest.as_str(),
+        "(latest)",
+    ] {
+        assert!(lines[0].contains(text), "{text:?}: {}", lines[0]);
+    }
+}
+
+#[test]
+fn a_deleted_image_with_a_missing_child_is_deleted_with_a_note() {
+    let fixture = Fixture::new("deleted-incomplete");
+    fixture.publish(ImageSpec::new(&["latest"]));
+    let old = fixture.publish(
+        ImageSpec::new(&[])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .created_at(Utc::now() - TimeDelta::days(10)),
+    );
+    let gone = &old.platforms[1];
+    let acme = &fixture.acme;
+    fixture
+        .github
+        .set_version_deleted(acme, "container", "app", gone.id, true);
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(0);
+    assert_eq!(fixture.deleted(), ids(old.ids()));
+    assert!(
+        run.stderr.contains(&format!(
+            "note: deleted image {} lists manifest {}, which is gone already",
+            &old.root.digest[..("sha256:".len() + 12)],
+            gone.digest
+        )),
+        "{}",
+        run.stderr
+    );
+}

@@ -167,19 +167,7 @@ pub fn plan_images(
         .map(|image| image.expect("every version belongs to an image"))
         .collect();
 
-    let describe = |image: usize| {
-        let root = images[image].root;
-        let tags = graph.own_tags(root);
-        if tags.is_empty() {
-            format!("image {}", short(&graph.version(root).digest))
-        } else {
-            format!(
-                "image {} ({})",
-                short(&graph.version(root).digest),
-                tags.join(", ")
-            )
-        }
-    };
+    let describe = |image: usize| describe(&graph, image);
     let decisions: Vec<Decision> = versions
         .iter()
         .enumerate()
@@ -309,11 +297,64 @@ impl ImagePlan {
             .collect()
     }
 
+    /// Why the package must not be pruned, if a kept image lists a
+    /// manifest that is not a version of the package: the image is broken
+    /// already, or the listing is incomplete, and what it needs is unknown.
+    pub fn incomplete_kept_image(&self) -> Option<String> {
+        self.images
+            .iter()
+            .filter(|decision| decision.action == Action::Keep)
+            .find_map(|decision| {
+                let missing = self.graph.images()[decision.image].missing.first()?;
+                Some(format!(
+                    "kept {} lists manifest {missing}, which is not a version of the package \
+                     (the image is broken already, or the listing is incomplete): run again, and \
+                     if it stays so, push the image again or delete it",
+                    describe(&self.graph, decision.image)
+                ))
+            })
+    }
+
+    /// For each deleted image that lists a manifest the package no longer
+    /// has: a line saying so (nothing to do; the rest of it is deleted).
+    pub fn gone_children(&self) -> Vec<String> {
+        self.images
+            .iter()
+            .filter(|decision| decision.action == Action::Delete)
+            .flat_map(|decision| {
+                let image = &self.graph.images()[decision.image];
+                let mut seen = HashSet::new();
+                image
+                    .missing
+                    .iter()
+                    .filter(move |digest| seen.insert(*digest))
+                    .map(move |digest| {
+                        format!(
+                            "deleted {} lists manifest {digest}, which is gone already",
+                            describe(&self.graph, decision.image)
+                        )
+                    })
+            })
+            .collect()
+    }
+
     /// The root digest of the image the version `id` is listed under.
     pub fn image_digest_of(&self, id: i64) -> Option<&str> {
         let version = *self.positions.get(&id)?;
         let root = self.graph.images()[self.image_of[version]].root;
         Some(self.graph.version(root).digest.as_str())
+    }
+}
+
+/// `image sha256:0123456789ab (latest)`.
+fn describe(graph: &ImageGraph, image: usize) -> String {
+    let root = graph.images()[image].root;
+    let tags = graph.own_tags(root);
+    let digest = short(&graph.version(root).digest);
+    if tags.is_empty() {
+        format!("image {digest}")
+    } else {
+        format!("image {digest} ({})", tags.join(", "))
     }
 }
 

@@ -4,7 +4,8 @@
 //! that a container package is still what its plan was built from.
 //!
 //! A container package is not pruned at all (fail closed) when its listing
-//! names a version twice: what the plan would keep is not known.
+//! names a version twice, or when a kept image lists a manifest that is not
+//! in the package: either way what the plan would keep is not known.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -124,6 +125,12 @@ pub async fn plan(
         target.learn_login(&context.client).await;
         let graph = context.registry.graph(&context.ui, &target, &infos).await?;
         let images = plan_images(policy, &infos, graph, now);
+        if let Some(why) = images.incomplete_kept_image() {
+            return Err(refuse(&target, &why));
+        }
+        for note in images.gone_children() {
+            context.ui.say(format!("note: {note}"));
+        }
         (images.decisions_by_image(), Some(images))
     } else {
         (decide(policy, &infos, now), None)
