@@ -477,3 +477,58 @@ fn a_deleted_image_with_a_missing_child_is_deleted_with_a_note() {
         run.stderr
     );
 }
+
+#[test]
+fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
+    let fixture = Fixture::new("restore-child-fails");
+    let old = fixture.publish(
+        ImageSpec::new(&["latest"])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .created_at(Utc::now() - TimeDelta::days(10)),
+    );
+    fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let journal = fixture.journal();
+    fixture.execute("--untagged", &journal).assert_code(0);
+    assert_eq!(fixture.deleted(), ids(old.ids()));
+
+    fixture.github.clear_requests();
+    let child = &old.platforms[0];
+    fixture.github.inject(
+        Fault::new(FaultKind::Status(500))
+            .on(Matcher::All(vec![
+                Matcher::Method("POST".into()),
+                Matcher::PathContains(format!("/versions/{}/restore", child.id)),
+            ]))
+            .times(100),
+    );
+    let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
+    run.assert_code(1);
+    // The other children are back; the failed one and its index are not.
+    assert_eq!(fixture.deleted(), ids([child.id, old.root.id]));
+    let restored = fixture.request_order("POST");
+    assert!(
+        !restored.contains(&old.root.id),
+        "the index was not attempted: {restored:?}"
+    );
+    let document = run.json();
+    let results = document["results"].as_array().unwrap();
+    let index = results
+        .iter()
+        .find(|r| r["version_id"] == old.root.id)
+        .unwrap();
+    assert_eq!(index["result"], "failed");
+    assert_eq!(
+        index["error"],
+        "not restored: a manifest it lists could not be restored"
+    );
+    assert_eq!(document["summary"]["failed"], 2, "{}", document["summary"]);
+
+    // Once the child can come back, the whole image does.
+    fixture.github.clear_faults();
+    fixture.run("restore --journal", &[&journal]).assert_code(0);
+    assert!(fixture.deleted().is_empty());
+    let missing = fixture
+        .github
+        .unpullable(&fixture.acme, "app", &old.root.digest);
+    assert!(missing.is_empty(), "{missing:?}");
+}
