@@ -325,6 +325,8 @@ fn prune_help_explains_images_and_the_registry() {
         "pruned by image",
         "--registry",
         "may count as a download",
+        "Fail closed",
+        "changed between planning and the first deletion",
         "└ sha256:",
     ] {
         assert!(run.stdout.contains(text), "prune --help lacks {text:?}");
