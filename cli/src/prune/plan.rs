@@ -7,7 +7,7 @@
 //! names a version twice, or when a kept image lists a manifest that is not
 //! in the package: either way what the plan would keep is not known.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use github_packages::types::{PackageType, PackageVersionState};
@@ -162,15 +162,24 @@ fn refuse(target: &Target, why: &str) -> Exit {
 /// planned from: it changed while it was read, and which of the two an
 /// image reaches is a guess.
 fn repeated(versions: &[VersionInfo]) -> Option<String> {
+    let again = "the listing changed while it was read; run again";
     let mut ids = HashSet::new();
-    let mut names = HashSet::new();
-    let twice = versions
-        .iter()
-        .find(|version| !ids.insert(version.id) || !names.insert(version.name.as_str()))?;
-    Some(format!(
-        "the listing names version {} ({}) twice: it changed while it was read; run again",
-        twice.id, twice.name
-    ))
+    let mut names: HashMap<&str, i64> = HashMap::new();
+    for version in versions {
+        if !ids.insert(version.id) {
+            return Some(format!(
+                "the listing names version {} ({}) twice: {again}",
+                version.id, version.name
+            ));
+        }
+        if let Some(first) = names.insert(version.name.as_str(), version.id) {
+            return Some(format!(
+                "versions {first} and {} are both named {}: {again}",
+                version.id, version.name
+            ));
+        }
+    }
+    None
 }
 
 /// Before a container plan's first deletion: lists the package's active
@@ -212,4 +221,37 @@ pub async fn unchanged(context: &Context, plan: &Plan) -> Result<(), String> {
         "a version is listed twice".to_string()
     };
     Err(format!("{what}: {again}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(id: i64, name: &str) -> VersionInfo {
+        VersionInfo {
+            id,
+            name: name.to_string(),
+            tags: Vec::new(),
+            created_at: "2025-06-01T00:00:00Z".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_listing_naming_a_version_twice_is_refused() {
+        let once = [version(1, "sha256:a"), version(2, "sha256:b")];
+        assert_eq!(repeated(&once), None);
+        let same_id = [version(1, "sha256:a"), version(1, "sha256:a")];
+        let why = repeated(&same_id).unwrap();
+        assert!(why.contains("names version 1 (sha256:a) twice"), "{why}");
+        let same_name = [version(1, "sha256:a"), version(2, "sha256:a")];
+        let why = repeated(&same_name).unwrap();
+        assert!(
+            why.contains("versions 1 and 2 are both named sha256:a"),
+            "{why}"
+        );
+        assert!(
+            why.ends_with("changed while it was read; run again"),
+            "{why}"
+        );
+    }
 }
