@@ -189,11 +189,14 @@ pub enum Command {
     /// ghpkg first reads every version's manifest from the registry
     /// (--registry; a read may count as a download, and manifests are cached
     /// under the data directory), then the policy decides about images:
-    /// --keep-latest counts images, --untagged selects untagged images that
-    /// no kept image reaches. A kept image keeps every version it reaches; a
-    /// deleted image takes its versions with it (index first), except those
-    /// another kept image reaches. If a manifest cannot be read, nothing in
-    /// that package is deleted (exit 1).
+    /// --keep-latest counts images (not a tagged manifest another image
+    /// lists), --untagged selects untagged images that no kept image reaches.
+    /// A kept image keeps every version it reaches; a deleted image takes its
+    /// versions with it (index first), except those another kept image
+    /// reaches. Fail closed: if a manifest cannot be read, a kept image lists
+    /// a manifest the package does not have, or the package changed between
+    /// planning and the first deletion (listed again then), nothing in that
+    /// package is deleted (exit 1; run again).
     #[command(
         after_help = "Example: a dry run on a multi-platform image (digests shortened):\n  \
         $ ghpkg prune --org acme --type container --name app --untagged --older-than 30d\n  \

@@ -170,6 +170,30 @@ pub fn decide(
     decisions
 }
 
+/// The policy's verdict on one version on its own: its tag filters and age
+/// rule, without `--keep-latest`'s count (and so without the rule that keeps
+/// a package's last version), for a version the count does not apply to.
+/// An empty reason means the policy selects every version.
+pub fn decide_alone(
+    policy: &RetentionPolicy,
+    version: &VersionInfo,
+    now: DateTime<Utc>,
+) -> Decision {
+    let uncounted = RetentionPolicy {
+        keep_latest: None,
+        ..policy.clone()
+    };
+    let (action, reason) = match filter(&uncounted, version) {
+        Err(reason) => (Action::Keep, reason),
+        Ok(mut why) => judge(&uncounted, version, 0, now, &mut why),
+    };
+    Decision {
+        version: version.clone(),
+        action,
+        reason,
+    }
+}
+
 /// The tag filters: `Err(reason to keep)` or `Ok(reasons it was selected)`.
 fn filter(policy: &RetentionPolicy, version: &VersionInfo) -> Result<Vec<String>, String> {
     let tags = &version.tags;

@@ -80,7 +80,7 @@ impl Registry {
         versions: &[VersionInfo],
     ) -> Result<ImageGraph, Exit> {
         let login = target.owner.login().or(target.login.as_deref());
-        let package = format!("{}/{}", login.unwrap_or("@me"), target.package);
+        let package = target.repository();
         let refuse = |why: String| {
             Exit::failed(format!(
                 "cannot read the images of {package}, so nothing in {package} was deleted: {why}"

@@ -50,6 +50,13 @@ impl Target {
         Ok(target)
     }
 
+    /// `login/package`, as the container registry names it (`@me/package`
+    /// while the authenticated user's login is not known).
+    pub fn repository(&self) -> String {
+        let login = self.owner.login().or(self.login.as_deref());
+        format!("{}/{}", login.unwrap_or("@me"), self.package)
+    }
+
     /// What makes another mention of this package the same package.
     pub fn key(&self) -> PackageKey {
         PackageKey::new(&self.owner, self.package_type.as_str(), &self.package)

@@ -325,9 +325,212 @@ fn prune_help_explains_images_and_the_registry() {
         "pruned by image",
         "--registry",
         "may count as a download",
+        "Fail closed",
+        "changed between planning and the first deletion",
         "└ sha256:",
     ] {
         assert!(run.stdout.contains(text), "prune --help lacks {text:?}");
     }
     assert!(fixture.github.requests().is_empty());
+}
+
+#[test]
+fn a_listing_that_names_a_version_twice_stops_that_package() {
+    let fixture = Fixture::new("listed-twice");
+    fixture.publish(ImageSpec::new(&["latest"]));
+    // More than a page (100) of untagged images.
+    for days in 1..=100 {
+        fixture.publish(orphan(days));
+    }
+    // A push while page 2 is asked for moves every version one place down:
+    // page 2 starts with the version page 1 ended with.
+    fixture.github.inject(
+        Fault::new(FaultKind::Publish {
+            owner: fixture.acme.clone(),
+            package: "app".into(),
+            image: ImageSpec::single(&["new"]).created_at(Utc::now()),
+        })
+        .on(Matcher::QueryContains("page=2".into())),
+    );
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(1);
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+    assert_eq!(fixture.github.manifest_reads(), 0, "refused before reading");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
+    for text in [
+        "nothing in acme/app was deleted",
+        "twice",
+        "changed while it was read; run again",
+    ] {
+        assert!(lines[0].contains(text), "{text:?}: {}", lines[0]);
+    }
+}
+
+/// The row of version `id` in a `prune --json` document.
+fn row(document: &Value, id: i64) -> &Value {
+    let versions = document["versions"].as_array().unwrap();
+    versions.iter().find(|v| v["id"] == id).unwrap()
+}
+
+#[test]
+fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
+    let fixture = Fixture::new("pushed-meanwhile");
+    fixture.publish(ImageSpec::new(&["latest"]));
+    let stray = fixture.publish(orphan(3));
+    // While ghpkg reads manifests (after listing the versions), an image is
+    // pushed that lists the stray manifest: no longer an orphan.
+    let push = ImageSpec::new(&["v2"])
+        .platforms(&["linux/arm64"])
+        .attestations(false)
+        .shared(&stray.root.digest, "linux/amd64")
+        .created_at(Utc::now());
+    fixture.github.inject(
+        Fault::new(FaultKind::Publish {
+            owner: fixture.acme.clone(),
+            package: "app".into(),
+            image: push,
+        })
+        .on(Matcher::PathContains("/manifests/".into())),
+    );
+    let journal = fixture.journal();
+    let run = fixture.execute("--untagged", &journal);
+    run.assert_code(1);
+    assert_eq!(fixture.github.pending_faults(), 0, "the push happened");
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+    let document = run.json();
+    assert_eq!(document["summary"]["skipped"], 1, "{}", document["summary"]);
+    let stray_row = row(&document, stray.root.id);
+    assert_eq!(stray_row["result"], "skipped");
+    let error = stray_row["error"].as_str().unwrap();
+    assert!(
+        error.contains("listing changed since planning; run again"),
+        "{error}"
+    );
+    assert!(
+        run.stderr.contains("nothing in acme/app was deleted"),
+        "{}",
+        run.stderr
+    );
+
+    // Run again: planned from the new listing, the stray belongs to v2.
+    let again = fixture.execute("--untagged", &journal);
+    again.assert_code(0);
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(row(&again.json(), stray.root.id)["result"], "kept");
+}
+
+#[test]
+fn a_kept_image_with_a_missing_child_stops_that_package() {
+    let fixture = Fixture::new("kept-incomplete");
+    let kept =
+        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    fixture.publish(orphan(3));
+    // Deleted behind ghpkg's back: the kept image is broken already.
+    let gone = &kept.platforms[1];
+    let acme = &fixture.acme;
+    fixture
+        .github
+        .set_version_deleted(acme, "container", "app", gone.id, true);
+    let line = "prune --org acme --type container --name app --untagged --execute";
+    let run = fixture.run(line, &["--journal", &fixture.journal()]);
+    run.assert_code(1);
+    assert_eq!(fixture.deleted(), ids([gone.id]));
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
+    let short = &kept.root.digest[..("sha256:".len() + 12)];
+    for text in [
+        "nothing in acme/app was deleted",
+        short,
+        gone.digest.as_str(),
+        "(latest)",
+    ] {
+        assert!(lines[0].contains(text), "{text:?}: {}", lines[0]);
+    }
+}
+
+#[test]
+fn a_deleted_image_with_a_missing_child_is_deleted_with_a_note() {
+    let fixture = Fixture::new("deleted-incomplete");
+    fixture.publish(ImageSpec::new(&["latest"]));
+    let old = fixture.publish(
+        ImageSpec::new(&[])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .created_at(Utc::now() - TimeDelta::days(10)),
+    );
+    let gone = &old.platforms[1];
+    let acme = &fixture.acme;
+    fixture
+        .github
+        .set_version_deleted(acme, "container", "app", gone.id, true);
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(0);
+    assert_eq!(fixture.deleted(), ids(old.ids()));
+    assert!(
+        run.stderr.contains(&format!(
+            "note: deleted image {} lists manifest {}, which is gone already",
+            &old.root.digest[..("sha256:".len() + 12)],
+            gone.digest
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
+    let fixture = Fixture::new("restore-child-fails");
+    let old = fixture.publish(
+        ImageSpec::new(&["latest"])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .created_at(Utc::now() - TimeDelta::days(10)),
+    );
+    fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let journal = fixture.journal();
+    fixture.execute("--untagged", &journal).assert_code(0);
+    assert_eq!(fixture.deleted(), ids(old.ids()));
+
+    fixture.github.clear_requests();
+    let child = &old.platforms[0];
+    fixture.github.inject(
+        Fault::new(FaultKind::Status(500))
+            .on(Matcher::All(vec![
+                Matcher::Method("POST".into()),
+                Matcher::PathContains(format!("/versions/{}/restore", child.id)),
+            ]))
+            .times(100),
+    );
+    let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
+    run.assert_code(1);
+    // The other children are back; the failed one and its index are not.
+    assert_eq!(fixture.deleted(), ids([child.id, old.root.id]));
+    let restored = fixture.request_order("POST");
+    assert!(
+        !restored.contains(&old.root.id),
+        "the index was not attempted: {restored:?}"
+    );
+    let document = run.json();
+    let results = document["results"].as_array().unwrap();
+    let index = results
+        .iter()
+        .find(|r| r["version_id"] == old.root.id)
+        .unwrap();
+    assert_eq!(index["result"], "failed");
+    assert_eq!(
+        index["error"],
+        "not restored: a manifest it lists could not be restored"
+    );
+    assert_eq!(document["summary"]["failed"], 2, "{}", document["summary"]);
+
+    // Once the child can come back, the whole image does.
+    fixture.github.clear_faults();
+    fixture.run("restore --journal", &[&journal]).assert_code(0);
+    assert!(fixture.deleted().is_empty());
+    let missing = fixture
+        .github
+        .unpullable(&fixture.acme, "app", &old.root.digest);
+    assert!(missing.is_empty(), "{missing:?}");
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use crate::image::ImageSpec;
 use crate::recording::RecordedRequest;
+use crate::store::Owner;
 
 /// A failure to inject with [`FakeGitHub::inject`](crate::FakeGitHub::inject).
 ///
@@ -143,6 +145,19 @@ pub enum FaultKind {
     /// request is in flight, then calls [`Gate::release`]. See also
     /// [`FakeGitHub::hold`](crate::FakeGitHub::hold).
     Hold(Gate),
+    /// Publishes this image into `owner`'s container package `package`, as
+    /// [`FakeGitHub::publish_image`](crate::FakeGitHub::publish_image) does,
+    /// then handles the request normally: a push that lands between two
+    /// requests of a client, at the request the test chooses (e.g. while a
+    /// prune reads manifests), without depending on time.
+    Publish {
+        /// The package's owner.
+        owner: Owner,
+        /// The container package.
+        package: String,
+        /// What is pushed.
+        image: ImageSpec,
+    },
 }
 
 /// Holds back the requests of a [`FaultKind::Hold`] until released.

@@ -31,7 +31,7 @@ const OCI_LAYER: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
 ///     .referrer("application/spdx+json");
 /// assert_eq!(spec.platforms.len(), 2);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageSpec {
     /// The index's tags; pushing a tag moves it from any other version.
     pub tags: Vec<String>,

@@ -44,7 +44,8 @@
 //!   ways clients must survive: 5xx, 429, secondary and primary rate limits,
 //!   truncated bodies, delays, connection resets, and failures after the
 //!   request was carried out; [`FakeGitHub::hold`] keeps matching requests
-//!   in flight until the test releases them.
+//!   in flight until the test releases them, and [`FaultKind::Publish`]
+//!   pushes an image just before a matching request is answered.
 //! - **Recording**: every request is logged ([`FakeGitHub::requests`])
 //!   before any fault applies, path and query exactly as sent.
 //! - **Container registry**: `/v2/…/manifests/…` and `/token` on the same

@@ -203,3 +203,40 @@ async fn a_moved_tag_leaves_the_old_image_untagged() {
     assert_eq!(new.referrers.len(), 1);
     assert!(github.broken_images(&acme, "app").is_empty());
 }
+
+#[tokio::test]
+async fn a_publish_fault_pushes_an_image_before_the_request_is_answered() {
+    let github = FakeGitHub::start().await;
+    let acme = Owner::org("acme");
+    github.add_package(&acme, "container", "app", "private");
+    let first = github.publish_image(&acme, "app", &ImageSpec::single(&[]));
+    let push = ImageSpec::new(&["v2"])
+        .attestations(false)
+        .shared(&first.root.digest, "linux/arm64");
+    github.inject(
+        Fault::new(FaultKind::Publish {
+            owner: acme.clone(),
+            package: "app".into(),
+            image: push,
+        })
+        .on(Matcher::PathContains("/versions".into())),
+    );
+    let url = format!(
+        "{}/orgs/acme/packages/container/app/versions",
+        github.base_url()
+    );
+    let listed: Value = http_client()
+        .get(&url)
+        .bearer_auth(FakeGitHub::TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // The image was pushed before the listing was answered: the listing
+    // already shows it (the index and its new platform manifest).
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
+    assert_eq!(github.pending_faults(), 0);
+    assert!(github.broken_images(&acme, "app").is_empty());
+}

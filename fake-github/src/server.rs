@@ -351,6 +351,14 @@ async fn apply_fault(
             gate.wait().await;
             Outcome::Reply(acted.unwrap_or_else(|| carry_out(store, context, request)))
         }
+        FaultKind::Publish {
+            owner,
+            package,
+            image,
+        } => {
+            lock(store).publish_image(&owner, &package, &image);
+            Outcome::Reply(acted.unwrap_or_else(|| carry_out(store, context, request)))
+        }
         FaultKind::ConnectionReset => Outcome::Reset,
         FaultKind::TruncatedBody => {
             let is_read = matches!(request.method.as_str(), "GET" | "HEAD");

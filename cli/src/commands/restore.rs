@@ -2,6 +2,11 @@
 //! journal records as deleted or possibly deleted (`unknown`). What is there
 //! already is reported as `already-active` without a request to restore it,
 //! so running it twice is harmless.
+//!
+//! The versions of a container image come back children first, its index
+//! last; if one of them cannot be restored, the levels of that image above
+//! it are not attempted, so that no index comes back listing a manifest
+//! that is missing.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -48,10 +53,15 @@ struct Item {
     version_id: Option<i64>,
     name: Option<String>,
     tags: Vec<String>,
-    /// For a version deleted with its container image: its level in that
-    /// deletion (see `JournalRecord::image_level`).
+    /// For a version deleted with its container image: the image's root
+    /// digest, and its level in that deletion (see
+    /// `JournalRecord::image_level`).
+    image: Option<String>,
     image_level: Option<usize>,
 }
+
+/// Why a version of an image is not restored after one it lists failed.
+const CHILD_NOT_RESTORED: &str = "not restored: a manifest it lists could not be restored";
 
 /// `ghpkg restore OWNER --type T --name N [--version ID]`
 pub async fn one(
@@ -66,6 +76,7 @@ pub async fn one(
         version_id,
         name: None,
         tags: Vec::new(),
+        image: None,
         image_level: None,
     };
     let result = restore(context, &item, None).await;
@@ -146,13 +157,22 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
     }
     // Level by level (a sort key, above), each level's versions concurrently.
     let mut rest: Vec<(usize, &Item)> = items.iter().enumerate().skip(split).collect();
+    // Images with a version that did not come back: their lower levels
+    // (the indexes that list it) are not attempted.
+    let mut incomplete: HashSet<(PackageKey, &str)> = HashSet::new();
     while !rest.is_empty() {
         let level = rest[0].1.image_level.unwrap_or(0);
         let cut = rest
             .iter()
             .position(|(_, item)| item.image_level.unwrap_or(0) != level)
             .unwrap_or(rest.len());
-        let batch: Vec<(usize, &Item)> = rest.drain(..cut).collect();
+        let (held, batch): (Vec<_>, Vec<_>) = rest.drain(..cut).partition(|(_, item)| {
+            image_key(item).is_some_and(|image| incomplete.contains(&image))
+        });
+        for (index, _) in held {
+            results.push((index, Restored::Failed(CHILD_NOT_RESTORED.to_string())));
+            bar.inc(1);
+        }
         let versions = futures_util::stream::iter(batch)
             .map(|(index, item)| {
                 let known = active.get(&item.target.key()).cloned().flatten();
@@ -170,6 +190,11 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
             .buffer_unordered(CONCURRENCY)
             .collect::<Vec<_>>()
             .await;
+        for (index, result) in &versions {
+            if let (Restored::Failed(_), Some(image)) = (result, image_key(&items[*index])) {
+                incomplete.insert(image);
+            }
+        }
         results.extend(versions);
     }
     results.sort_by_key(|(index, _)| *index);
@@ -178,12 +203,18 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
     report(context, Some(path), &items, &results)
 }
 
+/// The container image an item was deleted with, in its package.
+fn image_key(item: &Item) -> Option<(PackageKey, &str)> {
+    Some((item.target.key(), item.image.as_deref()?))
+}
+
 fn item_of(record: JournalRecord) -> Result<Item, String> {
     Ok(Item {
         target: Target::of_record(&record)?,
         version_id: record.version_id,
         name: record.name,
         tags: record.tags,
+        image: record.image,
         image_level: record.image_level,
     })
 }

@@ -4,7 +4,9 @@
 //! A container package's versions are linked into images by their
 //! manifests ([`ImageGraph`]). The policy ([`decide`]) sees only the images'
 //! roots (their own tags, their creation time), so `--keep-latest` counts
-//! images and `--untagged` selects untagged roots. Then:
+//! images and `--untagged` selects untagged roots. `--keep-latest` counts
+//! top-level images only: a tagged manifest that another image lists is
+//! decided by the rest of the policy ([`decide_alone`]). Then:
 //!
 //! - a kept image keeps every version it reaches (platform manifests,
 //!   attestations, signatures, referrers), whatever the policy would have
@@ -20,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use github_packages::images::{ImageGraph, Member, short};
 
-use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide};
+use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide, decide_alone};
 
 /// The policy's verdict on one image.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,19 +78,22 @@ pub fn plan_images(
     now: DateTime<Utc>,
 ) -> ImagePlan {
     let images = graph.images();
-    let roots: Vec<VersionInfo> = images
-        .iter()
-        .map(|image| VersionInfo {
-            tags: graph.own_tags(image.root).to_vec(),
-            ..versions[image.root].clone()
-        })
-        .collect();
+    let root_info = |image: usize| VersionInfo {
+        tags: graph.own_tags(images[image].root).to_vec(),
+        ..versions[images[image].root].clone()
+    };
+    // `--keep-latest` counts top-level images only: a tagged manifest that
+    // another image lists is an image too, but counting it would let it
+    // take the place of an image people pull.
+    let (top, listed): (Vec<usize>, Vec<usize>) =
+        (0..images.len()).partition(|&image| !listed_elsewhere(&graph, image));
+    let roots: Vec<VersionInfo> = top.iter().map(|&image| root_info(image)).collect();
     let image_by_root: HashMap<i64, usize> = images
         .iter()
         .enumerate()
         .map(|(index, image)| (versions[image.root].id, index))
         .collect();
-    let image_decisions: Vec<ImageDecision> = decide(policy, &roots, now)
+    let mut image_decisions: Vec<ImageDecision> = decide(policy, &roots, now)
         .into_iter()
         .map(|decision| ImageDecision {
             image: image_by_root[&decision.version.id],
@@ -100,6 +105,32 @@ pub fn plan_images(
                 .replace("untagged versions", "untagged images"),
         })
         .collect();
+    image_decisions.extend(listed.into_iter().map(|image| {
+        let decision = decide_alone(policy, &root_info(image), now);
+        let mut reason = if decision.reason.is_empty() {
+            "selected by the policy".to_string()
+        } else {
+            decision
+                .reason
+                .replace("untagged versions", "untagged images")
+        };
+        if policy.keep_latest.is_some() {
+            reason.push_str("; listed by another image, so --keep-latest does not count it");
+        }
+        ImageDecision {
+            image,
+            action: decision.action,
+            reason,
+        }
+    }));
+    // Newest root first, as `decide` orders them.
+    image_decisions.sort_by(|a, b| {
+        let (a, b) = (
+            &versions[images[a.image].root],
+            &versions[images[b.image].root],
+        );
+        b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
+    });
     let action_of: HashMap<usize, &ImageDecision> = image_decisions
         .iter()
         .map(|decision| (decision.image, decision))
@@ -136,19 +167,7 @@ pub fn plan_images(
         .map(|image| image.expect("every version belongs to an image"))
         .collect();
 
-    let describe = |image: usize| {
-        let root = images[image].root;
-        let tags = graph.own_tags(root);
-        if tags.is_empty() {
-            format!("image {}", short(&graph.version(root).digest))
-        } else {
-            format!(
-                "image {} ({})",
-                short(&graph.version(root).digest),
-                tags.join(", ")
-            )
-        }
-    };
+    let describe = |image: usize| describe(&graph, image);
     let decisions: Vec<Decision> = versions
         .iter()
         .enumerate()
@@ -278,12 +297,77 @@ impl ImagePlan {
             .collect()
     }
 
+    /// Why the package must not be pruned, if a kept image lists a
+    /// manifest that is not a version of the package: the image is broken
+    /// already, or the listing is incomplete, and what it needs is unknown.
+    pub fn incomplete_kept_image(&self) -> Option<String> {
+        self.images
+            .iter()
+            .filter(|decision| decision.action == Action::Keep)
+            .find_map(|decision| {
+                let missing = self.graph.images()[decision.image].missing.first()?;
+                Some(format!(
+                    "kept {} lists manifest {missing}, which is not a version of the package \
+                     (the image is broken already, or the listing is incomplete): run again, and \
+                     if it stays so, push the image again or delete it",
+                    describe(&self.graph, decision.image)
+                ))
+            })
+    }
+
+    /// For each deleted image that lists a manifest the package no longer
+    /// has: a line saying so (nothing to do; the rest of it is deleted).
+    pub fn gone_children(&self) -> Vec<String> {
+        self.images
+            .iter()
+            .filter(|decision| decision.action == Action::Delete)
+            .flat_map(|decision| {
+                let image = &self.graph.images()[decision.image];
+                let mut seen = HashSet::new();
+                image
+                    .missing
+                    .iter()
+                    .filter(move |digest| seen.insert(*digest))
+                    .map(move |digest| {
+                        format!(
+                            "deleted {} lists manifest {digest}, which is gone already",
+                            describe(&self.graph, decision.image)
+                        )
+                    })
+            })
+            .collect()
+    }
+
     /// The root digest of the image the version `id` is listed under.
     pub fn image_digest_of(&self, id: i64) -> Option<&str> {
         let version = *self.positions.get(&id)?;
         let root = self.graph.images()[self.image_of[version]].root;
         Some(self.graph.version(root).digest.as_str())
     }
+}
+
+/// `image sha256:0123456789ab (latest)`.
+fn describe(graph: &ImageGraph, image: usize) -> String {
+    let root = graph.images()[image].root;
+    let tags = graph.own_tags(root);
+    let digest = short(&graph.version(root).digest);
+    if tags.is_empty() {
+        format!("image {digest}")
+    } else {
+        format!("image {digest} ({})", tags.join(", "))
+    }
+}
+
+/// Whether a version outside `image` reaches its root: a tagged manifest
+/// that an index lists, say. (A root in a cycle is reached only from its
+/// own image: that one is top-level.)
+fn listed_elsewhere(graph: &ImageGraph, image: usize) -> bool {
+    let entry = &graph.images()[image];
+    let own: HashSet<usize> = entry.versions().collect();
+    graph
+        .parents(entry.root)
+        .iter()
+        .any(|parent| !own.contains(parent))
 }
 
 fn relation(member: Option<&Member>) -> String {

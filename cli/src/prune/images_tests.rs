@@ -36,12 +36,16 @@ impl Package {
     }
 
     fn manifest(&mut self, days_old: i64) -> usize {
+        self.tagged_manifest(&[], days_old)
+    }
+
+    fn tagged_manifest(&mut self, tags: &[&str], days_old: i64) -> usize {
         let seed = Digest::of(&(self.infos.len() as u64).to_be_bytes());
         self.push(
             format!(
                 r#"{{"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{seed}","size":1}},"layers":[]}}"#
             ),
-            &[],
+            tags,
             days_old,
         )
     }
@@ -161,4 +165,63 @@ fn keep_latest_counts_images_not_manifests() {
     assert_eq!(plan.images.len(), 3);
     // Only the oldest image (index + 3 children) goes.
     assert_eq!(deleted(&plan), [0, 1, 2, indexes[0]]);
+}
+
+#[test]
+fn keep_latest_does_not_count_a_tagged_manifest_an_index_lists() {
+    let mut package = Package::default();
+    let old_child = package.manifest(10);
+    let old = package.index(&[old_child], &["v1"], 10);
+    // The newest image: an index whose amd64 manifest is tagged too.
+    let child = package.tagged_manifest(&["v2-amd64"], 1);
+    let new = package.index(&[child], &["v2"], 1);
+    let plan = package.plan(&RetentionPolicy {
+        keep_latest: Some(2),
+        ..Default::default()
+    });
+    // Two images people pull: both kept; the tagged child took no place.
+    assert_eq!(deleted(&plan), Vec::<usize>::new());
+    assert_eq!(plan.decisions[old].action, Action::Keep);
+    assert!(
+        plan.decisions[old]
+            .reason
+            .contains("2 newest selected images"),
+        "{}",
+        plan.decisions[old].reason
+    );
+    assert_eq!(plan.image_of[child], plan.image_of[new]);
+    let of_child = plan
+        .images
+        .iter()
+        .find(|decision| plan.graph.images()[decision.image].root == child)
+        .unwrap();
+    assert!(
+        of_child.reason.contains("--keep-latest does not count it"),
+        "{}",
+        of_child.reason
+    );
+}
+
+#[test]
+fn a_tagged_manifest_goes_with_its_deleted_index_unless_the_policy_keeps_it() {
+    let mut package = Package::default();
+    let child = package.tagged_manifest(&["v1-amd64"], 10);
+    let old = package.index(&[child], &["v1"], 10);
+    let new_child = package.manifest(1);
+    let new = package.index(&[new_child], &["v2"], 1);
+    let plan = package.plan(&RetentionPolicy {
+        keep_latest: Some(1),
+        ..Default::default()
+    });
+    assert_eq!(deleted(&plan), [child, old]);
+    assert_eq!(plan.decisions[new].action, Action::Keep);
+    // Kept by the rest of the policy, it stays (and keeps its index's
+    // deletion from reaching it).
+    let plan = package.plan(&RetentionPolicy {
+        keep_latest: Some(1),
+        keep_tags: vec![crate::policy::TagPattern::parse("*-amd64").unwrap()],
+        ..Default::default()
+    });
+    assert_eq!(deleted(&plan), [old]);
+    assert_eq!(plan.decisions[child].action, Action::Keep);
 }

@@ -1,6 +1,13 @@
 //! Planning one package's prune: list its active versions and let the
 //! retention policy decide about each. A dry run prints the plan; an
-//! `--execute` run hands it to `execute`.
+//! `--execute` run hands it to `execute`, after [`unchanged`] has checked
+//! that a container package is still what its plan was built from.
+//!
+//! A container package is not pruned at all (fail closed) when its listing
+//! names a version twice, or when a kept image lists a manifest that is not
+//! in the package: either way what the plan would keep is not known.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use github_packages::types::{PackageType, PackageVersionState};
@@ -71,6 +78,18 @@ impl Plan {
         levels
     }
 
+    /// The fates of a run that deletes nothing after all: what the plan
+    /// would delete is skipped, for `why`.
+    pub fn not_attempted(&self, why: &str) -> Vec<Fate> {
+        self.decisions
+            .iter()
+            .map(|decision| match decision.action {
+                Action::Delete => Fate::Skipped(format!("not attempted: {why}")),
+                Action::Keep => Fate::Kept,
+            })
+            .collect()
+    }
+
     /// The fates of a dry run: what would be deleted, what is kept.
     pub fn dry_run(&self) -> Vec<Fate> {
         self.decisions
@@ -100,9 +119,18 @@ pub async fn plan(
     // the policy decides about images, read from the registry first.
     let (decisions, images) = if target.package_type == PackageType::Container && !infos.is_empty()
     {
+        if let Some(why) = repeated(&infos) {
+            return Err(refuse(&target, &why));
+        }
         target.learn_login(&context.client).await;
         let graph = context.registry.graph(&context.ui, &target, &infos).await?;
         let images = plan_images(policy, &infos, graph, now);
+        if let Some(why) = images.incomplete_kept_image() {
+            return Err(refuse(&target, &why));
+        }
+        for note in images.gone_children() {
+            context.ui.say(format!("note: {note}"));
+        }
         (images.decisions_by_image(), Some(images))
     } else {
         (decide(policy, &infos, now), None)
@@ -120,4 +148,110 @@ pub async fn plan(
         plan.to_delete().len()
     ));
     Ok(plan)
+}
+
+/// The one line that says a container package is not pruned, and why.
+fn refuse(target: &Target, why: &str) -> Exit {
+    let package = target.repository();
+    Exit::failed(format!(
+        "cannot prune {package}, so nothing in {package} was deleted: {why}"
+    ))
+}
+
+/// Why a listing that names a version twice (by id or by name) cannot be
+/// planned from: it changed while it was read, and which of the two an
+/// image reaches is a guess.
+fn repeated(versions: &[VersionInfo]) -> Option<String> {
+    let again = "the listing changed while it was read; run again";
+    let mut ids = HashSet::new();
+    let mut names: HashMap<&str, i64> = HashMap::new();
+    for version in versions {
+        if !ids.insert(version.id) {
+            return Some(format!(
+                "the listing names version {} ({}) twice: {again}",
+                version.id, version.name
+            ));
+        }
+        if let Some(first) = names.insert(version.name.as_str(), version.id) {
+            return Some(format!(
+                "versions {first} and {} are both named {}: {again}",
+                version.id, version.name
+            ));
+        }
+    }
+    None
+}
+
+/// Before a container plan's first deletion: lists the package's active
+/// versions again and compares them (ids, names, tags) with those the plan
+/// was built from. A version pushed, deleted or retagged since may change
+/// what a kept image needs; `Err` says what changed, and then nothing in
+/// the package is to be deleted.
+pub async fn unchanged(context: &Context, plan: &Plan) -> Result<(), String> {
+    let again = "the listing changed since planning; run again";
+    let now: Vec<VersionInfo> = context
+        .list_versions(&plan.target, PackageVersionState::Active)
+        .await
+        .map_err(|exit| {
+            let error = exit.message.unwrap_or_default();
+            format!("could not list the versions again before deleting ({error}); run again")
+        })?
+        .iter()
+        .map(VersionInfo::of)
+        .collect();
+    let before: Vec<&VersionInfo> = plan.decisions.iter().map(|d| &d.version).collect();
+    let key = |version: &VersionInfo| {
+        let tags: BTreeSet<String> = version.tags.iter().cloned().collect();
+        (version.id, version.name.clone(), tags)
+    };
+    let planned: BTreeSet<_> = before.iter().map(|version| key(version)).collect();
+    let listed: BTreeSet<_> = now.iter().map(key).collect();
+    if planned == listed && now.len() == before.len() {
+        return Ok(());
+    }
+    let planned_ids: HashSet<i64> = before.iter().map(|version| version.id).collect();
+    let listed_ids: HashSet<i64> = now.iter().map(|version| version.id).collect();
+    let what = if let Some(new) = now.iter().find(|v| !planned_ids.contains(&v.id)) {
+        format!("version {} ({}) is new", new.id, new.name)
+    } else if let Some(gone) = before.iter().find(|v| !listed_ids.contains(&v.id)) {
+        format!("version {} ({}) is gone", gone.id, gone.name)
+    } else if let Some(moved) = now.iter().find(|v| !planned.contains(&key(v))) {
+        format!("version {} ({}) has other tags", moved.id, moved.name)
+    } else {
+        "a version is listed twice".to_string()
+    };
+    Err(format!("{what}: {again}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(id: i64, name: &str) -> VersionInfo {
+        VersionInfo {
+            id,
+            name: name.to_string(),
+            tags: Vec::new(),
+            created_at: "2025-06-01T00:00:00Z".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_listing_naming_a_version_twice_is_refused() {
+        let once = [version(1, "sha256:a"), version(2, "sha256:b")];
+        assert_eq!(repeated(&once), None);
+        let same_id = [version(1, "sha256:a"), version(1, "sha256:a")];
+        let why = repeated(&same_id).unwrap();
+        assert!(why.contains("names version 1 (sha256:a) twice"), "{why}");
+        let same_name = [version(1, "sha256:a"), version(2, "sha256:a")];
+        let why = repeated(&same_name).unwrap();
+        assert!(
+            why.contains("versions 1 and 2 are both named sha256:a"),
+            "{why}"
+        );
+        assert!(
+            why.ends_with("changed while it was read; run again"),
+            "{why}"
+        );
+    }
 }

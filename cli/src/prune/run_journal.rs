@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use super::Fate;
 use super::execute::{Executed, execute};
 use super::interrupts::Interrupts;
-use super::plan::Plan;
+use super::plan::{Plan, unchanged};
 use crate::context::Context;
 use crate::deletion::open_journal;
 use crate::exit::Exit;
@@ -68,7 +68,9 @@ where
 
 /// The fates of `plan`'s versions: a dry run's, or (with `execute`) those of
 /// carrying it out on the run's journal, opened if this is the run's first
-/// deletion; with why deletions stopped early, if they did. Only the
+/// deletion; with why deletions stopped early, if they did. A container
+/// package that changed since it was planned ([`unchanged`]) has nothing
+/// deleted: its deletions are skipped, and the run goes on. Only the
 /// journal failing to open is an error.
 pub async fn carry_out<F>(
     context: &Context,
@@ -89,6 +91,17 @@ where
     }
     if plan.to_delete().is_empty() {
         return Ok(without_deleting(vec![Fate::Kept; plan.decisions.len()]));
+    }
+    // Fail closed: a container package that changed since it was planned
+    // may have a new image that needs a version the plan deletes.
+    if plan.images.is_some()
+        && let Err(why) = unchanged(context, plan).await
+    {
+        context.ui.error(format!(
+            "nothing in {} was deleted: {why}",
+            plan.target.repository()
+        ));
+        return Ok(without_deleting(plan.not_attempted(&why)));
     }
     let opened = journal.get(context).await?;
     plan.target.learn_login(&context.client).await;

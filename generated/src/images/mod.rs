@@ -24,7 +24,7 @@
 //!
 //! ```
 //! use std::collections::HashMap;
-//! use github_packages::images::{GraphVersion, ImageGraph, Relation};
+//! use github_packages::images::{GraphError, GraphVersion, ImageGraph, Relation};
 //! use github_packages::registry::{Digest, Manifest, OCI_INDEX, OCI_MANIFEST};
 //!
 //! let config = Digest::of(b"config");
@@ -51,6 +51,11 @@
 //! let image = &graph.images()[0];
 //! assert_eq!(graph.version(image.root).tags, ["latest"]);
 //! assert!(matches!(&image.members[0].relation, Relation::Platform(p) if p.to_string() == "linux/amd64"));
+//!
+//! // A version listed twice is refused: the listing changed while it was read.
+//! let twice = [versions.clone(), versions].concat();
+//! let error = ImageGraph::build(&twice, &manifests).unwrap_err();
+//! assert!(matches!(error, GraphError::Repeated { .. }));
 //! # Ok::<(), github_packages::images::GraphError>(())
 //! ```
 
@@ -210,16 +215,46 @@ impl Image {
     }
 }
 
-/// A version whose manifest was not given to [`ImageGraph::build`].
+/// Why [`ImageGraph::build`] refused its input. Either way the input does
+/// not describe the package as it is; deciding from it could delete a
+/// version a kept image needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GraphError {
-    /// The version's digest.
-    pub digest: Digest,
+pub enum GraphError {
+    /// A version whose manifest was not given.
+    Unread {
+        /// The version's digest.
+        digest: Digest,
+    },
+    /// Two versions with the same digest: a listing that changed while it
+    /// was read (a version seen on two pages), so which one an image
+    /// reaches is a guess.
+    Repeated {
+        /// The digest listed twice.
+        digest: Digest,
+    },
+}
+
+impl GraphError {
+    /// The digest the error is about.
+    pub fn digest(&self) -> &Digest {
+        match self {
+            GraphError::Unread { digest } | GraphError::Repeated { digest } => digest,
+        }
+    }
 }
 
 impl fmt::Display for GraphError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the manifest of version {} was not read", self.digest)
+        match self {
+            GraphError::Unread { digest } => {
+                write!(f, "the manifest of version {digest} was not read")
+            }
+            GraphError::Repeated { digest } => write!(
+                f,
+                "version {digest} is listed twice (the listing changed while it was read; run \
+                 again)"
+            ),
+        }
     }
 }
 
@@ -243,24 +278,30 @@ pub struct ImageGraph {
 
 impl ImageGraph {
     /// Links `versions` through their `manifests` (which must hold every
-    /// version's manifest: an error names the first one missing).
+    /// version's manifest: an error names the first one missing). Each
+    /// digest must be listed once: an error names the first one repeated.
     pub fn build(
         versions: &[GraphVersion],
         manifests: &HashMap<Digest, Manifest>,
     ) -> Result<ImageGraph, GraphError> {
-        let position: HashMap<&Digest, usize> = versions
-            .iter()
-            .enumerate()
-            .map(|(index, version)| (&version.digest, index))
-            .collect();
+        let mut position: HashMap<&Digest, usize> = HashMap::with_capacity(versions.len());
+        for (index, version) in versions.iter().enumerate() {
+            if position.insert(&version.digest, index).is_some() {
+                return Err(GraphError::Repeated {
+                    digest: version.digest.clone(),
+                });
+            }
+        }
         let count = versions.len();
         let mut edges: Vec<Vec<(usize, Relation)>> = vec![Vec::new(); count];
         let mut missing: Vec<Vec<Digest>> = vec![Vec::new(); count];
         let mut own_tags: Vec<Vec<String>> = vec![Vec::new(); count];
         for (index, version) in versions.iter().enumerate() {
-            let manifest = manifests.get(&version.digest).ok_or_else(|| GraphError {
-                digest: version.digest.clone(),
-            })?;
+            let manifest = manifests
+                .get(&version.digest)
+                .ok_or_else(|| GraphError::Unread {
+                    digest: version.digest.clone(),
+                })?;
             if let Manifest::Index(list) = manifest {
                 for descriptor in &list.manifests {
                     let Some(&child) = position.get(&descriptor.digest) else {

@@ -360,5 +360,26 @@ fn a_missing_manifest_is_an_error() {
     package.image(None, None, &["latest"]);
     let versions = package.versions.clone();
     let error = ImageGraph::build(&versions, &HashMap::new()).unwrap_err();
-    assert_eq!(error.digest, versions[0].digest);
+    assert_eq!(
+        error,
+        GraphError::Unread {
+            digest: versions[0].digest.clone()
+        }
+    );
+    assert!(error.to_string().contains("was not read"), "{error}");
+}
+
+#[test]
+fn a_digest_listed_twice_is_refused() {
+    // Listed twice, the child would map to one position only; an image
+    // kept through the other would not protect it.
+    let mut package = Package::default();
+    let child = package.image(None, None, &[]);
+    package.index(&[(&child, Some("linux/amd64"), None)], &["latest"]);
+    let mut versions = package.versions.clone();
+    versions.push(GraphVersion::new(child.clone(), vec![]));
+    let error = ImageGraph::build(&versions, &package.manifests).unwrap_err();
+    assert_eq!(error, GraphError::Repeated { digest: child });
+    assert!(error.to_string().contains("listed twice"), "{error}");
+    assert!(error.to_string().contains("run again"), "{error}");
 }
