@@ -127,6 +127,7 @@ pub async fn delete_journaled_in(
         if let Some(link) = image {
             record.image = Some(link.image.clone());
             record.image_level = Some(link.level);
+            record.also_in_images = link.also_in.clone();
         }
         record
     };

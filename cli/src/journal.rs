@@ -77,6 +77,11 @@ pub struct JournalRecord {
     /// so children are back before their index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_level: Option<usize>,
+    /// The other images deleted in the same run that list this version (a
+    /// platform manifest two deleted indexes share): if it cannot be
+    /// restored, none of them is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_in_images: Vec<String>,
 }
 
 /// The image a deleted container version belonged to, for its journal lines.
@@ -86,6 +91,8 @@ pub struct ImageLink {
     pub image: String,
     /// See [`JournalRecord::image_level`].
     pub level: usize,
+    /// See [`JournalRecord::also_in_images`].
+    pub also_in: Vec<String>,
 }
 
 impl JournalRecord {
@@ -324,6 +331,7 @@ mod tests {
             reason: None,
             image: None,
             image_level: None,
+            also_in_images: Vec::new(),
         }
     }
 

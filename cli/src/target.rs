@@ -115,6 +115,7 @@ impl Target {
             reason,
             image: None,
             image_level: None,
+            also_in_images: Vec::new(),
         }
     }
 

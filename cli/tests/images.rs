@@ -534,3 +534,60 @@ fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
         .unpullable(&fixture.acme, "app", &old.root.digest);
     assert!(missing.is_empty(), "{missing:?}");
 }
+
+/// A platform manifest two deleted indexes share is journaled under one of
+/// them and named for the other: if it cannot come back, neither index does.
+#[test]
+fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
+    let fixture = Fixture::new("restore-shared-child-fails");
+    let days_ago = |days| Utc::now() - TimeDelta::days(days);
+    let first = fixture.publish(
+        ImageSpec::new(&["v1"])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .created_at(days_ago(10)),
+    );
+    let shared = &first.platforms[0];
+    let second = fixture.publish(
+        ImageSpec::new(&["v2"])
+            .platforms(&["linux/arm64"])
+            .shared(&shared.digest, "linux/amd64")
+            .created_at(days_ago(9)),
+    );
+    fixture.publish(ImageSpec::new(&["latest"]).created_at(Utc::now()));
+    let journal = fixture.journal();
+    fixture.execute("--older-than 5d", &journal).assert_code(0);
+    let gone: Ids = first.ids().into_iter().chain(second.ids()).collect();
+    assert_eq!(fixture.deleted(), gone);
+    let line = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .find(|line| line["version_id"] == shared.id && line["outcome"] == "deleted")
+        .expect("the shared child is journaled");
+    let images = [&line["image"], &line["also_in_images"][0]];
+    let roots = [
+        Value::from(first.root.digest.as_str()),
+        Value::from(second.root.digest.as_str()),
+    ];
+    assert!(roots.iter().all(|root| images.contains(&root)), "{line}");
+
+    fixture.github.clear_requests();
+    fixture.github.inject(
+        Fault::new(FaultKind::Status(500))
+            .on(Matcher::All(vec![
+                Matcher::Method("POST".into()),
+                Matcher::PathContains(format!("/versions/{}/restore", shared.id)),
+            ]))
+            .times(100),
+    );
+    let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
+    run.assert_code(1);
+    let restored = fixture.request_order("POST");
+    for index in [first.root.id, second.root.id] {
+        assert!(!restored.contains(&index), "{index} in {restored:?}");
+    }
+    assert_eq!(
+        fixture.deleted(),
+        ids([shared.id, first.root.id, second.root.id])
+    );
+}

@@ -715,3 +715,43 @@ fn a_refused_index_deletion_in_one_package_does_not_stop_the_next() {
     assert!(b["error"].is_null(), "{b}");
     assert_eq!(document["summary"]["deleted"], expected.len());
 }
+
+#[test]
+fn a_package_that_changed_since_planning_does_not_stop_the_next() {
+    let fixture = Fixture::new("changed-meanwhile");
+    let acme = Owner::org("acme");
+    let old = Utc::now() - TimeDelta::days(30);
+    let mut orphans = BTreeMap::new();
+    for package in ["img-a", "img-b"] {
+        let github = &fixture.github;
+        github.add_package(&acme, "container", package, "private");
+        github.publish_image(&acme, package, &ImageSpec::new(&["latest"]));
+        let orphan = github.publish_image(&acme, package, &ImageSpec::new(&[]).created_at(old));
+        orphans.insert(package, orphan);
+    }
+    // While img-a's manifests are read, an image is pushed to img-a: its
+    // plan no longer matches the package, so nothing in it is deleted.
+    let push = ImageSpec::new(&["v2"]).created_at(Utc::now());
+    fixture.github.inject(
+        Fault::new(FaultKind::Publish {
+            owner: acme.clone(),
+            package: "img-a".into(),
+            image: push,
+        })
+        .on(Matcher::PathContains("/img-a/manifests/".into())),
+    );
+    let run =
+        fixture.run("prune --org acme --type container --name img-* --untagged --execute --json");
+    run.assert_code(1);
+    assert_eq!(fixture.github.pending_faults(), 0, "the push happened");
+    let (deleted_a, _) = fixture.server_state(&acme, "container", "img-a");
+    assert!(deleted_a.is_empty(), "{deleted_a:?}");
+    let (deleted_b, _) = fixture.server_state(&acme, "container", "img-b");
+    let expected: Ids = orphans["img-b"].ids().into_iter().collect();
+    assert_eq!(deleted_b, expected);
+    assert!(
+        run.stderr.contains("nothing in acme/img-a was deleted"),
+        "{}",
+        run.stderr
+    );
+}

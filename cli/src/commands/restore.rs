@@ -5,8 +5,9 @@
 //!
 //! The versions of a container image come back children first, its index
 //! last; if one of them cannot be restored, the levels of that image above
-//! it are not attempted, so that no index comes back listing a manifest
-//! that is missing.
+//! it (and of every other image the journal says lists it) are not
+//! attempted, so that no index comes back listing a manifest that is
+//! missing.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -58,6 +59,8 @@ struct Item {
     /// `JournalRecord::image_level`).
     image: Option<String>,
     image_level: Option<usize>,
+    /// The other deleted images that list it.
+    also_in_images: Vec<String>,
 }
 
 /// Why a version of an image is not restored after one it lists failed.
@@ -78,6 +81,7 @@ pub async fn one(
         tags: Vec::new(),
         image: None,
         image_level: None,
+        also_in_images: Vec::new(),
     };
     let result = restore(context, &item, None).await;
     report(context, None, &[item], &[result])
@@ -169,7 +173,8 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
         let (held, batch): (Vec<_>, Vec<_>) = rest.drain(..cut).partition(|(_, item)| {
             image_key(item).is_some_and(|image| incomplete.contains(&image))
         });
-        for (index, _) in held {
+        for (index, item) in held {
+            incomplete.extend(image_keys(item));
             results.push((index, Restored::Failed(CHILD_NOT_RESTORED.to_string())));
             bar.inc(1);
         }
@@ -191,8 +196,8 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
             .collect::<Vec<_>>()
             .await;
         for (index, result) in &versions {
-            if let (Restored::Failed(_), Some(image)) = (result, image_key(&items[*index])) {
-                incomplete.insert(image);
+            if matches!(result, Restored::Failed(_)) {
+                incomplete.extend(image_keys(&items[*index]));
             }
         }
         results.extend(versions);
@@ -208,6 +213,13 @@ fn image_key(item: &Item) -> Option<(PackageKey, &str)> {
     Some((item.target.key(), item.image.as_deref()?))
 }
 
+/// Every image of the item's package that lists it: the one it was deleted
+/// with and the others the journal names.
+fn image_keys(item: &Item) -> impl Iterator<Item = (PackageKey, &str)> {
+    let images = item.image.iter().chain(&item.also_in_images);
+    images.map(|image| (item.target.key(), image.as_str()))
+}
+
 fn item_of(record: JournalRecord) -> Result<Item, String> {
     Ok(Item {
         target: Target::of_record(&record)?,
@@ -216,6 +228,7 @@ fn item_of(record: JournalRecord) -> Result<Item, String> {
         tags: record.tags,
         image: record.image,
         image_level: record.image_level,
+        also_in_images: record.also_in_images,
     })
 }
 

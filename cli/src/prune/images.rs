@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use github_packages::images::{ImageGraph, Member, short};
 
+use crate::journal::ImageLink;
 use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide, decide_alone};
 
 /// The policy's verdict on one image.
@@ -67,6 +68,9 @@ pub struct ImagePlan {
     positions: HashMap<i64, usize>,
     /// Per version: its deletion level, if it is deleted.
     levels: Vec<Option<usize>>,
+    /// Per deleted version: the deleted images that reach it besides the
+    /// one it is shown under (a child shared by two deleted indexes).
+    also_in: Vec<Vec<usize>>,
 }
 
 /// Decides about the images of `graph` (built from `versions`, in the same
@@ -241,6 +245,14 @@ pub fn plan_images(
     for step in &steps {
         levels[step.version] = Some(step.level);
     }
+    let mut also_in: Vec<Vec<usize>> = vec![Vec::new(); versions.len()];
+    for decision in &image_decisions {
+        for version in images[decision.image].versions() {
+            if levels[version].is_some() && image_of[version] != decision.image {
+                also_in[version].push(decision.image);
+            }
+        }
+    }
     ImagePlan {
         graph,
         images: image_decisions,
@@ -253,17 +265,29 @@ pub fn plan_images(
             .map(|(position, info)| (info.id, position))
             .collect(),
         levels,
+        also_in,
     }
 }
 
 impl ImagePlan {
-    /// The root digest of the image the version `id` is deleted with, and
-    /// its level in that deletion; `None` for a version that is kept.
-    pub fn deletion_of(&self, id: i64) -> Option<(String, usize)> {
+    /// The image the version `id` is deleted with (its root digest), its
+    /// level in that deletion, and the other deleted images that list it;
+    /// `None` for a version that is kept.
+    pub fn deletion_of(&self, id: i64) -> Option<ImageLink> {
         let version = *self.positions.get(&id)?;
         let level = self.levels[version]?;
-        let root = self.graph.images()[self.image_of[version]].root;
-        Some((self.graph.version(root).digest.to_string(), level))
+        let root_digest = |image: usize| {
+            let root = self.graph.images()[image].root;
+            self.graph.version(root).digest.to_string()
+        };
+        Some(ImageLink {
+            image: root_digest(self.image_of[version]),
+            level,
+            also_in: self.also_in[version]
+                .iter()
+                .map(|&i| root_digest(i))
+                .collect(),
+        })
     }
 
     /// The id of the version at `version`.

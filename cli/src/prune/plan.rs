@@ -47,8 +47,7 @@ impl Plan {
 
     /// The image a version is deleted with, for its journal lines.
     pub fn image_link(&self, id: i64) -> Option<ImageLink> {
-        let (image, level) = self.images.as_ref()?.deletion_of(id)?;
-        Some(ImageLink { image, level })
+        self.images.as_ref()?.deletion_of(id)
     }
 
     /// The deletions in the order they may run: each level after the one
