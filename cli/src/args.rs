@@ -194,8 +194,9 @@ pub enum Command {
     /// A kept image keeps every version it reaches; a deleted image takes its
     /// versions with it (index first), except those another kept image
     /// reaches. Fail closed: if a manifest cannot be read, a kept image lists
-    /// a manifest the package does not have, or the package changed between
-    /// planning and the first deletion (listed again then), nothing in that
+    /// a manifest the package does not have, or the package changed since
+    /// planning (listed again before the first deletion, before each level
+    /// of deletions and every 500 or more deletions), nothing more in that
     /// package is deleted (exit 1; run again).
     #[command(
         after_help = "Example: a dry run on a multi-platform image (digests shortened):\n  \

@@ -326,7 +326,7 @@ fn prune_help_explains_images_and_the_registry() {
         "--registry",
         "may count as a download",
         "Fail closed",
-        "changed between planning and the first deletion",
+        "the package changed since planning",
         "└ sha256:",
     ] {
         assert!(run.stdout.contains(text), "prune --help lacks {text:?}");
@@ -589,5 +589,58 @@ fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
     assert_eq!(
         fixture.deleted(),
         ids([shared.id, first.root.id, second.root.id])
+    );
+}
+
+/// Listed again between the levels of deletion: an image pushed while the
+/// old index is being deleted, reusing one of its platform manifests, keeps
+/// that manifest (and ghpkg deletes nothing more there).
+#[test]
+fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
+    let fixture = Fixture::new("pushed-while-deleting");
+    fixture.publish(ImageSpec::new(&["latest"]).created_at(Utc::now()));
+    let old = fixture.publish(
+        ImageSpec::new(&[])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .created_at(Utc::now() - TimeDelta::days(30)),
+    );
+    let reused = &old.platforms[0];
+    // A rebuild pushes a new tagged index over an existing platform
+    // manifest while the old index's DELETE is being answered.
+    let push = ImageSpec::new(&["v2"])
+        .platforms(&["linux/arm64"])
+        .attestations(false)
+        .shared(&reused.digest, "linux/amd64")
+        .created_at(Utc::now());
+    fixture.github.inject(
+        Fault::new(FaultKind::Publish {
+            owner: fixture.acme.clone(),
+            package: "app".into(),
+            image: push,
+        })
+        .on(Matcher::All(vec![
+            Matcher::Method("DELETE".into()),
+            Matcher::PathContains(format!("/versions/{}", old.root.id)),
+        ])),
+    );
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(1);
+    assert_eq!(fixture.github.pending_faults(), 0, "the push happened");
+    assert_eq!(fixture.deleted(), ids([old.root.id]));
+    assert_eq!(fixture.request_order("DELETE"), vec![old.root.id]);
+    let document = run.json();
+    let reused_row = row(&document, reused.id);
+    assert_eq!(reused_row["result"], "skipped");
+    assert!(
+        reused_row["error"]
+            .as_str()
+            .unwrap()
+            .contains("listing changed since planning"),
+        "{reused_row}"
+    );
+    assert!(
+        run.stderr.contains("stopped deleting in acme/app"),
+        "{}",
+        run.stderr
     );
 }

@@ -2,7 +2,7 @@
 //! most `concurrency` at a time, stopping early when further deletions would
 //! fail the same way, and on Ctrl-C.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 
 use super::Fate;
 use super::interrupts::Interrupts;
-use super::plan::Plan;
+use super::plan::{Plan, unchanged};
 use crate::context::Context;
 use crate::deletion::{Deleted, JournalError, delete_journaled_in};
 use crate::exit::ExitStatus;
@@ -83,11 +83,33 @@ pub async fn execute(
     // Level by level (an index before its children): a version whose index
     // or image was not deleted is not attempted, so no remaining version
     // points at a deleted one.
+    //
+    // A container package is listed again before each level and every
+    // `recheck_every` deletions (its first check, before any deletion, is
+    // `carry_out`'s): if it changed meanwhile (a new image may list a
+    // version still to delete), nothing more in it is deleted.
+    let recheck = plan.images.is_some();
+    let recheck_every = recheck_every(plan.decisions.len());
     let deletions = async {
         let mut fates: HashMap<i64, Fate> = HashMap::new();
-        for level in plan.deletion_levels() {
-            let done = &fates;
-            let level_fates: Vec<(i64, Fate)> = futures_util::stream::iter(level)
+        let mut changed: Option<String> = None;
+        'levels: for level in plan.deletion_levels() {
+            for chunk in level.chunks(recheck_every) {
+                let quiet = !interrupted.load(Ordering::SeqCst)
+                    && stop.lock().unwrap_or_else(|p| p.into_inner()).is_none();
+                if recheck && !fates.is_empty() && quiet {
+                    let settled: HashSet<i64> = fates.keys().copied().collect();
+                    if let Err(why) = unchanged(context, plan, &settled).await {
+                        context.ui.error(format!(
+                            "stopped deleting in {}: {why}",
+                            target.repository()
+                        ));
+                        changed = Some(why);
+                        break 'levels;
+                    }
+                }
+                let done = &fates;
+                let level_fates: Vec<(i64, Fate)> = futures_util::stream::iter(chunk)
         .map(|(decision, after)| {
             let (stop, bar, stop_with) = (&stop, &bar, &stop_with);
             async move {
@@ -156,11 +178,12 @@ pub async fn execute(
         .buffer_unordered(concurrency)
         .collect()
         .await;
-            fates.extend(level_fates);
+                fates.extend(level_fates);
+            }
         }
-        fates
+        (fates, changed)
     };
-    let mut fates = tokio::select! {
+    let (mut fates, changed) = tokio::select! {
         fates = deletions => fates,
         () = watcher => unreachable!("the watcher never ends"),
     };
@@ -172,10 +195,23 @@ pub async fn execute(
             .iter()
             .map(|decision| match decision.action {
                 Action::Keep => Fate::Kept,
-                Action::Delete => fates
-                    .remove(&decision.version.id)
-                    .unwrap_or_else(|| Fate::Skipped("not attempted".to_string())),
+                Action::Delete => {
+                    fates
+                        .remove(&decision.version.id)
+                        .unwrap_or_else(|| match &changed {
+                            Some(why) => Fate::Skipped(format!("not attempted: {why}")),
+                            None => Fate::Skipped("not attempted".to_string()),
+                        })
+                }
             })
             .collect(),
     }
+}
+
+/// How many deletions of a container package go between two listings of
+/// it: at least 500 (about three minutes at GitHub's secondary limit), and
+/// at least half the package's versions, so that listing again (one request
+/// per 100 versions) adds at most about 2% to the run's requests.
+fn recheck_every(versions: usize) -> usize {
+    (versions / 2).max(500)
 }

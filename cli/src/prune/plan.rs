@@ -181,24 +181,37 @@ fn repeated(versions: &[VersionInfo]) -> Option<String> {
     None
 }
 
-/// Before a container plan's first deletion: lists the package's active
-/// versions again and compares them (ids, names, tags) with those the plan
-/// was built from. A version pushed, deleted or retagged since may change
-/// what a kept image needs; `Err` says what changed, and then nothing in
-/// the package is to be deleted.
-pub async fn unchanged(context: &Context, plan: &Plan) -> Result<(), String> {
+/// Before a container plan's first deletion, and again while it is carried
+/// out: lists the package's active versions again and compares them (ids,
+/// names, tags) with those the plan was built from, leaving out `settled`,
+/// the versions this run has already tried to delete. A version pushed,
+/// deleted or retagged since may change what a kept image needs; `Err`
+/// says what changed, and then nothing more in the package is deleted.
+pub async fn unchanged(
+    context: &Context,
+    plan: &Plan,
+    settled: &HashSet<i64>,
+) -> Result<(), String> {
     let again = "the listing changed since planning; run again";
+    // No spinner of its own: it may run beside the deletions' progress bar.
+    let hidden = indicatif::ProgressBar::hidden();
     let now: Vec<VersionInfo> = context
-        .list_versions(&plan.target, PackageVersionState::Active)
+        .versions(&plan.target, PackageVersionState::Active, &hidden)
         .await
-        .map_err(|exit| {
-            let error = exit.message.unwrap_or_default();
+        .map_err(|failure| {
+            let error = failure.explain(plan.target.subject(false));
             format!("could not list the versions again before deleting ({error}); run again")
         })?
         .iter()
         .map(VersionInfo::of)
+        .filter(|version| !settled.contains(&version.id))
         .collect();
-    let before: Vec<&VersionInfo> = plan.decisions.iter().map(|d| &d.version).collect();
+    let before: Vec<&VersionInfo> = plan
+        .decisions
+        .iter()
+        .map(|d| &d.version)
+        .filter(|version| !settled.contains(&version.id))
+        .collect();
     let key = |version: &VersionInfo| {
         let tags: BTreeSet<String> = version.tags.iter().cloned().collect();
         (version.id, version.name.clone(), tags)

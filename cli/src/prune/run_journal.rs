@@ -4,6 +4,7 @@
 //! deletion; and it is named at the end only if the run wrote to it.
 //! [`carry_out`] runs one package's plan on it.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::Fate;
@@ -95,7 +96,7 @@ where
     // Fail closed: a container package that changed since it was planned
     // may have a new image that needs a version the plan deletes.
     if plan.images.is_some()
-        && let Err(why) = unchanged(context, plan).await
+        && let Err(why) = unchanged(context, plan, &HashSet::new()).await
     {
         context.ui.error(format!(
             "nothing in {} was deleted: {why}",
