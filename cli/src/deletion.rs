@@ -128,6 +128,7 @@ pub async fn delete_journaled_in(
             record.image = Some(link.image.clone());
             record.image_level = Some(link.level);
             record.also_in_images = link.also_in.clone();
+            record.attached = link.attached;
         }
         record
     };

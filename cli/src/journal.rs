@@ -82,6 +82,11 @@ pub struct JournalRecord {
     /// restored, none of them is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_in_images: Vec<String>,
+    /// Deleted as a signature or referrer of its image (cosign's tag, OCI
+    /// `subject`), listed by no deleted index: if it cannot be restored,
+    /// the image it is attached to still can be.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub attached: bool,
 }
 
 /// The image a deleted container version belonged to, for its journal lines.
@@ -93,6 +98,8 @@ pub struct ImageLink {
     pub level: usize,
     /// See [`JournalRecord::also_in_images`].
     pub also_in: Vec<String>,
+    /// See [`JournalRecord::attached`].
+    pub attached: bool,
 }
 
 impl JournalRecord {
@@ -332,6 +339,7 @@ mod tests {
             image: None,
             image_level: None,
             also_in_images: Vec::new(),
+            attached: false,
         }
     }
 

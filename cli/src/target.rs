@@ -116,6 +116,7 @@ impl Target {
             image: None,
             image_level: None,
             also_in_images: Vec::new(),
+            attached: false,
         }
     }
 

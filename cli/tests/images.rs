@@ -644,3 +644,36 @@ fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
         run.stderr
     );
 }
+
+/// A cosign signature is attached to its image, not listed by it: if the
+/// signature cannot come back, the image still does, whole.
+#[test]
+fn restore_brings_back_an_image_whose_signature_failed() {
+    let fixture = Fixture::new("restore-signature-fails");
+    fixture.publish(ImageSpec::new(&["latest"]).created_at(Utc::now()));
+    let old = fixture.publish(
+        ImageSpec::new(&[])
+            .cosign(&["sig"])
+            .created_at(Utc::now() - TimeDelta::days(30)),
+    );
+    let journal = fixture.journal();
+    fixture.execute("--untagged", &journal).assert_code(0);
+    assert_eq!(fixture.deleted(), ids(old.ids()));
+
+    let signature = &old.cosign[0];
+    fixture.github.inject(
+        Fault::new(FaultKind::Status(500))
+            .on(Matcher::All(vec![
+                Matcher::Method("POST".into()),
+                Matcher::PathContains(format!("/versions/{}/restore", signature.id)),
+            ]))
+            .times(100),
+    );
+    let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
+    run.assert_code(1);
+    assert_eq!(fixture.deleted(), ids([signature.id]));
+    let missing = fixture
+        .github
+        .unpullable(&fixture.acme, "app", &old.root.digest);
+    assert!(missing.is_empty(), "{missing:?}");
+}

@@ -7,7 +7,8 @@
 //! last; if one of them cannot be restored, the levels of that image above
 //! it (and of every other image the journal says lists it) are not
 //! attempted, so that no index comes back listing a manifest that is
-//! missing.
+//! missing. A signature or referrer (attached to an image, listed by no
+//! index) that fails holds nothing back.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -61,6 +62,9 @@ struct Item {
     image_level: Option<usize>,
     /// The other deleted images that list it.
     also_in_images: Vec<String>,
+    /// A signature or referrer no index lists: its failure holds nothing
+    /// back.
+    attached: bool,
 }
 
 /// Why a version of an image is not restored after one it lists failed.
@@ -82,6 +86,7 @@ pub async fn one(
         image: None,
         image_level: None,
         also_in_images: Vec::new(),
+        attached: false,
     };
     let result = restore(context, &item, None).await;
     report(context, None, &[item], &[result])
@@ -214,9 +219,14 @@ fn image_key(item: &Item) -> Option<(PackageKey, &str)> {
 }
 
 /// Every image of the item's package that lists it: the one it was deleted
-/// with and the others the journal names.
+/// with and the others the journal names; none for a signature or referrer
+/// that no index lists (the image it is attached to is whole without it).
 fn image_keys(item: &Item) -> impl Iterator<Item = (PackageKey, &str)> {
-    let images = item.image.iter().chain(&item.also_in_images);
+    let images = item
+        .image
+        .iter()
+        .chain(&item.also_in_images)
+        .filter(|_| !item.attached);
     images.map(|image| (item.target.key(), image.as_str()))
 }
 
@@ -229,6 +239,7 @@ fn item_of(record: JournalRecord) -> Result<Item, String> {
         image: record.image,
         image_level: record.image_level,
         also_in_images: record.also_in_images,
+        attached: record.attached,
     })
 }
 

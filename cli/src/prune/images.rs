@@ -20,7 +20,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use github_packages::images::{ImageGraph, Member, short};
+use github_packages::images::{ImageGraph, Member, Relation, short};
 
 use crate::journal::ImageLink;
 use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide, decide_alone};
@@ -71,6 +71,9 @@ pub struct ImagePlan {
     /// Per deleted version: the deleted images that reach it besides the
     /// one it is shown under (a child shared by two deleted indexes).
     also_in: Vec<Vec<usize>>,
+    /// Per version: deleted only as a signature or referrer of an image,
+    /// listed by no deleted index.
+    attached: Vec<bool>,
 }
 
 /// Decides about the images of `graph` (built from `versions`, in the same
@@ -246,10 +249,20 @@ pub fn plan_images(
         levels[step.version] = Some(step.level);
     }
     let mut also_in: Vec<Vec<usize>> = vec![Vec::new(); versions.len()];
+    let mut listed = vec![false; versions.len()];
+    let mut attached = vec![false; versions.len()];
     for decision in &image_decisions {
         for version in images[decision.image].versions() {
             if levels[version].is_some() && image_of[version] != decision.image {
                 also_in[version].push(decision.image);
+            }
+        }
+        for member in &images[decision.image].members {
+            match member.relation {
+                Relation::Signature { .. } | Relation::Referrer { .. } => {
+                    attached[member.version] = true
+                }
+                _ => listed[member.version] = true,
             }
         }
     }
@@ -266,6 +279,9 @@ pub fn plan_images(
             .collect(),
         levels,
         also_in,
+        attached: (0..versions.len())
+            .map(|version| attached[version] && !listed[version])
+            .collect(),
     }
 }
 
@@ -283,6 +299,7 @@ impl ImagePlan {
         Some(ImageLink {
             image: root_digest(self.image_of[version]),
             level,
+            attached: self.attached[version],
             also_in: self.also_in[version]
                 .iter()
                 .map(|&i| root_digest(i))
