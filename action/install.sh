@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs ghpkg for the GitHub Action (action.yml): the release binary for
 # this runner, checked against its published SHA-256, or, when no release
-# binary matches the runner (or none can be downloaded), `cargo install`.
+# binary matches the runner (or none can be downloaded), `cargo install`:
+# of the action's own source when the version asked for is the action's.
 # Writes the binary's path to the step output `ghpkg`.
 #
 # Environment: GHPKG_VERSION (`latest` or e.g. `0.2.0`; action.yml's default
@@ -88,10 +89,36 @@ from_release() {
   mv "$binary" "$root/bin/"
 }
 
+# The workspace version in a Cargo.toml (its first `version = "…"` line).
+workspace_version() {
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      'version = "'*'"')
+        line="${line#version = \"}"
+        echo "${line%\"}"
+        return
+        ;;
+    esac
+  done <"$1"
+}
+
 from_source() {
   if ! command -v cargo >/dev/null; then
     echo "::error::no ghpkg release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}, and cargo is not installed to build one (add a Rust toolchain step before this action)"
     exit 1
+  fi
+  # The version asked for is the action's own (the default): build the
+  # action's own source, exactly what the workflow pinned, rather than
+  # whatever a registry holds under the name.
+  local own=""
+  if [ -f "$action_path/Cargo.toml" ] && [ -f "$action_path/cli/Cargo.toml" ]; then
+    own="$(workspace_version "$action_path/Cargo.toml")"
+  fi
+  if [ -n "$own" ] && [ "$version" = "$own" ]; then
+    echo "Building ghpkg $own from the action's source with cargo install"
+    cargo install --locked --root "$root" --path "$action_path/cli"
+    return
   fi
   local pinned=()
   [ "$version" = latest ] || pinned=(--version "$version")

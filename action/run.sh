@@ -94,7 +94,17 @@ esac
 
 [ -z "${INPUT_RATE:-}" ] || args+=(--rate "$INPUT_RATE")
 
+# `dry-run` and `journal` decide whether the run deletes and where its
+# journal goes (the step's `journal` output, for the upload): not `args`.
 read_lines "${INPUT_ARGS:-}"
+for line in ${lines[@]+"${lines[@]}"}; do
+  case "$line" in
+    --execute | --journal | --journal=*)
+      echo "::error::input args must not hold ${line%%=*}: use the inputs dry-run: false and journal, so that the journal is named in the step's output"
+      exit 2
+      ;;
+  esac
+done
 args+=(${lines[@]+"${lines[@]}"})
 
 ghpkg="${GHPKG:-ghpkg}"

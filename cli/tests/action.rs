@@ -160,7 +160,7 @@ fn the_action_runs_a_policy_file_and_passes_extra_arguments() {
 fn bad_inputs_are_refused_before_anything_is_sent() {
     let fixture = Fixture::new("action-bad");
     seed(&fixture);
-    let cases: [(&[(&str, &str)], &str); 4] = [
+    let cases: [(&[(&str, &str)], &str); 6] = [
         (
             &[("OWNER", "acme"), ("TYPE", "container"), ("NAMES", "app")],
             "input owner must be",
@@ -182,6 +182,28 @@ fn bad_inputs_are_refused_before_anything_is_sent() {
                 ("DRY_RUN", "no"),
             ],
             "input dry-run must be",
+        ),
+        // Deleting is the dry-run input's to decide, and the journal the
+        // journal input's (named in the step's output, for the upload).
+        (
+            &[
+                ("OWNER", "org:acme"),
+                ("TYPE", "container"),
+                ("UNTAGGED", "true"),
+                ("NAMES", "app"),
+                ("ARGS", "--execute"),
+            ],
+            "input args must not hold --execute",
+        ),
+        (
+            &[
+                ("OWNER", "org:acme"),
+                ("TYPE", "container"),
+                ("UNTAGGED", "true"),
+                ("NAMES", "app"),
+                ("ARGS", " --journal=/tmp/j.jsonl"),
+            ],
+            "input args must not hold --journal",
         ),
         // What ghpkg itself refuses comes back with its exit code.
         (
@@ -376,5 +398,90 @@ fn every_input_maps_to_its_flag() {
     assert_eq!(
         me.stdout.lines().skip(1).collect::<Vec<_>>(),
         ["prune", "--me"]
+    );
+}
+
+/// Without a release binary for the runner, the install step builds the
+/// action's own source when the version asked for is the action's (the
+/// default): what runs is exactly what the workflow pinned. Another version
+/// comes from crates.io by name.
+#[test]
+fn install_builds_the_actions_own_source_for_its_own_version() {
+    let fixture = Fixture::new("action-install-source");
+    let install = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/install.sh");
+    let action_path = fixture.dir.join("_actions/octo-org/ghpkg-fork/v0");
+    std::fs::create_dir_all(action_path.join("cli")).unwrap();
+    std::fs::write(
+        action_path.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"cli\"]\n\n[workspace.package]\nversion = \"0.2.0\"\n",
+    )
+    .unwrap();
+    std::fs::write(action_path.join("cli/Cargo.toml"), "[package]\n").unwrap();
+    // A PATH with mkdir, chmod and a `cargo` that records its arguments
+    // and "installs" a ghpkg that prints its version.
+    let tools = fixture.dir.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    for program in ["mkdir", "chmod"] {
+        std::os::unix::fs::symlink(find_program(program), tools.join(program)).unwrap();
+    }
+    let calls = fixture.dir.join("cargo-calls");
+    let cargo = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\nroot=''\nwhile [ $# -gt 0 ]; do\n  \
+         [ \"$1\" = --root ] && root=\"$2\"\n  shift\ndone\n\
+         printf '#!/bin/sh\\necho ghpkg-from-source\\n' > \"$root/bin/ghpkg\"\n",
+        calls.display()
+    );
+    std::fs::write(tools.join("cargo"), cargo).unwrap();
+    let mut permissions = std::fs::metadata(tools.join("cargo"))
+        .unwrap()
+        .permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(tools.join("cargo"), permissions).unwrap();
+
+    let install_version = |version: &str| {
+        let _ = std::fs::remove_file(&calls);
+        let output = Command::new(find_program("bash"))
+            .arg(install)
+            .env_clear()
+            .env("PATH", &tools)
+            .env("RUNNER_OS", "Plan9")
+            .env("RUNNER_ARCH", "X64")
+            .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
+            .env("GITHUB_OUTPUT", fixture.dir.join("output"))
+            .env("GHPKG_VERSION", version)
+            .env("GITHUB_ACTION_PATH", &action_path)
+            .output()
+            .unwrap();
+        let run = Run::from(output);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains("ghpkg-from-source"), "{}", run.stdout);
+        read(&calls).lines().map(str::to_string).collect::<Vec<_>>()
+    };
+    let own = install_version("0.2.0");
+    let root = fixture.dir.join("runner-temp/ghpkg-install");
+    let source = action_path.join("cli");
+    assert_eq!(
+        own,
+        [
+            "install",
+            "--locked",
+            "--root",
+            root.to_str().unwrap(),
+            "--path",
+            source.to_str().unwrap()
+        ]
+    );
+    let other = install_version("0.1.5");
+    assert_eq!(
+        other,
+        [
+            "install",
+            "ghpkg",
+            "--locked",
+            "--root",
+            root.to_str().unwrap(),
+            "--version",
+            "0.1.5"
+        ]
     );
 }
