@@ -755,3 +755,45 @@ fn a_package_that_changed_since_planning_does_not_stop_the_next() {
         run.stderr
     );
 }
+
+#[test]
+fn a_rejected_token_on_listing_again_stops_the_run() {
+    let fixture = Fixture::new("relist-rejected");
+    let acme = Owner::org("acme");
+    let old = Utc::now() - TimeDelta::days(30);
+    for package in ["img-a", "img-b"] {
+        let github = &fixture.github;
+        github.add_package(&acme, "container", package, "private");
+        github.publish_image(&acme, package, &ImageSpec::new(&["latest"]));
+        github.publish_image(&acme, package, &ImageSpec::new(&[]).created_at(old));
+    }
+    // img-a's first listing goes through (a fault that only waits); the
+    // listing again before its first deletion meets a rejected token,
+    // which every later request would meet too.
+    let listing = || Matcher::PathContains("/container/img-a/versions".into());
+    let github = &fixture.github;
+    github.inject(Fault::new(FaultKind::Delay(std::time::Duration::ZERO)).on(listing()));
+    github.inject(Fault::new(FaultKind::Status(401)).on(listing()).times(10));
+    let run = fixture.run(
+        "prune --org acme --type container --name img-* --untagged --execute --json --retries 0",
+    );
+    run.assert_code(1);
+    assert!(fixture.requests("DELETE") == 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("could not list the versions again"),
+        "{}",
+        run.stderr
+    );
+    let document = run.json();
+    let b = document["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["package"] == "img-b")
+        .unwrap();
+    let error = b["error"].as_str().unwrap();
+    assert!(
+        error.contains("an earlier package's deletions stopped"),
+        "{b}"
+    );
+}

@@ -99,12 +99,16 @@ pub async fn execute(
                     && stop.lock().unwrap_or_else(|p| p.into_inner()).is_none();
                 if recheck && !fates.is_empty() && quiet {
                     let settled: HashSet<i64> = fates.keys().copied().collect();
-                    if let Err(why) = unchanged(context, plan, &settled).await {
+                    if let Err(unsure) = unchanged(context, plan, &settled).await {
                         context.ui.error(format!(
-                            "stopped deleting in {}: {why}",
-                            target.repository()
+                            "stopped deleting in {}: {}",
+                            target.repository(),
+                            unsure.why
                         ));
-                        changed = Some(why);
+                        if unsure.stops_the_run {
+                            stop_with(&unsure.why);
+                        }
+                        changed = Some(unsure.why);
                         break 'levels;
                     }
                 }

@@ -191,16 +191,19 @@ pub async fn unchanged(
     context: &Context,
     plan: &Plan,
     settled: &HashSet<i64>,
-) -> Result<(), String> {
+) -> Result<(), Unsure> {
     let again = "the listing changed since planning; run again";
     // No spinner of its own: it may run beside the deletions' progress bar.
     let hidden = indicatif::ProgressBar::hidden();
     let now: Vec<VersionInfo> = context
         .versions(&plan.target, PackageVersionState::Active, &hidden)
         .await
-        .map_err(|failure| {
-            let error = failure.explain(plan.target.subject(false));
-            format!("could not list the versions again before deleting ({error}); run again")
+        .map_err(|failure| Unsure {
+            why: format!(
+                "could not list the versions again before deleting ({}); run again",
+                failure.explain(plan.target.subject(false))
+            ),
+            stops_the_run: failure.stops_the_run(),
         })?
         .iter()
         .map(VersionInfo::of)
@@ -232,7 +235,19 @@ pub async fn unchanged(
     } else {
         "a version is listed twice".to_string()
     };
-    Err(format!("{what}: {again}"))
+    Err(Unsure {
+        why: format!("{what}: {again}"),
+        stops_the_run: false,
+    })
+}
+
+/// Why [`unchanged`] cannot say a package is still as planned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsure {
+    pub why: String,
+    /// The listing failed in a way every later request would (rate limit,
+    /// token, network): a run pruning many packages stops.
+    pub stops_the_run: bool,
 }
 
 #[cfg(test)]

@@ -96,12 +96,19 @@ where
     // Fail closed: a container package that changed since it was planned
     // may have a new image that needs a version the plan deletes.
     if plan.images.is_some()
-        && let Err(why) = unchanged(context, plan, &HashSet::new()).await
+        && let Err(unsure) = unchanged(context, plan, &HashSet::new()).await
     {
+        let why = unsure.why;
         context.ui.error(format!(
             "nothing in {} was deleted: {why}",
             plan.target.repository()
         ));
+        if unsure.stops_the_run {
+            return Ok(Executed {
+                fates: plan.not_attempted(&why),
+                stopped: Some(why),
+            });
+        }
         return Ok(without_deleting(plan.not_attempted(&why)));
     }
     let opened = journal.get(context).await?;
