@@ -15,7 +15,7 @@ use crate::context::Context;
 use crate::deletion::{Deleted, JournalError, delete_journaled_in};
 use crate::exit::ExitStatus;
 use crate::journal::Journal;
-use crate::policy::Action;
+use crate::policy::{Action, Decision};
 
 /// How carrying out a plan went.
 #[derive(Debug)]
@@ -73,12 +73,6 @@ pub async fn execute(
     // journal).
     let stop: Mutex<Option<String>> = Mutex::new(None);
     let bar = context.ui.bar("deleting", to_delete.len() as u64);
-    let client = &context.client;
-    let stop_with = |why: &str| {
-        stop.lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get_or_insert_with(|| why.to_string());
-    };
 
     // Level by level (an index before its children): a version whose index
     // or image was not deleted is not attempted, so no remaining version
@@ -106,7 +100,7 @@ pub async fn execute(
                             unsure.why
                         ));
                         if unsure.stops_the_run {
-                            stop_with(&unsure.why);
+                            stop_with(&stop, &unsure.why);
                         }
                         changed = Some(unsure.why);
                         break 'levels;
@@ -114,74 +108,24 @@ pub async fn execute(
                 }
                 let done = &fates;
                 let level_fates: Vec<(i64, Fate)> = futures_util::stream::iter(chunk)
-        .map(|(decision, after)| {
-            let (stop, bar, stop_with) = (&stop, &bar, &stop_with);
-            async move {
-                let version = &decision.version;
-                let stopped = stop.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                let held_back = after
-                    .iter()
-                    .find(|parent| !matches!(done.get(parent), Some(Fate::Deleted)));
-                let fate = if interrupted.load(Ordering::SeqCst) {
-                    Fate::Skipped("interrupted before it was attempted".to_string())
-                } else if let Some(why) = stopped {
-                    Fate::Skipped(format!("not attempted: {why}"))
-                } else if let Some(parent) = held_back {
-                    Fate::Skipped(format!(
-                        "not attempted: version {parent}, which lists or refers to it, was not \
-                         deleted"
-                    ))
-                } else {
-                    context.ui.note(format!(
-                        "deleting version {} ({})",
-                        version.id, version.name
-                    ));
-                    let link = plan.image_link(version.id);
-                    match delete_journaled_in(client, journal, target, Some(version), link.as_ref())
-                        .await
-                    {
-                        Ok(deleted) => {
-                            if deleted.stops_the_run() {
-                                stop_with(deleted.reason().unwrap_or_default());
-                            }
-                            match deleted {
-                                Deleted::Yes => Fate::Deleted,
-                                Deleted::No { reason, .. } => Fate::Failed(reason),
-                                Deleted::Unknown { reason, .. } => Fate::Unknown(reason),
-                            }
+                    .map(|(decision, after)| {
+                        let run = Run {
+                            context,
+                            journal,
+                            plan,
+                            interrupted,
+                            stop: &stop,
+                        };
+                        let bar = &bar;
+                        async move {
+                            let fate = run.attempt(decision, after, done).await;
+                            bar.inc(1);
+                            (decision.version.id, fate)
                         }
-                        Err(JournalError::Before(error)) => {
-                            stop_with(&error);
-                            Fate::Failed(format!("not sent: {error}"))
-                        }
-                        Err(failed @ JournalError::After { .. }) => {
-                            stop_with(failed.error());
-                            if let Some(message) = failed.by_hand(target, Some(version)) {
-                                context.ui.error(message);
-                            }
-                            let JournalError::After { deleted, error } = failed else {
-                                unreachable!("matched above")
-                            };
-                            let not_journaled = format!("not journaled: {error}");
-                            match deleted {
-                                Deleted::Yes => Fate::DeletedNotJournaled(not_journaled),
-                                Deleted::No { reason, .. } => {
-                                    Fate::Failed(format!("{reason}; {not_journaled}"))
-                                }
-                                Deleted::Unknown { reason, .. } => {
-                                    Fate::Unknown(format!("{reason}; {not_journaled}"))
-                                }
-                            }
-                        }
-                    }
-                };
-                bar.inc(1);
-                (version.id, fate)
-            }
-        })
-        .buffer_unordered(concurrency)
-        .collect()
-        .await;
+                    })
+                    .buffer_unordered(concurrency)
+                    .collect()
+                    .await;
                 fates.extend(level_fates);
             }
         }
@@ -210,6 +154,97 @@ pub async fn execute(
             })
             .collect(),
     }
+}
+
+/// What every deletion of one plan shares.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    context: &'a Context,
+    journal: &'a Journal,
+    plan: &'a Plan,
+    interrupted: &'a AtomicBool,
+    /// Why deletions stopped early, if they did.
+    stop: &'a Mutex<Option<String>>,
+}
+
+impl Run<'_> {
+    /// One deletion: not attempted after a Ctrl-C, once deletions have
+    /// stopped, or when a version that lists or refers to it (`after`) is
+    /// not `Deleted` in `done`; otherwise journaled and sent.
+    async fn attempt(&self, decision: &Decision, after: &[i64], done: &HashMap<i64, Fate>) -> Fate {
+        let target = &self.plan.target;
+        let version = &decision.version;
+        let stopped = self.stop.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let held_back = after
+            .iter()
+            .find(|parent| !matches!(done.get(parent), Some(Fate::Deleted)));
+        if self.interrupted.load(Ordering::SeqCst) {
+            Fate::Skipped("interrupted before it was attempted".to_string())
+        } else if let Some(why) = stopped {
+            Fate::Skipped(format!("not attempted: {why}"))
+        } else if let Some(parent) = held_back {
+            Fate::Skipped(format!(
+                "not attempted: version {parent}, which lists or refers to it, was not \
+                 deleted"
+            ))
+        } else {
+            self.context.ui.note(format!(
+                "deleting version {} ({})",
+                version.id, version.name
+            ));
+            let link = self.plan.image_link(version.id);
+            match delete_journaled_in(
+                &self.context.client,
+                self.journal,
+                target,
+                Some(version),
+                link.as_ref(),
+            )
+            .await
+            {
+                Ok(deleted) => {
+                    if deleted.stops_the_run() {
+                        stop_with(self.stop, deleted.reason().unwrap_or_default());
+                    }
+                    match deleted {
+                        Deleted::Yes => Fate::Deleted,
+                        Deleted::No { reason, .. } => Fate::Failed(reason),
+                        Deleted::Unknown { reason, .. } => Fate::Unknown(reason),
+                    }
+                }
+                Err(JournalError::Before(error)) => {
+                    stop_with(self.stop, &error);
+                    Fate::Failed(format!("not sent: {error}"))
+                }
+                Err(failed @ JournalError::After { .. }) => {
+                    stop_with(self.stop, failed.error());
+                    if let Some(message) = failed.by_hand(target, Some(version)) {
+                        self.context.ui.error(message);
+                    }
+                    let JournalError::After { deleted, error } = failed else {
+                        unreachable!("matched above")
+                    };
+                    let not_journaled = format!("not journaled: {error}");
+                    match deleted {
+                        Deleted::Yes => Fate::DeletedNotJournaled(not_journaled),
+                        Deleted::No { reason, .. } => {
+                            Fate::Failed(format!("{reason}; {not_journaled}"))
+                        }
+                        Deleted::Unknown { reason, .. } => {
+                            Fate::Unknown(format!("{reason}; {not_journaled}"))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Records why deletions stop, if nothing stopped them before.
+fn stop_with(stop: &Mutex<Option<String>>, why: &str) {
+    stop.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(|| why.to_string());
 }
 
 /// How many deletions of a container package go between two listings of
