@@ -63,6 +63,18 @@ impl Fixture {
         run
     }
 
+    /// Every restore of version `id` is answered 500 from now on.
+    fn fail_restores_of(&self, id: i64) {
+        self.github.inject(
+            Fault::new(FaultKind::Status(500))
+                .on(Matcher::All(vec![
+                    Matcher::Method("POST".into()),
+                    Matcher::PathContains(format!("/versions/{id}/restore")),
+                ]))
+                .times(100),
+        );
+    }
+
     fn deleted(&self) -> Ids {
         let versions = self.github.versions(&self.acme, "container", "app");
         versions
@@ -495,14 +507,7 @@ fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
 
     fixture.github.clear_requests();
     let child = &old.platforms[0];
-    fixture.github.inject(
-        Fault::new(FaultKind::Status(500))
-            .on(Matcher::All(vec![
-                Matcher::Method("POST".into()),
-                Matcher::PathContains(format!("/versions/{}/restore", child.id)),
-            ]))
-            .times(100),
-    );
+    fixture.fail_restores_of(child.id);
     let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
     run.assert_code(1);
     // The other children are back; the failed one and its index are not.
@@ -572,14 +577,7 @@ fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
     assert!(roots.iter().all(|root| images.contains(&root)), "{line}");
 
     fixture.github.clear_requests();
-    fixture.github.inject(
-        Fault::new(FaultKind::Status(500))
-            .on(Matcher::All(vec![
-                Matcher::Method("POST".into()),
-                Matcher::PathContains(format!("/versions/{}/restore", shared.id)),
-            ]))
-            .times(100),
-    );
+    fixture.fail_restores_of(shared.id);
     let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
     run.assert_code(1);
     let restored = fixture.request_order("POST");
@@ -661,14 +659,7 @@ fn restore_brings_back_an_image_whose_signature_failed() {
     assert_eq!(fixture.deleted(), ids(old.ids()));
 
     let signature = &old.cosign[0];
-    fixture.github.inject(
-        Fault::new(FaultKind::Status(500))
-            .on(Matcher::All(vec![
-                Matcher::Method("POST".into()),
-                Matcher::PathContains(format!("/versions/{}/restore", signature.id)),
-            ]))
-            .times(100),
-    );
+    fixture.fail_restores_of(signature.id);
     let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
     run.assert_code(1);
     assert_eq!(fixture.deleted(), ids([signature.id]));

@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use chrono::{TimeDelta, Utc};
-use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner};
+use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, PublishedImage};
 use serde_json::Value;
 use support::{Fixture, Ids, journal_outcomes, with_outcome};
 
@@ -664,27 +664,29 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_prunes_no_further_package() {
     }
 }
 
+/// Container packages `img-a` and `img-b` of `org:acme`, each with a kept
+/// image (`latest`) and an untagged image 30 days old (an index, a platform
+/// manifest and its attestation); returns the old image of each.
+fn two_image_packages(fixture: &Fixture) -> BTreeMap<&'static str, PublishedImage> {
+    let acme = Owner::org("acme");
+    let old = Utc::now() - TimeDelta::days(30);
+    let github = &fixture.github;
+    ["img-a", "img-b"]
+        .into_iter()
+        .map(|package| {
+            github.add_package(&acme, "container", package, "private");
+            github.publish_image(&acme, package, &ImageSpec::new(&["latest"]));
+            let orphan = ImageSpec::new(&[]).created_at(old);
+            (package, github.publish_image(&acme, package, &orphan))
+        })
+        .collect()
+}
+
 #[test]
 fn a_refused_index_deletion_in_one_package_does_not_stop_the_next() {
     let fixture = Fixture::new("refused-index");
     let acme = Owner::org("acme");
-    let old = Utc::now() - TimeDelta::days(30);
-    // Two packages, each with a kept image and an untagged old image
-    // (an index, a platform manifest and its attestation).
-    let mut orphans = BTreeMap::new();
-    for package in ["img-a", "img-b"] {
-        fixture
-            .github
-            .add_package(&acme, "container", package, "private");
-        fixture
-            .github
-            .publish_image(&acme, package, &ImageSpec::new(&["latest"]));
-        let orphan =
-            fixture
-                .github
-                .publish_image(&acme, package, &ImageSpec::new(&[]).created_at(old));
-        orphans.insert(package, orphan);
-    }
+    let orphans = two_image_packages(&fixture);
     // GitHub refuses to delete img-a's old index: its children are then
     // not attempted (the index would point at them), but that holds for
     // img-a's image only, not for img-b.
@@ -720,15 +722,7 @@ fn a_refused_index_deletion_in_one_package_does_not_stop_the_next() {
 fn a_package_that_changed_since_planning_does_not_stop_the_next() {
     let fixture = Fixture::new("changed-meanwhile");
     let acme = Owner::org("acme");
-    let old = Utc::now() - TimeDelta::days(30);
-    let mut orphans = BTreeMap::new();
-    for package in ["img-a", "img-b"] {
-        let github = &fixture.github;
-        github.add_package(&acme, "container", package, "private");
-        github.publish_image(&acme, package, &ImageSpec::new(&["latest"]));
-        let orphan = github.publish_image(&acme, package, &ImageSpec::new(&[]).created_at(old));
-        orphans.insert(package, orphan);
-    }
+    let orphans = two_image_packages(&fixture);
     // While img-a's manifests are read, an image is pushed to img-a: its
     // plan no longer matches the package, so nothing in it is deleted.
     let push = ImageSpec::new(&["v2"]).created_at(Utc::now());
@@ -759,14 +753,7 @@ fn a_package_that_changed_since_planning_does_not_stop_the_next() {
 #[test]
 fn a_rejected_token_on_listing_again_stops_the_run() {
     let fixture = Fixture::new("relist-rejected");
-    let acme = Owner::org("acme");
-    let old = Utc::now() - TimeDelta::days(30);
-    for package in ["img-a", "img-b"] {
-        let github = &fixture.github;
-        github.add_package(&acme, "container", package, "private");
-        github.publish_image(&acme, package, &ImageSpec::new(&["latest"]));
-        github.publish_image(&acme, package, &ImageSpec::new(&[]).created_at(old));
-    }
+    two_image_packages(&fixture);
     // img-a's first listing goes through (a fault that only waits); the
     // listing again before its first deletion meets a rejected token,
     // which every later request would meet too.
