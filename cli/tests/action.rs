@@ -240,26 +240,10 @@ fn install_without_a_matching_binary_or_cargo_says_what_to_add() {
 
 fn install_on_plan9(action_path: &str) {
     let fixture = Fixture::new("action-install");
-    let install = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/install.sh");
     // A PATH with only what this path of the script runs: no cargo can be
     // found, whatever the machine has installed.
-    let tools = fixture.dir.join("tools");
-    std::fs::create_dir_all(&tools).unwrap();
-    let mkdir = find_program("mkdir");
-    std::os::unix::fs::symlink(mkdir, tools.join("mkdir")).unwrap();
-    let output = Command::new(find_program("bash"))
-        .arg(install)
-        .env_clear()
-        .env("PATH", &tools)
-        .env("RUNNER_OS", "Plan9")
-        .env("RUNNER_ARCH", "X64")
-        .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
-        .env("GITHUB_OUTPUT", fixture.dir.join("output"))
-        .env("GHPKG_VERSION", "v0.2.0")
-        .env("GITHUB_ACTION_PATH", action_path)
-        .output()
-        .unwrap();
-    let run = Run::from(output);
+    let tools = tools(&fixture, &["mkdir"]);
+    let run = install_on_plan9_with(&fixture, &tools, "v0.2.0", Path::new(action_path));
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout
@@ -309,6 +293,49 @@ fn the_action_installs_its_own_release_by_default() {
     );
 }
 
+/// A directory for PATH holding only `programs`, linked from this
+/// process's PATH.
+fn tools(fixture: &Fixture, programs: &[&str]) -> std::path::PathBuf {
+    let tools = fixture.dir.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    for program in programs {
+        std::os::unix::fs::symlink(find_program(program), tools.join(program)).unwrap();
+    }
+    tools
+}
+
+/// Writes an executable script.
+fn write_script(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    let mut permissions = std::fs::metadata(path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(path, permissions).unwrap();
+}
+
+/// `action/install.sh` on a runner no release binary is built for, with
+/// only `tools` on PATH.
+fn install_on_plan9_with(
+    fixture: &Fixture,
+    tools: &Path,
+    version: &str,
+    action_path: &Path,
+) -> Run {
+    let install = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/install.sh");
+    let output = Command::new(find_program("bash"))
+        .arg(install)
+        .env_clear()
+        .env("PATH", tools)
+        .env("RUNNER_OS", "Plan9")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
+        .env("GITHUB_OUTPUT", fixture.dir.join("output"))
+        .env("GHPKG_VERSION", version)
+        .env("GITHUB_ACTION_PATH", action_path)
+        .output()
+        .unwrap();
+    Run::from(output)
+}
+
 /// `name`'s path on this process's PATH.
 fn find_program(name: &str) -> std::path::PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -324,10 +351,7 @@ fn find_program(name: &str) -> std::path::PathBuf {
 fn every_input_maps_to_its_flag() {
     let fixture = Fixture::new("action-mapping");
     let echo = fixture.dir.join("echo-ghpkg");
-    std::fs::write(&echo, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n").unwrap();
-    let mut permissions = std::fs::metadata(&echo).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(&echo, permissions).unwrap();
+    write_script(&echo, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
     let mut command = action(
         &fixture,
         &[
@@ -408,7 +432,6 @@ fn every_input_maps_to_its_flag() {
 #[test]
 fn install_builds_the_actions_own_source_for_its_own_version() {
     let fixture = Fixture::new("action-install-source");
-    let install = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/install.sh");
     let action_path = fixture.dir.join("_actions/octo-org/ghpkg-fork/v0");
     std::fs::create_dir_all(action_path.join("cli")).unwrap();
     std::fs::write(
@@ -419,11 +442,7 @@ fn install_builds_the_actions_own_source_for_its_own_version() {
     std::fs::write(action_path.join("cli/Cargo.toml"), "[package]\n").unwrap();
     // A PATH with mkdir, chmod and a `cargo` that records its arguments
     // and "installs" a ghpkg that prints its version.
-    let tools = fixture.dir.join("tools");
-    std::fs::create_dir_all(&tools).unwrap();
-    for program in ["mkdir", "chmod"] {
-        std::os::unix::fs::symlink(find_program(program), tools.join(program)).unwrap();
-    }
+    let tools = tools(&fixture, &["mkdir", "chmod"]);
     let calls = fixture.dir.join("cargo-calls");
     let cargo = format!(
         "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\nroot=''\nwhile [ $# -gt 0 ]; do\n  \
@@ -431,28 +450,11 @@ fn install_builds_the_actions_own_source_for_its_own_version() {
          printf '#!/bin/sh\\necho ghpkg-from-source\\n' > \"$root/bin/ghpkg\"\n",
         calls.display()
     );
-    std::fs::write(tools.join("cargo"), cargo).unwrap();
-    let mut permissions = std::fs::metadata(tools.join("cargo"))
-        .unwrap()
-        .permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(tools.join("cargo"), permissions).unwrap();
+    write_script(&tools.join("cargo"), &cargo);
 
     let install_version = |version: &str| {
         let _ = std::fs::remove_file(&calls);
-        let output = Command::new(find_program("bash"))
-            .arg(install)
-            .env_clear()
-            .env("PATH", &tools)
-            .env("RUNNER_OS", "Plan9")
-            .env("RUNNER_ARCH", "X64")
-            .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
-            .env("GITHUB_OUTPUT", fixture.dir.join("output"))
-            .env("GHPKG_VERSION", version)
-            .env("GITHUB_ACTION_PATH", &action_path)
-            .output()
-            .unwrap();
-        let run = Run::from(output);
+        let run = install_on_plan9_with(&fixture, &tools, version, &action_path);
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
         assert!(run.stdout.contains("ghpkg-from-source"), "{}", run.stdout);
         read(&calls).lines().map(str::to_string).collect::<Vec<_>>()

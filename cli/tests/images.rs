@@ -63,6 +63,12 @@ impl Fixture {
         run
     }
 
+    /// The image `digest` pulls whole: every manifest it needs is there.
+    fn assert_pullable(&self, digest: &str) {
+        let missing = self.github.unpullable(&self.acme, "app", digest);
+        assert!(missing.is_empty(), "{digest}: {missing:?}");
+    }
+
     /// Every restore of version `id` is answered 500 from now on.
     fn fail_restores_of(&self, id: i64) {
         self.github.inject(
@@ -187,10 +193,7 @@ fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
         Some(&old.root.id),
         "children come back before their index: {restored:?}"
     );
-    let missing = fixture
-        .github
-        .unpullable(&fixture.acme, "app", &old.root.digest);
-    assert!(missing.is_empty(), "{missing:?}");
+    fixture.assert_pullable(&old.root.digest);
 }
 
 #[test]
@@ -212,10 +215,7 @@ fn a_child_shared_by_a_kept_and_a_deleted_index_stays() {
     let run = fixture.execute("--untagged", &fixture.journal());
     run.assert_code(0);
     assert_eq!(fixture.deleted(), ids([old.root.id, old.platforms[1].id]));
-    let missing = fixture
-        .github
-        .unpullable(&fixture.acme, "app", &new.root.digest);
-    assert!(missing.is_empty(), "{missing:?}");
+    fixture.assert_pullable(&new.root.digest);
     let document = run.json();
     let row = document["versions"]
         .as_array()
@@ -534,10 +534,7 @@ fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
     fixture.github.clear_faults();
     fixture.run("restore --journal", &[&journal]).assert_code(0);
     assert!(fixture.deleted().is_empty());
-    let missing = fixture
-        .github
-        .unpullable(&fixture.acme, "app", &old.root.digest);
-    assert!(missing.is_empty(), "{missing:?}");
+    fixture.assert_pullable(&old.root.digest);
 }
 
 /// A platform manifest two deleted indexes share is journaled under one of
@@ -663,8 +660,5 @@ fn restore_brings_back_an_image_whose_signature_failed() {
     let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
     run.assert_code(1);
     assert_eq!(fixture.deleted(), ids([signature.id]));
-    let missing = fixture
-        .github
-        .unpullable(&fixture.acme, "app", &old.root.digest);
-    assert!(missing.is_empty(), "{missing:?}");
+    fixture.assert_pullable(&old.root.digest);
 }
