@@ -9,8 +9,9 @@ use github_packages::{ErrorKind, Owner, check_path_segment};
 
 use crate::duration::parse_age;
 use crate::exit::Exit;
+use crate::glob::Glob;
 use crate::pacing::{BudgetArg, parse_budget, parse_rate};
-use crate::policy::{RetentionPolicy, TagPattern};
+use crate::policy::RetentionPolicy;
 
 /// List, prune and restore GitHub Packages versions.
 ///
@@ -358,13 +359,13 @@ pub struct PruneArgs {
     /// `app-*` (`*` also matches `/`); repeatable. Anything but one plain
     /// name lists the owner's packages first.
     #[arg(long = "name", value_name = "GLOB", value_parser = package_glob, help_heading = "Packages")]
-    pub names: Vec<TagPattern>,
+    pub names: Vec<Glob>,
     /// Every package of the owner and --type.
     #[arg(long, conflicts_with = "names", help_heading = "Packages")]
     pub all_packages: bool,
     /// Leave out the packages matching this glob (repeatable).
     #[arg(long = "exclude-name", value_name = "GLOB", value_parser = package_glob, help_heading = "Packages")]
-    pub exclude_names: Vec<TagPattern>,
+    pub exclude_names: Vec<Glob>,
     /// Take the packages and their retention from a TOML policy file: rules
     /// with `owner`, `type`, `name` globs and the retention flags' names
     /// (`keep-latest`, `older-than`, `tag`, ...). A file that does not
@@ -393,17 +394,17 @@ pub struct PruneArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_age, help_heading = "Retention policy")]
     pub older_than: Option<chrono::TimeDelta>,
     /// Only delete versions with a tag matching this glob (repeatable).
-    #[arg(long = "tag", value_name = "GLOB", value_parser = TagPattern::parse, help_heading = "Retention policy")]
-    pub tags: Vec<TagPattern>,
+    #[arg(long = "tag", value_name = "GLOB", value_parser = Glob::parse, help_heading = "Retention policy")]
+    pub tags: Vec<Glob>,
     /// Never delete versions with a tag matching this glob (repeatable).
-    #[arg(long = "exclude-tag", value_name = "GLOB", value_parser = TagPattern::parse, help_heading = "Retention policy")]
-    pub exclude_tags: Vec<TagPattern>,
+    #[arg(long = "exclude-tag", value_name = "GLOB", value_parser = Glob::parse, help_heading = "Retention policy")]
+    pub exclude_tags: Vec<Glob>,
     /// Only delete versions without any tag.
     #[arg(long, conflicts_with = "tags", help_heading = "Retention policy")]
     pub untagged: bool,
     /// Never delete versions with a tag matching this glob, whatever else matches (repeatable).
-    #[arg(long = "keep-tag", value_name = "GLOB", value_parser = TagPattern::parse, help_heading = "Retention policy")]
-    pub keep_tags: Vec<TagPattern>,
+    #[arg(long = "keep-tag", value_name = "GLOB", value_parser = Glob::parse, help_heading = "Retention policy")]
+    pub keep_tags: Vec<Glob>,
     /// Delete for real; without it prune only prints what it would delete.
     #[arg(long)]
     pub execute: bool,
@@ -454,8 +455,8 @@ impl PruneArgs {
 }
 
 /// A `--name`/`--exclude-name` glob: a package name's rules, then a glob's.
-fn package_glob(text: &str) -> Result<TagPattern, String> {
-    TagPattern::parse(&package_name(text)?)
+fn package_glob(text: &str) -> Result<Glob, String> {
+    Glob::parse(&package_name(text)?)
 }
 
 /// A package name GitHub can be asked about: the client's path rules
@@ -657,7 +658,7 @@ mod tests {
             "--untagged",
         ])
         .unwrap();
-        let names: Vec<&str> = prune.names.iter().map(TagPattern::as_str).collect();
+        let names: Vec<&str> = prune.names.iter().map(Glob::as_str).collect();
         assert_eq!(names, ["app-*", "api"]);
         assert_eq!(prune.exclude_names[0].as_str(), "app-old");
         assert_eq!(prune.check(), Ok(()));

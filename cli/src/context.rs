@@ -10,7 +10,7 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::exit::Exit;
-use crate::explain::Failure;
+use crate::failure::Failure;
 use crate::output;
 use crate::registry::Registry;
 use crate::target::Target;

@@ -17,7 +17,7 @@ use github_packages::Client;
 
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::explain::Failure;
+use crate::failure::Failure;
 use crate::journal::{self, ImageLink, Journal, JournalRecord, Outcome};
 use crate::policy::VersionInfo;
 use crate::presence::{gone, presence};
@@ -288,7 +288,7 @@ mod tests {
     use github_packages::types::PackageType;
 
     use super::*;
-    use crate::explain::FailureKind;
+    use crate::failure::FailureKind;
     use crate::test_support::client_of;
 
     fn api(github: &FakeGitHub) -> Client {

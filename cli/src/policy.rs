@@ -5,60 +5,13 @@
 //! and every rule is unit-tested without a server.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use globset::{GlobBuilder, GlobMatcher};
 use serde::Serialize;
 
 use github_packages::types::PackageVersion;
 
 use crate::duration::format_age;
+use crate::glob::Glob;
 use crate::output::tags_of;
-
-/// A glob over tags (`--tag`, `--exclude-tag`, `--keep-tag`, e.g. `pr-*` or
-/// `v1.*`) or package names (`--name`, `--exclude-name`, a policy file's
-/// `name`, e.g. `app-*`); `*` matches `/` too.
-#[derive(Clone, Debug)]
-pub struct TagPattern {
-    text: String,
-    matcher: GlobMatcher,
-}
-
-impl TagPattern {
-    /// Parses a glob; `*` also matches `/` since tags are not paths.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        if text.is_empty() {
-            return Err("empty glob".to_string());
-        }
-        let glob = GlobBuilder::new(text)
-            .literal_separator(false)
-            .build()
-            .map_err(|error| error.kind().to_string())?;
-        Ok(TagPattern {
-            text: text.to_string(),
-            matcher: glob.compile_matcher(),
-        })
-    }
-
-    /// The glob as given.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    /// Whether `text` matches the glob.
-    pub fn is_match(&self, text: &str) -> bool {
-        self.matcher.is_match(text)
-    }
-
-    /// Whether the glob has no wildcard, so it matches only itself.
-    pub fn is_literal(&self) -> bool {
-        !self.text.contains(['*', '?', '[', ']', '{', '}', '\\'])
-    }
-
-    fn first_match<'t>(&self, tags: &'t [String]) -> Option<&'t str> {
-        tags.iter()
-            .find(|tag| self.matcher.is_match(tag.as_str()))
-            .map(String::as_str)
-    }
-}
 
 /// What the policy looks at in a version.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,11 +45,11 @@ pub struct RetentionPolicy {
     /// Only delete versions created longer ago than this.
     pub older_than: Option<TimeDelta>,
     /// Only delete versions with a tag matching one of these.
-    pub tags: Vec<TagPattern>,
+    pub tags: Vec<Glob>,
     /// Never delete versions with a tag matching one of these (filter).
-    pub exclude_tags: Vec<TagPattern>,
+    pub exclude_tags: Vec<Glob>,
     /// Never delete versions with a tag matching one of these (protection).
-    pub keep_tags: Vec<TagPattern>,
+    pub keep_tags: Vec<Glob>,
     /// Only delete versions without any tag.
     pub untagged: bool,
 }
@@ -298,11 +251,8 @@ mod tests {
         }
     }
 
-    fn globs(patterns: &[&str]) -> Vec<TagPattern> {
-        patterns
-            .iter()
-            .map(|p| TagPattern::parse(p).unwrap())
-            .collect()
+    fn globs(patterns: &[&str]) -> Vec<Glob> {
+        patterns.iter().map(|p| Glob::parse(p).unwrap()).collect()
     }
 
     fn sample() -> Vec<VersionInfo> {
@@ -522,17 +472,17 @@ mod tests {
 
     #[test]
     fn globs_match_whole_tags_and_bad_globs_are_errors() {
-        let pattern = TagPattern::parse("v1.*").unwrap();
+        let pattern = Glob::parse("v1.*").unwrap();
         assert!(pattern.first_match(&["v1.2".to_string()]).is_some());
         assert!(pattern.first_match(&["xv1.2".to_string()]).is_none());
         assert!(
-            TagPattern::parse("feature/*")
+            Glob::parse("feature/*")
                 .unwrap()
                 .first_match(&["feature/a/b".to_string()])
                 .is_some()
         );
-        let error = TagPattern::parse("[abc").unwrap_err();
+        let error = Glob::parse("[abc").unwrap_err();
         assert!(error.contains("unclosed"), "{error}");
-        assert!(TagPattern::parse("").is_err());
+        assert!(Glob::parse("").is_err());
     }
 }

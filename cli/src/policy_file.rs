@@ -49,7 +49,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::duration::parse_age;
-use crate::policy::{RetentionPolicy, TagPattern};
+use crate::glob::Glob;
+use crate::policy::RetentionPolicy;
 use crate::rules::{Fit, Rule, RuleSource, Rules};
 
 /// The file as TOML has it; every value keeps its place for messages.
@@ -276,10 +277,10 @@ impl Checker<'_> {
         None
     }
 
-    fn globs(&mut self, key: &str, values: &[Spanned<String>]) -> Vec<TagPattern> {
+    fn globs(&mut self, key: &str, values: &[Spanned<String>]) -> Vec<Glob> {
         values
             .iter()
-            .filter_map(|value| match TagPattern::parse(value.get_ref()) {
+            .filter_map(|value| match Glob::parse(value.get_ref()) {
                 Ok(glob) => Some(glob),
                 Err(error) => {
                     self.problem(

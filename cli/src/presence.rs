@@ -4,7 +4,7 @@
 
 use github_packages::Client;
 
-use crate::explain::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 use crate::target::Target;
 
 /// What the server holds now for a package or one of its versions.

@@ -12,7 +12,8 @@ use github_packages::Owner;
 use github_packages::types::PackageType;
 
 use crate::duration::format_age;
-use crate::policy::{RetentionPolicy, TagPattern};
+use crate::glob::Glob;
+use crate::policy::RetentionPolicy;
 
 /// Where a rule was written, for messages: `policy.toml:12` or the command
 /// line.
@@ -42,9 +43,9 @@ pub struct Rule {
     pub owner: Owner,
     pub package_type: PackageType,
     /// Package-name globs; a package matching one of them is selected.
-    pub names: Vec<TagPattern>,
+    pub names: Vec<Glob>,
     /// Package-name globs that take a selected package out again.
-    pub exclude_names: Vec<TagPattern>,
+    pub exclude_names: Vec<Glob>,
     pub retention: RetentionPolicy,
 }
 
@@ -325,7 +326,7 @@ impl Explanation {
     }
 }
 
-fn globs(patterns: &[TagPattern]) -> String {
+fn globs(patterns: &[Glob]) -> String {
     patterns
         .iter()
         .map(|glob| format!("'{}'", glob.as_str()))
@@ -345,7 +346,7 @@ pub fn describe(policy: &RetentionPolicy) -> String {
     if policy.untagged {
         flags.push("--untagged".to_string());
     }
-    let mut repeated = |flag: &str, patterns: &[TagPattern]| {
+    let mut repeated = |flag: &str, patterns: &[Glob]| {
         for pattern in patterns {
             flags.push(format!("{flag} '{}'", pattern.as_str()));
         }
@@ -361,12 +362,7 @@ mod tests {
     use super::*;
 
     fn rule(line: usize, owner: &str, kind: &str, names: &[&str], excludes: &[&str]) -> Rule {
-        let globs = |patterns: &[&str]| {
-            patterns
-                .iter()
-                .map(|p| TagPattern::parse(p).unwrap())
-                .collect()
-        };
+        let globs = |patterns: &[&str]| patterns.iter().map(|p| Glob::parse(p).unwrap()).collect();
         Rule {
             source: RuleSource::File {
                 path: "policy.toml".into(),
@@ -528,9 +524,9 @@ mod tests {
         let policy = RetentionPolicy {
             keep_latest: Some(5),
             older_than: Some(chrono::TimeDelta::days(30)),
-            tags: vec![TagPattern::parse("pr-*").unwrap()],
+            tags: vec![Glob::parse("pr-*").unwrap()],
             exclude_tags: vec![],
-            keep_tags: vec![TagPattern::parse("v*").unwrap()],
+            keep_tags: vec![Glob::parse("v*").unwrap()],
             untagged: false,
         };
         assert_eq!(

@@ -7,7 +7,7 @@ use github_packages::types::PackageType;
 use github_packages::{Client, Owner};
 
 use crate::args::{TypeArg, owner_flags, package_name};
-use crate::explain::Subject;
+use crate::failure::Subject;
 use crate::journal::{JournalRecord, Outcome};
 use crate::policy::VersionInfo;
 

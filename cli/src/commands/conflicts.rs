@@ -6,7 +6,7 @@ use github_packages::types::PackageType;
 
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::explain::Failure;
+use crate::failure::Failure;
 use crate::output::json::{ConflictsDoc, OwnerView, PackageView};
 use crate::output::{self, packages_text};
 use crate::target::{Target, owner_words};

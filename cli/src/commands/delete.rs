@@ -10,7 +10,7 @@ use crate::args::PackageArgs;
 use crate::context::Context;
 use crate::deletion::{Deleted, JournalError, delete_journaled, open_journal};
 use crate::exit::{Exit, ExitStatus};
-use crate::explain::Failure;
+use crate::failure::Failure;
 use crate::journal;
 use crate::output::{
     self,

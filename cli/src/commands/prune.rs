@@ -7,10 +7,10 @@ use chrono::Utc;
 use crate::args::PruneArgs;
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
+use crate::glob::Glob;
 use crate::journal;
 use crate::output;
 use crate::output::json::{ExplainDoc, ExplainRuleDoc, OwnerView, PruneSummary};
-use crate::policy::TagPattern;
 use crate::policy_file;
 use crate::prune::Fate;
 use crate::prune::interrupts::Interrupts;
@@ -57,7 +57,7 @@ pub fn rules(args: &PruneArgs) -> Result<Rules, Exit> {
         ));
     };
     let names = if args.all_packages {
-        vec![TagPattern::parse("*").map_err(Exit::usage)?]
+        vec![Glob::parse("*").map_err(Exit::usage)?]
     } else {
         args.names.clone()
     };

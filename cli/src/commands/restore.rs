@@ -21,7 +21,7 @@ use indicatif::ProgressBar;
 use crate::args::TypeArg;
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
-use crate::explain::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 use crate::journal::{self, JournalRecord, Outcome};
 use crate::output::json::{About, RestoreDoc, RestoreResult, RestoreRow, RestoreSummary};
 use crate::output::{self, Table, tags_cell};

@@ -5,7 +5,7 @@ use github_packages::Owner;
 use crate::args::PackageArgs;
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::explain::Failure;
+use crate::failure::Failure;
 use crate::output::json::{
     About, OwnerView, PackageView, ShowPackageDoc, ShowVersionDoc, VersionView,
 };

@@ -219,7 +219,7 @@ fn a_tagged_manifest_goes_with_its_deleted_index_unless_the_policy_keeps_it() {
     // deletion from reaching it).
     let plan = package.plan(&RetentionPolicy {
         keep_latest: Some(1),
-        keep_tags: vec![crate::policy::TagPattern::parse("*-amd64").unwrap()],
+        keep_tags: vec![crate::glob::Glob::parse("*-amd64").unwrap()],
         ..Default::default()
     });
     assert_eq!(deleted(&plan), [old]);
