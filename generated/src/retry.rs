@@ -108,7 +108,9 @@ impl RetryPolicy {
     }
 
     /// The longest single wait the client accepts (default 120 s). If GitHub
-    /// asks for a longer one, the error is returned instead.
+    /// asks for a longer one, the error is returned instead, and the client's
+    /// other requests, which a secondary limit holds back too, are held back
+    /// no longer than this.
     pub fn max_wait(mut self, wait: Duration) -> Self {
         self.max_wait = wait;
         self
@@ -290,7 +292,11 @@ impl Runtime {
         if let (Some(pacer), Some(Throttle::Secondary { retry_after })) = (self.pacer(), &throttle)
         {
             // GitHub asks the client, not only this request, to slow down.
-            pacer.pause(retry_after.unwrap_or(self.retry_policy().secondary_rate_limit_wait));
+            // The other requests wait at most `max_wait` too: past that this
+            // one is reported, and they would be, rather than hang.
+            let policy = self.retry_policy();
+            let asked = retry_after.unwrap_or(policy.secondary_rate_limit_wait);
+            pacer.pause(asked.min(policy.max_wait));
         }
         Attempt::Answered {
             response: rebuild(status, version, url, headers, body),

@@ -103,14 +103,16 @@ impl Pacer {
     /// until `reset_in` from now.
     pub(crate) fn note_quota(&self, remaining: u64, reset_in: Duration) {
         let now = Instant::now();
-        self.ledger().note_quota(now, remaining, now + reset_in);
+        self.ledger()
+            .note_quota(now, remaining, saturating_after(now, reset_in));
     }
 
     /// Holds back every request not yet sent for `wait`: GitHub refused one
-    /// for a secondary limit and asked the client to wait.
+    /// for a secondary limit and asked the client to wait. Any `wait` is
+    /// accepted: one past what an `Instant` can hold saturates.
     pub(crate) fn pause(&self, wait: Duration) {
         let now = Instant::now();
-        self.ledger().pause_until(now + wait);
+        self.ledger().pause_until(saturating_after(now, wait));
     }
 
     fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
@@ -119,6 +121,15 @@ impl Pacer {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// `now + wait`, or, for a wait no `Instant` can hold (a `retry-after` or
+/// reset time sent far in the future), a century from now.
+fn saturating_after(now: Instant, wait: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+    now.checked_add(wait.min(CENTURY))
+        .or_else(|| now.checked_add(CENTURY))
+        .unwrap_or(now)
 }
 
 #[cfg(test)]

@@ -459,6 +459,31 @@ async fn a_wait_longer_than_allowed_is_reported_not_waited() {
 }
 
 #[tokio::test]
+async fn a_wait_beyond_any_clock_is_reported_and_holds_the_client_back_no_longer_than_allowed() {
+    let github = FakeGitHub::start().await;
+    let ids = seed(&github);
+    let client = builder(&github)
+        .retry(fast_retries().max_wait(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    github.inject(Fault::new(FaultKind::SecondaryRateLimit {
+        retry_after_secs: Some(u64::MAX),
+    }));
+    // No overflow: the wait is reported as asked, not waited for.
+    let error = get_version(&client, ids[0]).await.unwrap_err();
+    assert!(error.is_rate_limited(), "{error:?}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(u64::MAX)));
+    // The pause it put on the client's other requests lasts `max_wait` at
+    // most, so the next request is sent (a bound, not a timing assertion:
+    // without the cap it would wait for ever).
+    tokio::time::timeout(Duration::from_secs(60), get_version(&client, ids[1]))
+        .await
+        .expect("the next request is held back no longer than max_wait")
+        .unwrap();
+    assert_eq!(github.requests().len(), 2);
+}
+
+#[tokio::test]
 async fn the_last_rate_limit_state_is_readable() {
     let github = FakeGitHub::start().await;
     let ids = seed(&github);
