@@ -370,7 +370,7 @@ pub struct PruneArgs {
     /// with `owner`, `type`, `name` globs and the retention flags' names
     /// (`keep-latest`, `older-than`, `tag`, ...). A file that does not
     /// parse, has an unknown key or contradicts itself is refused with its
-    /// line, before any request. See the README for the format.
+    /// line, before any request. See docs/policy.md for the format.
     #[arg(
         long,
         value_name = "FILE",

@@ -4,7 +4,7 @@
 //! One row per package (deleted / kept / failed, or would-delete in a dry
 //! run), a total, and the journal's path with how to restore from it. The
 //! summary uploads nothing: keeping the journal as an artifact is the
-//! workflow's step (see the README).
+//! workflow's step (see docs/action.md).
 
 use std::io::Write;
 use std::path::Path;

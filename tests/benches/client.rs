@@ -3,7 +3,7 @@
 //! 20 ms of added latency) and 1,000 single-version GETs (this client vs a
 //! plain reqwest + serde_json loop). Run with
 //! `cargo bench -p github-packages-tests`; prints figures, asserts nothing
-//! but correctness. The README's table holds the figures; this comment says
+//! but correctness. docs/benchmarks.md holds the figures; this comment says
 //! how they are measured and how to read them.
 //!
 //! # How to read the figures
@@ -24,7 +24,7 @@
 //! ```
 //!
 //! Absolute figures drift by 10–20% between runs on a shared VM; the
-//! interleaved ratios hold, which is why the README's table gives ratios as
+//! interleaved ratios hold, which is why docs/benchmarks.md gives ratios as
 //! ranges over several runs. The fake runs on a thread and runtime of its
 //! own, as a separate server would.
 //!
@@ -38,7 +38,7 @@
 //! # Where the per-request cost goes
 //!
 //! In instructions (`valgrind --tool=callgrind`, client and fake server
-//! together; CONTRIBUTING.md says how to measure; the README's table has the
+//! together; CONTRIBUTING.md says how to measure; docs/benchmarks.md has the
 //! counts) a GET through the builder costs a few percent more than the plain
 //! loop; the wall-clock ratio is smaller because time in the kernel and in
 //! waking threads is the same for both. A third of the difference is

@@ -25,8 +25,8 @@ mod upstream;
 #[cfg(test)]
 mod wire;
 
-/// The workspace README's code, compiled as doc tests (`rust,no_run`
-/// blocks build but do not run; they would need GitHub).
+/// The client page's code (docs/client.md), compiled as doc tests
+/// (`rust,no_run` blocks build but do not run; they would need GitHub).
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeExamples;
+#[doc = include_str!("../../docs/client.md")]
+pub struct ClientDocExamples;
