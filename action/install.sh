@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs ghpkg for the GitHub Action (action.yml): the release binary for
-# this runner, checked against its published SHA-256, or, when no release
-# binary matches the runner (or none can be downloaded), `cargo install`:
-# of the action's own source when the version asked for is the action's.
+# this runner, checked against its published SHA-256. A failed download or
+# a checksum mismatch fails the step: it never falls back to building
+# something else. Only when no release binary is built for the runner,
+# `cargo install`: of the action's own source when the version asked for
+# is the action's, else of that version of ghpkg.
 # Writes the binary's path to the step output `ghpkg`.
 #
 # Environment: GHPKG_VERSION (`latest` or e.g. `0.2.0`; action.yml's default
@@ -11,6 +13,10 @@
 # runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_ACTION_PATH,
 # GITHUB_REPOSITORY, GITHUB_OUTPUT.
 set -euo pipefail
+here="${BASH_SOURCE[0]%/*}"
+[ "$here" != "${BASH_SOURCE[0]}" ] || here=.
+# shellcheck source=SCRIPTDIR/output.sh
+. "$here/output.sh"
 
 version="${GHPKG_VERSION:-latest}"
 version="${version#v}"
@@ -127,8 +133,13 @@ from_source() {
   cargo install ghpkg --locked --root "$root" ${pinned[@]+"${pinned[@]}"}
 }
 
-if [ -n "$target" ] && [ -n "$repository" ] && from_release; then
-  :
+if [ -n "$target" ] && [ -n "$repository" ]; then
+  # A release binary exists for this runner: that one, or none. Building
+  # instead would run code the workflow did not pin, and hide the failure.
+  if ! from_release; then
+    echo "::error::could not install the ghpkg $version release binary for $target from $repository (see above); not building it another way"
+    exit 1
+  fi
 else
   [ -n "$target" ] || echo "No ghpkg release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}"
   from_source
@@ -138,4 +149,4 @@ ghpkg="$root/bin/ghpkg"
 [ -f "$ghpkg" ] || ghpkg="$root/bin/ghpkg.exe"
 chmod +x "$ghpkg"
 "$ghpkg" --version
-echo "ghpkg=$ghpkg" >>"${GITHUB_OUTPUT:-/dev/null}"
+set_output ghpkg "$ghpkg"

@@ -9,6 +9,10 @@
 # INPUT_*, and the runner's RUNNER_TEMP, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT,
 # GITHUB_OUTPUT, GITHUB_STEP_SUMMARY (ghpkg writes the summary itself).
 set -euo pipefail
+here="${BASH_SOURCE[0]%/*}"
+[ "$here" != "${BASH_SOURCE[0]}" ] || here=.
+# shellcheck source=SCRIPTDIR/output.sh
+. "$here/output.sh"
 
 args=(prune)
 
@@ -117,6 +121,6 @@ status=0
 "$ghpkg" "${args[@]}" || status=$?
 
 if [ -n "$journal" ] && [ -s "$journal" ]; then
-  echo "journal=$journal" >>"${GITHUB_OUTPUT:-/dev/null}"
+  set_output journal "$journal"
 fi
 exit "$status"

@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -107,8 +108,8 @@ fn the_action_prunes_by_its_inputs_and_names_the_journal() {
     run.assert_code(0);
     let journal = fixture.dir.join("runner-temp/ghpkg/journal-4711-2.jsonl");
     assert_eq!(
-        read(&fixture.dir.join("output")),
-        format!("journal={}\n", journal.display())
+        step_outputs(&fixture.dir.join("output")),
+        BTreeMap::from([("journal".to_string(), journal.display().to_string())])
     );
     let journaled = support::journal_outcomes(&journal.display().to_string());
     assert_eq!(journaled.keys().copied().collect::<Vec<_>>(), {
@@ -320,12 +321,17 @@ fn install_on_plan9_with(
     version: &str,
     action_path: &Path,
 ) -> Run {
+    install_on("Plan9", fixture, tools, version, action_path)
+}
+
+/// `action/install.sh` on a runner of `os` (X64), with only `tools` on PATH.
+fn install_on(os: &str, fixture: &Fixture, tools: &Path, version: &str, action_path: &Path) -> Run {
     let install = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/install.sh");
     let output = Command::new(find_program("bash"))
         .arg(install)
         .env_clear()
         .env("PATH", tools)
-        .env("RUNNER_OS", "Plan9")
+        .env("RUNNER_OS", os)
         .env("RUNNER_ARCH", "X64")
         .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
         .env("GITHUB_OUTPUT", fixture.dir.join("output"))
@@ -486,4 +492,97 @@ fn install_builds_the_actions_own_source_for_its_own_version() {
             "0.1.5"
         ]
     );
+}
+
+/// The step outputs a script wrote to `$GITHUB_OUTPUT`, read the way the
+/// runner reads them: `NAME=VALUE` lines and `NAME<<DELIMITER` blocks.
+fn step_outputs(path: &Path) -> BTreeMap<String, String> {
+    let text = read(path);
+    let mut lines = text.lines();
+    let mut outputs = BTreeMap::new();
+    while let Some(line) = lines.next() {
+        if let Some((name, delimiter)) = line.split_once("<<") {
+            let value: Vec<&str> = lines
+                .by_ref()
+                .take_while(|line| *line != delimiter)
+                .collect();
+            outputs.insert(name.to_string(), value.join("\n"));
+        } else if let Some((name, value)) = line.split_once('=') {
+            outputs.insert(name.to_string(), value.to_string());
+        }
+    }
+    outputs
+}
+
+/// A value with a newline (an input is the user's text) stays one output:
+/// it cannot end early and add outputs of its own.
+#[test]
+fn a_step_output_with_a_newline_adds_no_other_output() {
+    let fixture = Fixture::new("action-output");
+    let output = fixture.dir.join("output");
+    let value = "runner-temp/j.jsonl\nghpkg=/tmp/evil\nghpkg<<EOF";
+    let set_output = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/output.sh");
+    let run = Run::from(
+        Command::new(find_program("bash"))
+            .args([
+                "-c",
+                r#". "$0"; set_output journal "$1""#,
+                set_output,
+                value,
+            ])
+            .env("GITHUB_OUTPUT", &output)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        step_outputs(&output),
+        BTreeMap::from([("journal".to_string(), value.to_string())])
+    );
+}
+
+/// On a runner a release binary is built for, a failed download or a
+/// checksum mismatch fails the step: nothing is built instead, neither the
+/// action's source nor a crate fetched by name.
+#[test]
+fn a_release_binary_that_fails_to_download_or_verify_fails_the_install() {
+    for (case, curl) in [
+        (
+            "mismatch",
+            // Writes the archive and a checksum that is not its own.
+            "#!/bin/sh\nout=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = -o ] && out=\"$2\"; shift; done\n\
+             case \"$out\" in *.sha256) echo '0000  ghpkg.tar.xz' > \"$out\" ;; \
+             *) echo 'not the release' > \"$out\" ;; esac\n",
+        ),
+        ("download", "#!/bin/sh\nexit 22\n"),
+    ] {
+        let fixture = Fixture::new(&format!("action-install-{case}"));
+        let tools = tools(&fixture, &["mkdir", "cut", "tr", "sha256sum"]);
+        write_script(&tools.join("curl"), curl);
+        let calls = fixture.dir.join("cargo-calls");
+        write_script(
+            &tools.join("cargo"),
+            &format!("#!/bin/sh\necho \"$@\" >> '{}'\n", calls.display()),
+        );
+        let action_path = Path::new("/home/runner/work/_actions/octo-org/ghpkg-fork/v0");
+        let run = install_on("Linux", &fixture, &tools, "0.2.0", action_path);
+        assert_eq!(run.code, 1, "{case}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains(
+                "could not install the ghpkg 0.2.0 release binary for \
+                 x86_64-unknown-linux-gnu from octo-org/ghpkg-fork"
+            ),
+            "{case}: {}",
+            run.stdout
+        );
+        if case == "mismatch" {
+            assert!(
+                run.stdout.contains("does not match the published 0000"),
+                "{}",
+                run.stdout
+            );
+        }
+        assert!(!calls.exists(), "{case}: cargo was run: {}", read(&calls));
+        assert!(step_outputs(&fixture.dir.join("output")).is_empty());
+    }
 }
