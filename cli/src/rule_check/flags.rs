@@ -4,6 +4,7 @@
 use github_packages::Owner;
 
 use super::raw::{Given, GivenList, Origin, RawRetention, RawRule};
+use super::wording::ALL_PACKAGES;
 use super::{Refusal, check};
 use crate::args::{OwnerArgs, PruneArgs};
 use crate::exit::Exit;
@@ -61,7 +62,7 @@ impl PruneArgs {
 pub fn raw_rule(args: &PruneArgs) -> RawRule {
     let names = if args.all_packages {
         let every = Glob::parse("*").expect("`*` is a glob");
-        Some(list("--all-packages", &[every]))
+        Some(list(ALL_PACKAGES, &[every]))
     } else if args.names.is_empty() {
         None
     } else {

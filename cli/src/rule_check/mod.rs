@@ -37,9 +37,11 @@ pub use flags::rules_of;
 pub use raw::{Given, GivenList, Origin, Place, RawRetention, RawRule};
 pub use wording::Problem;
 
-/// Checks raw rules, each on its own and then against each other. The
-/// problems come in the order they were found; a rule with a value its
-/// source refused is checked but yields no rule.
+/// Checks raw rules, each on its own and then against each other: the
+/// rules, or the problems in the order they were found. A rule with a
+/// value its source refused is checked too (so that every problem is
+/// reported at once), but the rules are then refused even when the
+/// checker finds nothing more.
 pub fn check(raw_rules: &[RawRule]) -> Result<Rules, Vec<Problem>> {
     let mut checker = Checker::default();
     let checked: Vec<CheckedRule> = raw_rules
@@ -50,7 +52,9 @@ pub fn check(raw_rules: &[RawRule]) -> Result<Rules, Vec<Problem>> {
     let mut problems = checker.problems;
     // The flags report one message for whichever package flag is missing.
     problems.dedup();
-    if problems.is_empty() {
+    // A rule with a refused value yields no rule, and its source has said
+    // why: the rules are then refused, though the checker found nothing.
+    if problems.is_empty() && checked.len() == raw_rules.len() {
         Ok(Rules::new(checked.into_iter().map(|c| c.rule).collect()))
     } else {
         Err(problems)
@@ -254,4 +258,224 @@ fn values<T: Clone>(given: &[Given<T>]) -> Vec<T> {
         .iter()
         .filter_map(|given| given.value.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::args::{Cli, Command, PruneArgs};
+    use crate::exit::ExitStatus;
+    use crate::policy_file;
+    use crate::rules::RuleSource;
+
+    /// `ghpkg prune ARGS` (split at spaces), as clap reads it.
+    fn prune(args: &str) -> PruneArgs {
+        let words = ["ghpkg", "prune"].into_iter().chain(args.split(' '));
+        let Command::Prune(prune) = Cli::try_parse_from(words).unwrap().command else {
+            panic!("not prune")
+        };
+        prune
+    }
+
+    /// What the checker says about the flags: messages only, no places.
+    fn refused(args: &PruneArgs) -> Vec<String> {
+        let problems = check(&[flags::raw_rule(args)]).unwrap_err();
+        problems
+            .into_iter()
+            .map(|problem| {
+                assert_eq!(problem.at, None, "{}", problem.message);
+                problem.message
+            })
+            .collect()
+    }
+
+    /// What the checker says about a policy file whose one rule (its header
+    /// on line 3) is `rule`.
+    fn file_refused(rule: &str) -> String {
+        let text = format!("owner = \"org:acme\"\ntype = \"npm\"\n[[rule]]\n{rule}");
+        policy_file::parse("policy.toml", &text)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn each_contradiction_is_refused_from_the_flags_as_from_a_file() {
+        // (flags, the same rule in a file, what the flags hear, what the file hears)
+        let cases = [
+            (
+                "--org acme --type npm --name x --tag v* --keep-tag v*",
+                "name = [\"x\"]\ntag = [\"v*\"]\nkeep-tag = [\"v*\"]\n",
+                "--tag 'v*' is also given as --keep-tag: what --tag selects, --keep-tag takes \
+                 out again",
+                "policy.toml:6:13: key `keep-tag`: \"v*\" is also in `tag`: what it selects, \
+                 `keep-tag` takes out again",
+            ),
+            (
+                "--org acme --type npm --name x --tag v* --exclude-tag v*",
+                "name = [\"x\"]\ntag = [\"v*\"]\nexclude-tag = [\"v*\"]\n",
+                "--tag 'v*' is also given as --exclude-tag: what --tag selects, --exclude-tag \
+                 takes out again",
+                "policy.toml:6:16: key `exclude-tag`: \"v*\" is also in `tag`: what it \
+                 selects, `exclude-tag` takes out again",
+            ),
+            (
+                "--org acme --type npm --name web --name api --exclude-name web --untagged",
+                "name = [\"web\", \"api\"]\nexclude-name = [\"web\"]\nuntagged = true\n",
+                "--name 'web' is also given as --exclude-name: what --name selects, \
+                 --exclude-name takes out again",
+                "policy.toml:5:17: key `exclude-name`: \"web\" is also in `name`: what it \
+                 selects, `exclude-name` takes out again",
+            ),
+            (
+                "--org acme --type npm --all-packages --exclude-name * --untagged",
+                "name = [\"*\"]\nexclude-name = [\"*\"]\nuntagged = true\n",
+                "--exclude-name '*' takes out again every package --all-packages selects",
+                "policy.toml:5:17: key `exclude-name`: \"*\" is also in `name`: what it \
+                 selects, `exclude-name` takes out again",
+            ),
+            (
+                "--org acme --type npm --name x --keep-tag latest --exclude-tag v*",
+                "name = [\"x\"]\nkeep-tag = [\"latest\"]\nexclude-tag = [\"v*\"]\n",
+                "prune needs a policy: give at least one of --keep-latest, --older-than, --tag \
+                 or --untagged",
+                "policy.toml:3:1: the rule selects no versions: give at least one of \
+                 `keep-latest`, `older-than`, `tag` or `untagged = true` (protections alone \
+                 would delete everything else)",
+            ),
+        ];
+        for (flags, rule, from_flags, from_file) in cases {
+            assert_eq!(refused(&prune(flags)), [from_flags], "{flags}");
+            assert_eq!(file_refused(rule), from_file, "{rule}");
+        }
+    }
+
+    #[test]
+    fn untagged_with_tag_is_refused_from_the_flags_as_from_a_file() {
+        // Clap refuses the two flags together first; the checker does too.
+        assert!(
+            Cli::try_parse_from(
+                "ghpkg prune --me --type npm --name x --untagged --tag v*".split(' ')
+            )
+            .is_err()
+        );
+        let mut args = prune("--me --type npm --name x --untagged");
+        args.tags.push(Glob::parse("v*").unwrap());
+        assert_eq!(
+            refused(&args),
+            [
+                "--tag selects tagged versions and --untagged only untagged ones: together they \
+              select nothing"
+            ]
+        );
+        assert_eq!(
+            file_refused("name = [\"x\"]\nuntagged = true\ntag = [\"v*\"]\n"),
+            "policy.toml:6:8: key `tag`: `tag` selects tagged versions and `untagged = true` \
+             only untagged ones: together they select nothing"
+        );
+    }
+
+    #[test]
+    fn missing_package_flags_are_one_refusal_and_every_problem_is_reported() {
+        let needed = "prune needs --policy FILE, or an owner (--org, --user or --me) with --type \
+                      and --name GLOB (or --all-packages)";
+        for args in [
+            "--type npm --name x --untagged",
+            "--me --name x --untagged",
+            "--untagged",
+        ] {
+            assert_eq!(refused(&prune(args)), [needed], "{args}");
+        }
+        let args = prune("--type npm --tag v* --keep-tag v*");
+        assert_eq!(
+            refused(&args),
+            [
+                needed,
+                "--tag 'v*' is also given as --keep-tag: what --tag selects, --keep-tag takes \
+                 out again"
+            ]
+        );
+        // As `ghpkg` exits: bad input, one `error:` line each.
+        let exit = args.check().unwrap_err();
+        assert_eq!(exit.status, ExitStatus::Usage);
+        assert_eq!(
+            exit.message.unwrap(),
+            format!(
+                "{needed}\nerror: --tag 'v*' is also given as --keep-tag: what --tag selects, --keep-tag takes out again"
+            )
+        );
+    }
+
+    #[test]
+    fn the_flags_make_the_rule_a_file_would() {
+        let args = prune(
+            "--user octocat --type container --name app-* --exclude-name app-old --keep-latest 3 \
+             --older-than 30d --tag pr-* --exclude-tag pr-1 --keep-tag v*",
+        );
+        assert_eq!(args.check(), Ok(()));
+        let rules = rules_of(&args).unwrap();
+        let [flags_rule] = rules.iter().collect::<Vec<_>>()[..] else {
+            panic!("not one rule")
+        };
+        let file = policy_file::parse(
+            "policy.toml",
+            "[[rule]]\nowner = \"user:octocat\"\ntype = \"container\"\nname = [\"app-*\"]\n\
+             exclude-name = [\"app-old\"]\nkeep-latest = 3\nolder-than = \"30d\"\n\
+             tag = [\"pr-*\"]\nexclude-tag = [\"pr-1\"]\nkeep-tag = [\"v*\"]\n",
+        )
+        .unwrap();
+        let file_rule = file.iter().next().unwrap();
+        assert_eq!(flags_rule.source, RuleSource::CommandLine);
+        assert_eq!(file_rule.source.to_string(), "policy.toml:1");
+        assert_eq!(flags_rule.owner, file_rule.owner);
+        assert_eq!(flags_rule.package_type, file_rule.package_type);
+        let texts = |globs: &[Glob]| {
+            globs
+                .iter()
+                .map(|g| g.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(&flags_rule.names), texts(&file_rule.names));
+        assert_eq!(
+            texts(&flags_rule.exclude_names),
+            texts(&file_rule.exclude_names)
+        );
+        assert_eq!(
+            crate::rules::describe(&flags_rule.retention),
+            crate::rules::describe(&file_rule.retention)
+        );
+        assert_eq!(
+            crate::rules::describe(&flags_rule.retention),
+            "--keep-latest 3 --older-than 30d --tag 'pr-*' --exclude-tag 'pr-1' --keep-tag 'v*'"
+        );
+
+        let all = rules_of(&prune("--me --type npm --all-packages --untagged")).unwrap();
+        let rule = all.iter().next().unwrap();
+        assert_eq!(texts(&rule.names), ["*"]);
+        assert_eq!(rule.owner, Owner::AuthenticatedUser);
+        assert!(rule.retention.untagged);
+    }
+
+    #[test]
+    fn a_value_its_source_refused_is_not_missing_but_makes_no_rule() {
+        let place = |line| Place {
+            line,
+            column: 9,
+            key: Some("owner"),
+        };
+        let mut raw = flags::raw_rule(&prune("--me --type npm --name x --untagged"));
+        raw.owner = Some(Given::refused(Origin::File(place(2))));
+        assert_eq!(check(std::slice::from_ref(&raw)).unwrap_err(), []);
+        // Other problems of the rule are still found.
+        raw.retention.untagged = None;
+        assert_eq!(
+            check(&[raw]).unwrap_err(),
+            [Problem::at(
+                Origin::CommandLine,
+                "prune needs a policy: give at least one of --keep-latest, --older-than, --tag \
+                 or --untagged"
+            )]
+        );
+    }
 }

@@ -15,6 +15,9 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The flag that selects every package, as the glob `*`.
+pub const ALL_PACKAGES: &str = "--all-packages";
+
 /// On the command line, whichever of them is missing.
 const PACKAGES_NEEDED: &str = "prune needs --policy FILE, or an owner (--org, --user or --me) \
                                with --type and --name GLOB (or --all-packages)";
@@ -124,6 +127,15 @@ impl Problem {
                      `{removing_name}` takes out again"
                 ),
             ),
+            Origin::Flag(_) | Origin::CommandLine if selecting == Origin::Flag(ALL_PACKAGES) => {
+                Problem::at(
+                    removing,
+                    format!(
+                        "{removing_name} '{glob}' takes out again every package \
+                         {selecting_name} selects"
+                    ),
+                )
+            }
             Origin::Flag(_) | Origin::CommandLine => Problem::at(
                 removing,
                 format!(
