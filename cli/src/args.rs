@@ -1,17 +1,16 @@
-//! The command line: what `ghpkg --help` shows, and the checks between
-//! arguments that clap cannot express ([`Command::check`]).
+//! The command line: what `ghpkg --help` shows, as clap definitions. The
+//! checks between arguments that clap cannot express are
+//! [`crate::command_check`]'s and, for `prune`, [`crate::rule_check`]'s.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use github_packages::types::{PackageType, PackageVersionState, PackageVisibility};
 use github_packages::{ErrorKind, Owner, check_path_segment};
 
 use crate::duration::parse_age;
-use crate::exit::Exit;
 use crate::glob::Glob;
 use crate::pacing::{BudgetArg, parse_budget, parse_rate};
-use crate::policy::RetentionPolicy;
 
 /// List, prune and restore GitHub Packages versions.
 ///
@@ -224,72 +223,6 @@ pub enum Command {
     Prune(PruneArgs),
 }
 
-impl Command {
-    /// The checks between arguments clap cannot make, before the client
-    /// exists: a mistake costs no request.
-    pub fn check(&self) -> Result<(), Exit> {
-        match self {
-            Command::Prune(args) => args.check(),
-            Command::Restore {
-                owner,
-                package_type,
-                name,
-                version_id,
-                journal,
-            } => restore_request(journal, owner, *package_type, name, *version_id).map(|_| ()),
-            // The client refuses this too, but only once it exists (it needs
-            // a token): checked here, by the client's rule, so the mistake
-            // exits 2 before anything else is read or sent.
-            Command::Versions {
-                owner,
-                state: StateArg::Deleted,
-                ..
-            } if !owner.owner().lists_deleted_versions() => Err(Exit::usage(
-                "--state deleted needs --org or --me: GitHub does not list the deleted versions of another user's package",
-            )),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// What `restore` was asked to bring back, read from its arguments by
-/// [`restore_request`].
-#[derive(Debug, PartialEq, Eq)]
-pub enum RestoreRequest<'a> {
-    /// Everything a journal records as deleted or possibly deleted.
-    Journal(&'a Path),
-    /// One package, or one version of it.
-    One {
-        owner: Owner,
-        package_type: TypeArg,
-        name: &'a str,
-        version_id: Option<i64>,
-    },
-}
-
-/// `restore`'s arguments (the fields of [`Command::Restore`]) as what to
-/// bring back: a journal, or an owner with `--type` and `--name`.
-pub fn restore_request<'a>(
-    journal: &'a Option<PathBuf>,
-    owner: &Option<OwnerArgs>,
-    package_type: Option<TypeArg>,
-    name: &'a Option<String>,
-    version_id: Option<i64>,
-) -> Result<RestoreRequest<'a>, Exit> {
-    match (journal, owner, package_type, name) {
-        (Some(path), ..) => Ok(RestoreRequest::Journal(path)),
-        (None, Some(owner), Some(package_type), Some(name)) => Ok(RestoreRequest::One {
-            owner: owner.owner(),
-            package_type,
-            name,
-            version_id,
-        }),
-        _ => Err(Exit::usage(
-            "restore needs --journal FILE, or an owner (--org, --user or --me) with --type and --name",
-        )),
-    }
-}
-
 /// `--org ORG | --user NAME | --me`
 #[derive(Clone, Debug, Args)]
 #[group(id = "owner", required = true, multiple = false)]
@@ -416,42 +349,6 @@ pub struct PruneArgs {
     /// are settled first.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
-}
-
-impl PruneArgs {
-    pub fn policy(&self) -> RetentionPolicy {
-        RetentionPolicy {
-            keep_latest: self.keep_latest,
-            older_than: self.older_than,
-            tags: self.tags.clone(),
-            exclude_tags: self.exclude_tags.clone(),
-            keep_tags: self.keep_tags.clone(),
-            untagged: self.untagged,
-        }
-    }
-
-    /// What must be given besides the flags clap checks: a policy file, or
-    /// an owner, a type, packages and a retention policy.
-    fn check(&self) -> Result<(), Exit> {
-        if self.policy.is_some() {
-            return Ok(());
-        }
-        let packages = !self.names.is_empty() || self.all_packages;
-        if self.owner.is_none() || self.package_type.is_none() || !packages {
-            // `--explain` with the flags explains their one rule: it needs
-            // them all the same.
-            return Err(Exit::usage(
-                "prune needs --policy FILE, or an owner (--org, --user or --me) with --type and \
-                 --name GLOB (or --all-packages)",
-            ));
-        }
-        if !self.policy().selects_something() {
-            return Err(Exit::usage(
-                "prune needs a policy: give at least one of --keep-latest, --older-than, --tag or --untagged",
-            ));
-        }
-        Ok(())
-    }
 }
 
 /// A `--name`/`--exclude-name` glob: a package name's rules, then a glob's.

@@ -3,6 +3,7 @@
 //! How it exits: see [`exit::ExitStatus`].
 
 mod args;
+mod command_check;
 mod commands;
 mod connect;
 mod context;
@@ -19,6 +20,7 @@ mod policy_file;
 mod presence;
 mod prune;
 mod registry;
+mod rule_check;
 mod rules;
 mod step_summary;
 mod target;

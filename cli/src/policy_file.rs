@@ -22,24 +22,15 @@
 //!
 //! A rule's retention keys are the `ghpkg prune` flags without their dashes
 //! and mean the same (`keep-latest`, `older-than`, `tag`, `exclude-tag`,
-//! `keep-tag`, `untagged`); globs come as arrays. Refused, each with the
-//! file, line, column and key: TOML that does not parse; an unknown key or
-//! a value of the wrong type; an unknown owner or type; a bad glob or
-//! duration; a file without rules; and these contradictions:
-//!
-//! - a rule that selects nothing (none of `keep-latest`, `older-than`,
-//!   `tag`, `untagged`: it would only protect, so deleting by it means
-//!   deleting everything), or an empty `name`;
-//! - `untagged = true` with `tag` (no version is both);
-//! - a glob given both as `tag` and as `keep-tag` or `exclude-tag`, or both
-//!   as `name` and as `exclude-name` (it selects nothing);
-//! - two rules of the same owner and type that match the same package:
-//!   the same `name` glob in both, or a plain name in one that the other's
-//!   globs match. Overlaps that only the package list shows (`app-*` and
-//!   `*-web` both matching `app-web`) stop the run after listing, before
-//!   any deletion ([`crate::rules::Rules::select`]).
+//! `keep-tag`, `untagged`); globs come as arrays. This module reads the
+//! file into raw rules, refusing, each with the file, line, column and key:
+//! TOML that does not parse; an unknown key or a value of the wrong type;
+//! an unknown owner or type; a bad glob, package name or duration; a file
+//! without rules. What the values say together (a rule that selects
+//! nothing, `untagged` with `tag`, the same glob in `tag` and `keep-tag`,
+//! two rules matching one package, …) is the rule checker's, the same for
+//! the flags: see [`crate::rule_check`].
 
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
@@ -50,23 +41,25 @@ use toml::Spanned;
 
 use crate::duration::parse_age;
 use crate::glob::Glob;
-use crate::policy::RetentionPolicy;
-use crate::rules::{Fit, Rule, RuleSource, Rules};
+use crate::rule_check::{
+    self, Given, GivenList, Origin, Place, Problem, RawRetention, RawRule, Refusal,
+};
+use crate::rules::{RuleSource, Rules};
 
 /// The file as TOML has it; every value keeps its place for messages.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+struct TomlFile {
     owner: Option<Spanned<String>>,
     #[serde(rename = "type")]
     package_type: Option<Spanned<String>>,
     #[serde(default)]
-    rule: Vec<Spanned<RawRule>>,
+    rule: Vec<Spanned<TomlRule>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawRule {
+struct TomlRule {
     owner: Option<Spanned<String>>,
     #[serde(rename = "type")]
     package_type: Option<Spanned<String>>,
@@ -84,147 +77,120 @@ struct RawRule {
     untagged: Option<Spanned<bool>>,
 }
 
-/// One thing wrong with a policy file, at a place in it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// 1-based.
-    pub line: usize,
-    /// 1-based, in characters.
-    pub column: usize,
-    /// The key the problem is about, when there is one.
-    pub key: Option<String>,
-    pub message: String,
-}
-
-/// Why a policy file was refused: every problem found, in file order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyErrors {
-    pub path: String,
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for PolicyErrors {
-    /// One line per problem: `policy.toml:4:1: key `kep-latest`: …`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, problem) in self.problems.iter().enumerate() {
-            if index > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{}:{}:{}: ", self.path, problem.line, problem.column)?;
-            if let Some(key) = &problem.key {
-                write!(f, "key `{key}`: ")?;
-            }
-            f.write_str(&problem.message)?;
-        }
-        Ok(())
-    }
-}
-
 /// Reads and checks a policy file.
-pub fn read(path: &Path) -> Result<Rules, PolicyErrors> {
+pub fn read(path: &Path) -> Result<Rules, Refusal> {
     let shown = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(text) => parse(&shown, &text),
-        Err(error) => Err(PolicyErrors {
-            path: shown,
-            problems: vec![Problem {
-                line: 1,
-                column: 1,
-                key: None,
-                message: format!("cannot read the policy file: {error}"),
-            }],
+        Err(error) => Err(Refusal {
+            file: Some(shown),
+            problems: vec![Problem::at(
+                Origin::File(Place {
+                    line: 1,
+                    column: 1,
+                    key: None,
+                }),
+                format!("cannot read the policy file: {error}"),
+            )],
         }),
     }
 }
 
-/// Parses and checks a policy file's text; `path` is only for messages.
-pub fn parse(path: &str, text: &str) -> Result<Rules, PolicyErrors> {
-    let mut checker = Checker {
+/// Parses a policy file's text and checks it into [`Rule`]s; `path` is only
+/// for messages. Every problem is reported, the reader's and the checker's, in file
+/// order.
+pub fn parse(path: &str, text: &str) -> Result<Rules, Refusal> {
+    let mut reader = Reader {
         path,
         text,
         problems: Vec::new(),
     };
-    let raw: RawFile = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let span = error.span().unwrap_or(0..0);
-            let key = checker.key_at(span.start);
-            checker.problem(span, key, error.message().trim_end());
-            return Err(checker.into_errors());
-        }
-    };
-    if raw.rule.is_empty() {
-        checker.problem(
-            0..0,
-            None,
-            "no rules: add at least one [[rule]] table with `name` and a retention key",
-        );
-        return Err(checker.into_errors());
+    let raw_rules = reader.rules();
+    let mut problems = reader.problems;
+    match raw_rules.map(|raw_rules| rule_check::check(&raw_rules)) {
+        Some(Ok(rules)) if problems.is_empty() => return Ok(rules),
+        Some(Err(found)) => problems.extend(found),
+        _ => {}
     }
-    let defaults = Defaults {
-        owner: raw.owner.map(|o| checker.owner(&o)),
-        package_type: raw.package_type.map(|t| checker.package_type(&t)),
-    };
-    let checked: Vec<CheckedRule> = raw
-        .rule
-        .iter()
-        .filter_map(|rule| checker.rule(rule, &defaults))
-        .collect();
-    checker.overlaps(&checked);
-    if checker.problems.is_empty() {
-        Ok(Rules::new(checked.into_iter().map(|c| c.rule).collect()))
-    } else {
-        Err(checker.into_errors())
-    }
+    // Stable: problems at one place stay in the order they were found.
+    problems.sort_by_key(|problem| problem.at.map(|at| (at.line, at.column)));
+    Err(Refusal {
+        file: Some(path.to_string()),
+        problems,
+    })
 }
 
-/// The file-level `owner` and `type`: `None` when not given, `Some(None)`
-/// when given but refused (already reported, so not again for each rule).
+/// The file-level `owner` and `type`, for the rules that do not name
+/// their own.
 struct Defaults {
-    owner: Option<Option<Owner>>,
-    package_type: Option<Option<PackageType>>,
+    owner: Option<Given<Owner>>,
+    package_type: Option<Given<PackageType>>,
 }
 
-/// A rule that passed its own checks, with the places of its `name` globs
-/// for the checks across rules.
-struct CheckedRule {
-    rule: Rule,
-    /// The rule's `[[rule]]` table.
-    header: Range<usize>,
-    name_spans: Vec<Range<usize>>,
-}
-
-struct Checker<'t> {
+/// Reads the file's values into raw rules, recording what it cannot read.
+struct Reader<'t> {
     path: &'t str,
     text: &'t str,
     problems: Vec<Problem>,
 }
 
-impl Checker<'_> {
-    fn problem(&mut self, span: Range<usize>, key: Option<&str>, message: impl Into<String>) {
-        let (line, column) = self.place(span.start);
-        self.problems.push(Problem {
-            line,
-            column,
-            key: key.map(str::to_string),
-            message: message.into(),
-        });
+impl Reader<'_> {
+    /// The file's rules as written; `None` when the file cannot give any
+    /// (it does not parse, or has none).
+    fn rules(&mut self) -> Option<Vec<RawRule>> {
+        let file: TomlFile = match toml::from_str(self.text) {
+            Ok(file) => file,
+            Err(error) => {
+                let span = error.span().unwrap_or(0..0);
+                let key = self.key_at(span.start);
+                self.problem(span, key, error.message().trim_end());
+                return None;
+            }
+        };
+        if file.rule.is_empty() {
+            self.problem(
+                0..0,
+                None,
+                "no rules: add at least one [[rule]] table with `name` and a retention key",
+            );
+            return None;
+        }
+        let defaults = Defaults {
+            owner: file.owner.map(|owner| self.owner(&owner)),
+            package_type: file.package_type.map(|kind| self.package_type(&kind)),
+        };
+        Some(
+            file.rule
+                .iter()
+                .map(|rule| self.rule(rule, &defaults))
+                .collect(),
+        )
     }
 
-    fn into_errors(mut self) -> PolicyErrors {
-        self.problems.sort_by_key(|p| (p.line, p.column));
-        PolicyErrors {
-            path: self.path.to_string(),
-            problems: self.problems,
+    fn problem(
+        &mut self,
+        span: Range<usize>,
+        key: Option<&'static str>,
+        message: impl Into<String>,
+    ) {
+        let origin = self.origin(span, key);
+        self.problems.push(Problem::at(origin, message));
+    }
+
+    /// Where `span` starts, about `key`.
+    fn place(&self, span: Range<usize>, key: Option<&'static str>) -> Place {
+        let before = &self.text[..span.start.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Place {
+            line,
+            column: before[line_start..].chars().count() + 1,
+            key,
         }
     }
 
-    /// 1-based line and column of a byte offset.
-    fn place(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+    fn origin(&self, span: Range<usize>, key: Option<&'static str>) -> Origin {
+        Origin::File(self.place(span, key))
     }
 
     /// The key whose value holds `offset`, read back from the text: the
@@ -249,282 +215,115 @@ impl Checker<'_> {
         None
     }
 
-    fn owner(&mut self, text: &Spanned<String>) -> Option<Owner> {
-        match text.get_ref().parse::<Owner>() {
-            Ok(owner) => Some(owner),
-            Err(error) => {
-                self.problem(text.span(), Some("owner"), error.to_string());
-                None
-            }
-        }
-    }
-
-    fn package_type(&mut self, text: &Spanned<String>) -> Option<PackageType> {
-        let kind = PackageType::from(text.get_ref().as_str());
-        if PackageType::KNOWN.contains(&kind) {
-            return Some(kind);
-        }
-        let known: Vec<&str> = PackageType::KNOWN.iter().map(PackageType::as_str).collect();
-        self.problem(
-            text.span(),
-            Some("type"),
-            format!(
-                "unknown package type {:?} (expected one of {})",
-                text.get_ref(),
-                known.join(", ")
-            ),
-        );
-        None
-    }
-
-    fn globs(&mut self, key: &str, values: &[Spanned<String>]) -> Vec<Glob> {
-        values
-            .iter()
-            .filter_map(|value| match Glob::parse(value.get_ref()) {
-                Ok(glob) => Some(glob),
-                Err(error) => {
-                    self.problem(
-                        value.span(),
-                        Some(key),
-                        format!("bad glob {:?}: {error}", value.get_ref()),
-                    );
-                    None
-                }
-            })
-            .collect()
-    }
-
-    /// One rule's own checks; `None` when it has problems (recorded).
-    fn rule(&mut self, raw: &Spanned<RawRule>, defaults: &Defaults) -> Option<CheckedRule> {
-        let header = raw.span();
-        let before = self.problems.len();
-        let rule = raw.get_ref();
-
-        let owner = match &rule.owner {
-            Some(text) => self.owner(text),
-            None => defaults.owner.clone().unwrap_or_else(|| {
-                self.problem(
-                    header.clone(),
-                    Some("owner"),
-                    "the rule names no owner: set `owner` in it or at the top of the file",
-                );
-                None
-            }),
-        };
-        let package_type = match &rule.package_type {
-            Some(text) => self.package_type(text),
-            None => defaults.package_type.clone().unwrap_or_else(|| {
-                self.problem(
-                    header.clone(),
-                    Some("type"),
-                    "the rule names no package type: set `type` in it or at the top of the file",
-                );
-                None
-            }),
-        };
-
-        let (names, name_spans) = match &rule.name {
-            None => {
-                self.problem(
-                    header.clone(),
-                    Some("name"),
-                    "the rule selects no packages: add `name = [\"GLOB\", …]` (`[\"*\"]` for all)",
-                );
-                (Vec::new(), Vec::new())
-            }
-            Some(list) if list.get_ref().is_empty() => {
-                self.problem(
-                    list.span(),
-                    Some("name"),
-                    "empty: the rule selects no packages",
-                );
-                (Vec::new(), Vec::new())
-            }
-            Some(list) => {
-                let spans = list.get_ref().iter().map(Spanned::span).collect();
-                (self.globs("name", list.get_ref()), spans)
-            }
-        };
-        for (glob, span) in names.iter().zip(&name_spans) {
-            if glob.is_literal()
-                && let Err(problem) = crate::args::package_name(glob.as_str())
-            {
-                self.problem(
-                    span.clone(),
-                    Some("name"),
-                    format!("package name {problem}"),
-                );
-            }
-        }
-        let exclude_names = self.globs("exclude-name", &rule.exclude_name);
-        self.same_glob_in_both(
-            &rule.name_values(),
-            "name",
-            &rule.exclude_name,
-            "exclude-name",
-        );
-
-        let keep_latest = rule.keep_latest.as_ref().and_then(|n| {
-            usize::try_from(*n.get_ref()).ok().or_else(|| {
-                self.problem(n.span(), Some("keep-latest"), "must be 0 or more");
-                None
-            })
-        });
-        let older_than = rule
-            .older_than
+    /// One `[[rule]]` table as written, with the file's defaults.
+    fn rule(&mut self, rule: &Spanned<TomlRule>, defaults: &Defaults) -> RawRule {
+        let header = self.place(rule.span(), None);
+        let rule = rule.get_ref();
+        let owner = rule.owner.as_ref().map(|owner| self.owner(owner));
+        let package_type = rule
+            .package_type
             .as_ref()
-            .and_then(|age| match parse_age(age.get_ref()) {
-                Ok(age) => Some(age),
-                Err(error) => {
-                    self.problem(age.span(), Some("older-than"), error);
-                    None
-                }
-            });
-        let retention = RetentionPolicy {
-            keep_latest,
-            older_than,
+            .map(|kind| self.package_type(kind));
+        RawRule {
+            source: RuleSource::File {
+                path: self.path.to_string(),
+                line: header.line,
+            },
+            origin: Origin::File(header),
+            owner: owner.or_else(|| defaults.owner.clone()),
+            package_type: package_type.or_else(|| defaults.package_type.clone()),
+            names: rule.name.as_ref().map(|names| self.names(names)),
+            exclude_names: self.globs("exclude-name", &rule.exclude_name),
+            retention: self.retention(rule),
+        }
+    }
+
+    fn retention(&mut self, rule: &TomlRule) -> RawRetention {
+        RawRetention {
+            keep_latest: rule.keep_latest.as_ref().map(|n| self.keep_latest(n)),
+            older_than: rule.older_than.as_ref().map(|age| self.older_than(age)),
             tags: self.globs("tag", &rule.tag),
             exclude_tags: self.globs("exclude-tag", &rule.exclude_tag),
             keep_tags: self.globs("keep-tag", &rule.keep_tag),
-            untagged: rule.untagged.as_ref().is_some_and(|u| *u.get_ref()),
-        };
-        if rule.keep_latest.is_none()
-            && rule.older_than.is_none()
-            && rule.tag.is_empty()
-            && !retention.untagged
-        {
-            self.problem(
-                header.clone(),
-                None,
-                "the rule selects no versions: give at least one of `keep-latest`, \
-                 `older-than`, `tag` or `untagged = true` (protections alone would delete \
-                 everything else)",
-            );
+            untagged: rule.untagged.as_ref().map(|untagged| {
+                Given::read(
+                    self.origin(untagged.span(), Some("untagged")),
+                    *untagged.get_ref(),
+                )
+            }),
         }
-        if retention.untagged
-            && let Some(tag) = rule.tag.first()
-        {
-            self.problem(
-                tag.span(),
-                Some("tag"),
-                "`tag` selects tagged versions and `untagged = true` only untagged ones: \
-                 together they select nothing",
-            );
-        }
-        self.same_glob_in_both(&rule.tag, "tag", &rule.keep_tag, "keep-tag");
-        self.same_glob_in_both(&rule.tag, "tag", &rule.exclude_tag, "exclude-tag");
-
-        if self.problems.len() > before {
-            return None;
-        }
-        Some(CheckedRule {
-            rule: Rule {
-                source: RuleSource::File {
-                    path: self.path.to_string(),
-                    line: self.place(header.start).0,
-                },
-                owner: owner?,
-                package_type: package_type?,
-                names,
-                exclude_names,
-                retention,
-            },
-            header,
-            name_spans,
-        })
     }
 
-    /// A glob listed under a selecting key and under a key that takes the
-    /// same things out again selects nothing.
-    fn same_glob_in_both(
+    /// A value read by `read`, or refused with the message it gives.
+    fn value<T, E: Into<String>>(
         &mut self,
-        selecting: &[Spanned<String>],
-        selecting_key: &str,
-        removing: &[Spanned<String>],
-        removing_key: &str,
-    ) {
-        for glob in removing {
-            if selecting.iter().any(|s| s.get_ref() == glob.get_ref()) {
-                self.problem(
-                    glob.span(),
-                    Some(removing_key),
-                    format!(
-                        "{:?} is also in `{selecting_key}`: what it selects, `{removing_key}` \
-                         takes out again",
-                        glob.get_ref()
-                    ),
-                );
+        key: &'static str,
+        span: Range<usize>,
+        read: Result<T, E>,
+    ) -> Given<T> {
+        let origin = self.origin(span, Some(key));
+        match read {
+            Ok(value) => Given::read(origin, value),
+            Err(message) => {
+                self.problems.push(Problem::at(origin, message));
+                Given::refused(origin)
             }
         }
     }
 
-    /// Two rules for the same packages that visibly match the same package;
-    /// and `@me` beside `user:LOGIN` for one type, which may be one account
-    /// (only GitHub knows whose the token is), so overlaps could not be told.
-    fn overlaps(&mut self, rules: &[CheckedRule]) {
-        for (index, later) in rules.iter().enumerate() {
-            for earlier in &rules[..index] {
-                let mixed = |a: &Owner, b: &Owner| {
-                    matches!((a, b), (Owner::AuthenticatedUser, Owner::User(_)))
-                };
-                if later.rule.package_type == earlier.rule.package_type
-                    && (mixed(&later.rule.owner, &earlier.rule.owner)
-                        || mixed(&earlier.rule.owner, &later.rule.owner))
-                {
-                    self.problem(
-                        later.header.clone(),
-                        Some("owner"),
-                        format!(
-                            "owner {} beside {} (the rule at {}) for the same type: `@me` may be \
-                             that user, so a package could be matched by two rules; name the \
-                             user the same way in both",
-                            later.rule.owner, earlier.rule.owner, earlier.rule.source
-                        ),
-                    );
-                }
-                if !later.rule.same_packages_as(&earlier.rule) {
-                    continue;
-                }
-                self.overlap(later, earlier);
-                self.overlap(earlier, later);
-            }
-        }
+    fn owner(&mut self, text: &Spanned<String>) -> Given<Owner> {
+        let owner = text.get_ref().parse::<Owner>();
+        self.value("owner", text.span(), owner.map_err(|e| e.to_string()))
     }
 
-    /// Reports each `name` of `rule` that `other` also matches: the same
-    /// glob, or a plain name that `other` selects.
-    fn overlap(&mut self, rule: &CheckedRule, other: &CheckedRule) {
-        for (glob, span) in rule.rule.names.iter().zip(&rule.name_spans) {
-            let same_glob = other
-                .rule
-                .names
-                .iter()
-                .any(|theirs| theirs.as_str() == glob.as_str());
-            let plain_name_matched = glob.is_literal()
-                && matches!(rule.rule.fit_name(glob.as_str()), Fit::Applies { .. })
-                && matches!(other.rule.fit_name(glob.as_str()), Fit::Applies { .. });
-            if same_glob || plain_name_matched {
-                self.problem(
-                    span.clone(),
-                    Some("name"),
-                    format!(
-                        "{:?} is also matched by the rule at {} for the same owner and type: a \
-                         package may be matched by one rule only",
-                        glob.as_str(),
-                        other.rule.source
-                    ),
-                );
+    fn package_type(&mut self, text: &Spanned<String>) -> Given<PackageType> {
+        let kind = PackageType::from(text.get_ref().as_str());
+        let known: Vec<&str> = PackageType::KNOWN.iter().map(PackageType::as_str).collect();
+        let read = match PackageType::KNOWN.contains(&kind) {
+            true => Ok(kind),
+            false => Err(format!(
+                "unknown package type {:?} (expected one of {})",
+                text.get_ref(),
+                known.join(", ")
+            )),
+        };
+        self.value("type", text.span(), read)
+    }
+
+    fn keep_latest(&mut self, n: &Spanned<i64>) -> Given<usize> {
+        let read = usize::try_from(*n.get_ref()).map_err(|_| "must be 0 or more");
+        self.value("keep-latest", n.span(), read)
+    }
+
+    fn older_than(&mut self, age: &Spanned<String>) -> Given<chrono::TimeDelta> {
+        self.value("older-than", age.span(), parse_age(age.get_ref()))
+    }
+
+    fn glob(&mut self, key: &'static str, text: &Spanned<String>) -> Given<Glob> {
+        let read = Glob::parse(text.get_ref())
+            .map_err(|error| format!("bad glob {:?}: {error}", text.get_ref()));
+        self.value(key, text.span(), read)
+    }
+
+    fn globs(&mut self, key: &'static str, values: &[Spanned<String>]) -> Vec<Given<Glob>> {
+        values.iter().map(|value| self.glob(key, value)).collect()
+    }
+
+    /// `name`: globs, of which a plain name must be one GitHub can be asked
+    /// about.
+    fn names(&mut self, list: &Spanned<Vec<Spanned<String>>>) -> GivenList<Glob> {
+        let mut items = self.globs("name", list.get_ref());
+        for (given, text) in items.iter_mut().zip(list.get_ref()) {
+            let plain = given.value.as_ref().filter(|glob| glob.is_literal());
+            if let Some(Err(problem)) = plain.map(|glob| crate::args::package_name(glob.as_str())) {
+                self.problem(text.span(), Some("name"), format!("package name {problem}"));
+                given.value = None;
             }
         }
-    }
-}
-
-impl RawRule {
-    fn name_values(&self) -> Vec<Spanned<String>> {
-        self.name
-            .as_ref()
-            .map(|list| list.get_ref().clone())
-            .unwrap_or_default()
+        GivenList {
+            origin: self.origin(list.span(), Some("name")),
+            items,
+        }
     }
 }
 
@@ -545,6 +344,7 @@ const KEYS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Rule;
 
     fn errors(text: &str) -> String {
         parse("policy.toml", text).unwrap_err().to_string()

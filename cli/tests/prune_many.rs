@@ -284,6 +284,68 @@ fn bad_policy_files_exit_2_naming_file_and_line_and_send_nothing() {
     );
 }
 
+/// The flags go through the policy file's rule checker: what a file is
+/// refused for, the flags are refused for too, naming the flags where the
+/// file's message names its line and key.
+#[test]
+fn contradictory_flags_exit_2_naming_the_flags_as_a_file_names_its_keys() {
+    let fixture = Fixture::new("flags-contradictory");
+    seed_registry(&fixture.github);
+    fixture.github.clear_requests();
+    // (flags, the same rule's keys after its `name`, from the flags, from the file)
+    let cases = [
+        (
+            "--tag v* --keep-tag v*",
+            "tag = [\"v*\"]\nkeep-tag = [\"v*\"]\n",
+            "--tag 'v*' is also given as --keep-tag: what --tag selects, --keep-tag takes out again",
+            ":6:13: key `keep-tag`: \"v*\" is also in `tag`",
+        ),
+        (
+            "--tag v* --exclude-tag v*",
+            "tag = [\"v*\"]\nexclude-tag = [\"v*\"]\n",
+            "--tag 'v*' is also given as --exclude-tag: what --tag selects, --exclude-tag takes out again",
+            ":6:16: key `exclude-tag`: \"v*\" is also in `tag`",
+        ),
+        (
+            "--exclude-name app-* --untagged",
+            "exclude-name = [\"app-*\"]\nuntagged = true\n",
+            "--name 'app-*' is also given as --exclude-name: what --name selects, --exclude-name takes out again",
+            ":5:17: key `exclude-name`: \"app-*\" is also in `name`",
+        ),
+        (
+            "--keep-tag v*",
+            "keep-tag = [\"v*\"]\n",
+            "prune needs a policy: give at least one of --keep-latest, --older-than, --tag or --untagged",
+            ":3:1: the rule selects no versions",
+        ),
+    ];
+    for (flags, keys, from_flags, from_file) in cases {
+        let text = format!(
+            "owner = \"org:acme\"\ntype = \"container\"\n[[rule]]\nname = [\"app-*\"]\n{keys}"
+        );
+        let path = write(&fixture, "contradictory.toml", &text);
+        for mode in ["", "--execute"] {
+            let run = fixture.run(&format!(
+                "prune {mode} --org acme --type container --name app-* {flags}"
+            ));
+            assert_eq!(run.code, 2, "{flags}: {}", run.stderr);
+            assert_eq!(run.stderr, format!("error: {from_flags}\n"), "{flags}");
+            assert!(run.stdout.is_empty(), "{flags}: {}", run.stdout);
+
+            let run = fixture.run_with(&format!("prune {mode} --policy"), &[&path]);
+            assert_eq!(run.code, 2, "{keys}: {}", run.stderr);
+            let expected = format!("error: {path}{from_file}");
+            assert!(run.stderr.starts_with(&expected), "{keys}: {}", run.stderr);
+            assert_eq!(run.stderr.lines().count(), 1, "{keys}: {}", run.stderr);
+        }
+    }
+    assert!(
+        fixture.github.requests().is_empty(),
+        "{:?}",
+        fixture.github.requests()
+    );
+}
+
 #[test]
 fn name_globs_and_all_packages_select_among_the_listed_packages() {
     let fixture = Fixture::new("name-globs");

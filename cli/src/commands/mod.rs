@@ -9,7 +9,8 @@ mod restore;
 mod show;
 mod versions;
 
-use crate::args::{Command, RestoreRequest, restore_request};
+use crate::args::Command;
+use crate::command_check::{RestoreRequest, restore_request};
 use crate::context::Context;
 use crate::exit::Exit;
 

@@ -7,18 +7,16 @@ use chrono::Utc;
 use crate::args::PruneArgs;
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
-use crate::glob::Glob;
 use crate::journal;
 use crate::output;
 use crate::output::json::{ExplainDoc, ExplainRuleDoc, OwnerView, PruneSummary};
-use crate::policy_file;
 use crate::prune::Fate;
 use crate::prune::interrupts::Interrupts;
 use crate::prune::many;
 use crate::prune::plan::plan;
 use crate::prune::report::report;
 use crate::prune::run_journal::{RunJournal, carry_out};
-use crate::rules::{Rule, RuleSource, Rules, describe};
+use crate::rules::{RuleSource, Rules, describe};
 use crate::step_summary::{self, PackageRow};
 use crate::target::Target;
 
@@ -42,33 +40,11 @@ pub async fn run(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
     }
 }
 
-/// The rules of this run: the policy file's, or the one the flags give.
-/// A policy file with problems is refused here, before any request, with
-/// one `error:` line per problem.
+/// The rules of this run: the policy file's, or the one the flags give,
+/// checked by the rule checker; refused here, before any request, with one
+/// `error:` line per problem.
 pub fn rules(args: &PruneArgs) -> Result<Rules, Exit> {
-    if let Some(path) = &args.policy {
-        return policy_file::read(path)
-            .map_err(|errors| Exit::usage(errors.to_string().replace('\n', "\nerror: ")));
-    }
-    let (Some(owner), Some(package_type)) = (&args.owner, args.package_type) else {
-        // `PruneArgs::check` refused this before anything was sent.
-        return Err(Exit::usage(
-            "prune needs --policy FILE, or an owner with --type",
-        ));
-    };
-    let names = if args.all_packages {
-        vec![Glob::parse("*").map_err(Exit::usage)?]
-    } else {
-        args.names.clone()
-    };
-    Ok(Rules::new(vec![Rule {
-        source: RuleSource::CommandLine,
-        owner: owner.owner(),
-        package_type: package_type.package_type(),
-        names,
-        exclude_names: args.exclude_names.clone(),
-        retention: args.policy(),
-    }]))
+    crate::rule_check::rules_of(args)
 }
 
 /// `--explain NAME`: each rule's verdict on the package. Reads only the

@@ -1,0 +1,114 @@
+//! `ghpkg prune`'s flags as a raw rule, and the rules of a run: the policy
+//! file's, or the flags' one rule, each through the checker.
+
+use github_packages::Owner;
+
+use super::raw::{Given, GivenList, Origin, RawRetention, RawRule};
+use super::wording::ALL_PACKAGES;
+use super::{Refusal, check};
+use crate::args::{OwnerArgs, PruneArgs};
+use crate::exit::Exit;
+use crate::glob::Glob;
+use crate::policy::RetentionPolicy;
+use crate::policy_file;
+use crate::rules::{RuleSource, Rules};
+
+/// The rules of this run: the policy file's, or the one the flags give.
+/// Refused here, before any request, with one `error:` line per problem.
+pub fn rules_of(args: &PruneArgs) -> Result<Rules, Exit> {
+    match &args.policy {
+        Some(path) => policy_file::read(path).map_err(Exit::from),
+        None => flags_rules(args),
+    }
+}
+
+/// The flags' one rule, checked.
+fn flags_rules(args: &PruneArgs) -> Result<Rules, Exit> {
+    check(&[raw_rule(args)]).map_err(|problems| {
+        Exit::from(Refusal {
+            file: None,
+            problems,
+        })
+    })
+}
+
+impl PruneArgs {
+    /// What must be given besides the flags clap checks: a policy file (read
+    /// later, with the rest of the run), or flags that make a rule the
+    /// checker takes.
+    pub fn check(&self) -> Result<(), Exit> {
+        match &self.policy {
+            Some(_) => Ok(()),
+            None => flags_rules(self).map(drop),
+        }
+    }
+
+    /// The retention the flags give: the checked rule's (see [`rules_of`]),
+    /// for the prune of one package, which holds only the arguments.
+    pub fn policy(&self) -> RetentionPolicy {
+        RetentionPolicy {
+            keep_latest: self.keep_latest,
+            older_than: self.older_than,
+            tags: self.tags.clone(),
+            exclude_tags: self.exclude_tags.clone(),
+            keep_tags: self.keep_tags.clone(),
+            untagged: self.untagged,
+        }
+    }
+}
+
+/// The flags as the raw rule a policy file's `[[rule]]` would be, each value
+/// with its flag. Clap has read every value already: none is refused.
+pub fn raw_rule(args: &PruneArgs) -> RawRule {
+    let names = if args.all_packages {
+        let every = Glob::parse("*").expect("`*` is a glob");
+        Some(list(ALL_PACKAGES, &[every]))
+    } else if args.names.is_empty() {
+        None
+    } else {
+        Some(list("--name", &args.names))
+    };
+    RawRule {
+        source: RuleSource::CommandLine,
+        origin: Origin::CommandLine,
+        owner: args.owner.as_ref().map(owner),
+        package_type: args
+            .package_type
+            .map(|package_type| flag("--type", package_type.package_type())),
+        names,
+        exclude_names: globs("--exclude-name", &args.exclude_names),
+        retention: RawRetention {
+            keep_latest: args.keep_latest.map(|n| flag("--keep-latest", n)),
+            older_than: args.older_than.map(|age| flag("--older-than", age)),
+            tags: globs("--tag", &args.tags),
+            exclude_tags: globs("--exclude-tag", &args.exclude_tags),
+            keep_tags: globs("--keep-tag", &args.keep_tags),
+            untagged: args.untagged.then(|| flag("--untagged", true)),
+        },
+    }
+}
+
+fn owner(args: &OwnerArgs) -> Given<Owner> {
+    let owner = args.owner();
+    let name = match owner {
+        Owner::Org(_) => "--org",
+        Owner::User(_) => "--user",
+        Owner::AuthenticatedUser => "--me",
+    };
+    flag(name, owner)
+}
+
+fn flag<T>(name: &'static str, value: T) -> Given<T> {
+    Given::read(Origin::Flag(name), value)
+}
+
+fn globs(name: &'static str, globs: &[Glob]) -> Vec<Given<Glob>> {
+    globs.iter().map(|glob| flag(name, glob.clone())).collect()
+}
+
+fn list(name: &'static str, items: &[Glob]) -> GivenList<Glob> {
+    GivenList {
+        origin: Origin::Flag(name),
+        items: globs(name, items),
+    }
+}
