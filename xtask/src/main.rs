@@ -27,8 +27,8 @@ const USAGE: &str = "usage: cargo xtask regen [--check [--diff | -v]]
   upstream --latest  the same against the newest published description
                      (npm package @octokit/openapi, fetched with npm and tar)
   upstream --refresh [FILE]
-                     replace tests/fixtures/upstream/api.github.com.packages.json
-                     with the packages part of the newest description (or FILE);
+                     replace the pinned description (tests/fixtures/upstream/)
+                     with the packages part of the newest one (or of FILE);
                      refused (exit 1) while an undeclared difference remains";
 
 /// How a task ended; the process exit status.
