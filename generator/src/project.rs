@@ -27,6 +27,11 @@ use crate::{Config, generate};
 pub const SPEC: &str = "spec/packages.yaml";
 /// The generated module, relative to the workspace root.
 pub const GENERATED: &str = "generated/src/generated.rs";
+/// The packages part of GitHub's OpenAPI description the spec is pinned to
+/// (its `info.version` is the description's version), relative to the
+/// workspace root: written by `cargo xtask upstream --refresh`, compared
+/// with the spec by `tests/src/upstream.rs`.
+pub const UPSTREAM_PIN: &str = "tests/fixtures/upstream/api.github.com.packages.json";
 /// The command that regenerates [`GENERATED`], named in its header and in
 /// every message about a stale file.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";

@@ -1,9 +1,13 @@
 //! Project tasks: `cargo xtask regen [--check [--diff]]` and
-//! `cargo xtask upstream FILE`.
+//! `cargo xtask upstream FILE | --latest | --refresh [FILE]`.
 //!
 //! `regen` rewrites the generated client from `spec/packages.yaml`; with
 //! `--check` it writes nothing and fails when the checked-in file is stale.
-//! `upstream` compares the spec with GitHub's OpenAPI description in FILE.
+//! `upstream` compares the spec with GitHub's OpenAPI description (in FILE,
+//! or the newest published), or moves the pinned copy to the newest.
+
+mod npm;
+mod upstream;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,14 +15,21 @@ use std::process::ExitCode;
 use github_packages_codegen::project::{self, Freshness, GENERATED};
 
 const USAGE: &str = "usage: cargo xtask regen [--check [--diff | -v]]
-       cargo xtask upstream FILE
+       cargo xtask upstream FILE | --latest | --refresh [FILE]
 
-  regen            rewrite generated/src/generated.rs from spec/packages.yaml
-  regen --check    write nothing; fail if the checked-in file is out of date
-  --diff, -v       with --check, print a unified diff of what would change
-  upstream FILE    compare spec/packages.yaml with GitHub's OpenAPI description
-                   (api.github.com.json); exit 0 when nothing undeclared differs,
-                   1 when something does, 2 when a file cannot be read";
+  regen              rewrite generated/src/generated.rs from spec/packages.yaml
+  regen --check      write nothing; fail if the checked-in file is out of date
+  --diff, -v         with --check, print a unified diff of what would change
+  upstream FILE      compare spec/packages.yaml with the operations tagged
+                     `packages` in GitHub's OpenAPI description FILE
+                     (api.github.com.json); exit 0 when nothing undeclared
+                     differs, 1 when something does, 2 when a file cannot be read
+  upstream --latest  the same against the newest published description
+                     (npm package @octokit/openapi, fetched with npm and tar)
+  upstream --refresh [FILE]
+                     replace the pinned description (tests/fixtures/upstream/)
+                     with the packages part of the newest one (or of FILE);
+                     refused (exit 1) while an undeclared difference remains";
 
 /// How a task ended; the process exit status.
 enum Outcome {
@@ -50,7 +61,9 @@ fn main() -> ExitCode {
         );
     }));
     let outcome = match args.first().map(String::as_str) {
-        Some("upstream") => std::panic::catch_unwind(|| upstream(&args[1..])),
+        Some("upstream") => {
+            std::panic::catch_unwind(|| upstream::run(&workspace_root(), &args[1..]))
+        }
         _ => std::panic::catch_unwind(|| match run(&args) {
             Ok(()) => Outcome::Done,
             Err(message) => Outcome::Failed(message),
@@ -67,42 +80,6 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(_) => ExitCode::FAILURE,
-    }
-}
-
-/// `cargo xtask upstream FILE`: the report on stdout, exit 1 when it is
-/// not clean, 2 when FILE or the spec cannot be read.
-fn upstream(args: &[String]) -> Outcome {
-    let file = match args {
-        [flag] if flag == "-h" || flag == "--help" => {
-            println!("{USAGE}");
-            return Outcome::Done;
-        }
-        [file] => file,
-        _ => return Outcome::BadInput(format!("error: `upstream` takes one FILE\n{USAGE}")),
-    };
-    let root = workspace_root();
-    let spec = match std::fs::read_to_string(root.join(project::SPEC)) {
-        Ok(spec) => spec,
-        Err(e) => return Outcome::BadInput(format!("error: cannot read {}: {e}", project::SPEC)),
-    };
-    let description = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) => return Outcome::BadInput(format!("error: cannot read {file}: {e}")),
-    };
-    match github_packages_codegen::upstream::compare(project::SPEC, &spec, file, &description) {
-        Err(e) => Outcome::BadInput(format!("{e}\nerror: nothing was compared")),
-        Ok(report) => {
-            println!("{report}");
-            if report.is_clean() {
-                Outcome::Done
-            } else {
-                Outcome::Failed(format!(
-                    "error: {} differs from {file} in ways it does not declare (see above)",
-                    project::SPEC
-                ))
-            }
-        }
     }
 }
 
@@ -231,50 +208,5 @@ components:
         regen(&root, false, false).expect("regen writes the file");
         regen(&root, true, false).expect("and then the check passes");
         fs::remove_dir_all(root).unwrap();
-    }
-
-    fn fixture() -> String {
-        workspace_root()
-            .join("tests/fixtures/upstream/api.github.com.packages.json")
-            .display()
-            .to_string()
-    }
-
-    #[test]
-    fn upstream_passes_on_the_pinned_description() {
-        assert!(matches!(upstream(&[fixture()]), Outcome::Done));
-    }
-
-    #[test]
-    fn upstream_fails_on_an_undeclared_difference_and_refuses_bad_input() {
-        let text = fs::read_to_string(fixture()).unwrap();
-        let changed = text.replacen("\"internal\"", "\"internal\",\n\"secret\"", 1);
-        assert_ne!(
-            text, changed,
-            "the fixture lists `internal` as a visibility"
-        );
-        let file = std::env::temp_dir().join(format!("xtask-upstream-{}.json", std::process::id()));
-        fs::write(&file, changed).unwrap();
-        let file = file.display().to_string();
-        match upstream(std::slice::from_ref(&file)) {
-            Outcome::Failed(message) => assert!(message.contains(&file), "{message}"),
-            _ => panic!("a new enum value upstream must fail the check"),
-        }
-        fs::write(&file, "{\"swagger\": \"2.0\"}").unwrap();
-        match upstream(std::slice::from_ref(&file)) {
-            Outcome::BadInput(message) => {
-                assert!(message.contains(&file), "{message}");
-                assert!(
-                    message.contains("not an OpenAPI 3 description"),
-                    "{message}"
-                );
-            }
-            _ => panic!("a Swagger 2 file is bad input"),
-        }
-        fs::remove_file(&file).unwrap();
-        match upstream(std::slice::from_ref(&file)) {
-            Outcome::BadInput(message) => assert!(message.contains("cannot read"), "{message}"),
-            _ => panic!("a missing file is bad input"),
-        }
     }
 }

@@ -5,7 +5,9 @@
 //!
 //! `cargo xtask upstream FILE` prints the [`Report`]; the departures the
 //! spec declares (`x-departure`, see [`Departure`]) are left out, and those
-//! that match nothing any more are listed as stale.
+//! that match nothing any more are listed as stale. [`packages_subset`] is
+//! the part of a whole description that is compared, and what the pinned
+//! fixture holds (`cargo xtask upstream --latest` and `--refresh`).
 //!
 //! ```
 //! use github_packages_codegen::upstream::compare;
@@ -37,6 +39,7 @@
 
 mod departures;
 mod diff;
+mod extract;
 mod report;
 mod schemas;
 mod tree;
@@ -112,6 +115,23 @@ pub fn compare(
         declared,
         declarations: departures.len(),
     })
+}
+
+/// The packages part of GitHub's description `upstream_text` (named
+/// `upstream_name`), as the pinned fixture holds it: the operations tagged
+/// `packages`, with every component they reference (transitively), without
+/// prose or examples; pretty-printed JSON with sorted keys, so that two
+/// versions of it diff line by line.
+///
+/// Fails, naming the file, as [`compare`] does on a description it cannot
+/// read, and on a `$ref` that names no component.
+pub fn packages_subset(upstream_name: &str, upstream_text: &str) -> Result<String, SpecError> {
+    let upstream = read_upstream(upstream_name, upstream_text)?;
+    let subset =
+        extract::packages_subset(&upstream).map_err(|problems| fail(upstream_name, problems))?;
+    let mut text = serde_json::to_string_pretty(&subset).expect("a JSON tree serializes");
+    text.push('\n');
+    Ok(text)
 }
 
 /// Every departure `spec_text` declares, in document order.
