@@ -10,6 +10,7 @@ use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 
 use crate::fault::FaultQueue;
 use crate::rate::{RateWindows, TOKEN_RATE_LIMIT};
+use crate::real_registry::Backing;
 use crate::recording::RecordedRequest;
 use crate::registry::Registry;
 use crate::secondary_limit::SecondaryLimiter;
@@ -279,6 +280,9 @@ pub(crate) struct Store {
     pub(crate) secondary: SecondaryLimiter,
     /// The container registry's manifests and tokens.
     pub(crate) registry: Registry,
+    /// Container packages (by slot) whose versions are a real registry's
+    /// manifests.
+    pub(crate) real_registries: HashMap<usize, Backing>,
 }
 
 impl Store {
@@ -304,6 +308,7 @@ impl Store {
             token_rate_limit: TOKEN_RATE_LIMIT,
             secondary: SecondaryLimiter::default(),
             registry: Registry::default(),
+            real_registries: HashMap::new(),
         };
         store.add_token(
             default_token,
