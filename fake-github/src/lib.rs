@@ -464,6 +464,16 @@ impl FakeGitHub {
             .set_version_deleted(owner, package_type, package, id, deleted);
     }
 
+    /// From now on the API lists and shows the container version `id`
+    /// without `metadata.container`, as if its tags were unknown.
+    ///
+    /// # Panics
+    ///
+    /// If the container package was never added or has no version `id`.
+    pub fn leave_out_tags(&self, owner: &Owner, package: &str, id: i64) {
+        self.store().leave_out_tags(owner, package, id);
+    }
+
     /// How many uses of injected faults are left.
     pub fn pending_faults(&self) -> usize {
         self.store().faults.pending()

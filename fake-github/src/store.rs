@@ -176,6 +176,8 @@ pub(crate) struct Version {
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) download_count: u64,
     pub(crate) deleted_at: Option<DateTime<Utc>>,
+    /// `metadata.container` is left out of the API's answers.
+    pub(crate) tags_left_out: bool,
 }
 
 impl Version {
@@ -233,6 +235,11 @@ impl Package {
 
     pub(crate) fn has_popular_public_version(&self) -> bool {
         self.visibility == "public" && self.versions.iter().any(|v| v.download_count > 5000)
+    }
+
+    /// From now on the API leaves out the version's `metadata.container`.
+    pub(crate) fn leave_out_tags(&mut self, slot: usize) {
+        self.versions[slot].tags_left_out = true;
     }
 
     pub(crate) fn set_deleted(&mut self, slot: usize, deleted_at: Option<DateTime<Utc>>) {
@@ -521,6 +528,7 @@ impl Store {
             created_at: spec.created_at,
             download_count: spec.download_count,
             deleted_at: None,
+            tags_left_out: false,
         };
         let position = package
             .order
@@ -560,6 +568,7 @@ impl Store {
                 created_at: first_created_at + chrono::Duration::minutes(offset as i64),
                 download_count: 0,
                 deleted_at: None,
+                tags_left_out: false,
             });
             self.version_slots
                 .insert(id, (package_slot, start + offset));
@@ -584,6 +593,16 @@ impl Store {
             Some(&(owner_slot, version_slot)) if owner_slot == package_slot => Some(version_slot),
             _ => None,
         }
+    }
+
+    /// From now on the API leaves out the version `id`'s
+    /// `metadata.container` (its tags).
+    pub(crate) fn leave_out_tags(&mut self, owner: &Owner, package: &str, id: i64) {
+        let package_slot = self.seeded_package_slot(owner, "container", package);
+        let version_slot = self.version_slot(package_slot, id).unwrap_or_else(|| {
+            panic!("fake-github: no version {id} in {owner:?}/container/{package}")
+        });
+        self.packages[package_slot].leave_out_tags(version_slot);
     }
 
     pub(crate) fn set_version_deleted(
