@@ -14,7 +14,7 @@ use std::process::Command;
 use fake_github::{FakeGitHub, Owner, RealRegistry};
 
 mod support;
-use support::pusher::Pusher;
+use support::pusher::{Pushed, Pusher};
 use support::registry_process::{RegistryProcess, Tools};
 use support::token_front::TokenFront;
 use support::{Run, scratch_dir};
@@ -65,17 +65,45 @@ fn tags(registry: &RealRegistry) -> BTreeMap<String, String> {
     registry.stored_tags().into_iter().collect()
 }
 
-#[test]
-fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
-    let name = "prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back";
-    let Some(tools) = Tools::find(name) else {
-        return;
-    };
-    let dir = scratch_dir("ghpkg-real-registry-prune");
-    let process = RegistryProcess::start(&tools, &dir, None);
-    let registry = process.repository("acme/app");
-    let mut push = Pusher::new(registry.clone());
-    // Oldest first: what `--keep-latest 4` leaves out goes.
+/// A fake GitHub whose container package `acme/app` lists what
+/// `registry` stores (oldest first in the order `pushed`).
+fn fake_github_over(registry: &RealRegistry, pushed: &[String]) -> FakeGitHub {
+    let github = FakeGitHub::start_in_background();
+    let acme = Owner::org("acme");
+    github.add_package(&acme, "container", "app", "private");
+    github.import_registry(&acme, "app", registry, pushed);
+    github
+}
+
+/// Each of `digests` is served byte for byte as it was pushed.
+fn served_as_pushed(registry: &RealRegistry, digests: &BTreeSet<String>, push: &Pusher) {
+    for digest in digests {
+        let (_, body) = registry
+            .manifest(digest)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{digest} is not served after restore"));
+        assert!(body == push.bodies[digest], "{digest} came back changed");
+    }
+}
+
+/// What [`push_every_shape`] pushed.
+struct Shapes {
+    old: Pushed,
+    /// The cosign signature, SBOM and referrers index of `old`.
+    old_attachments: [Pushed; 3],
+    lone: Pushed,
+    untagged_index: Pushed,
+    docker: Pushed,
+    chart: Pushed,
+    cache: Pushed,
+    cache_blobs: Vec<String>,
+    new: Pushed,
+}
+
+/// Oldest first, so that `--keep-latest 4` leaves out `old` (`v1`) with
+/// its attachments and the untagged images, and keeps the Docker list,
+/// the Helm chart, the BuildKit cache and `new` (`latest`) with its own.
+fn push_every_shape(push: &mut Pusher) -> Shapes {
     let old = push.buildx(&["linux/amd64", "linux/arm64"], Some("v1"));
     let old_signature = push.cosign_signature(&old);
     let (old_sbom, old_referrers) = push.referrers(&old);
@@ -87,6 +115,40 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
     let new = push.buildx(&["linux/amd64", "linux/arm64"], Some("latest"));
     push.cosign_signature(&new);
     push.referrers(&new);
+    Shapes {
+        old,
+        old_attachments: [old_signature, old_sbom, old_referrers],
+        lone,
+        untagged_index,
+        docker,
+        chart,
+        cache,
+        cache_blobs,
+        new,
+    }
+}
+
+#[test]
+fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
+    let name = "prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back";
+    let Some(tools) = Tools::find(name) else {
+        return;
+    };
+    let dir = scratch_dir("ghpkg-real-registry-prune");
+    let process = RegistryProcess::start(&tools, &dir, None);
+    let registry = process.repository("acme/app");
+    let mut push = Pusher::new(registry.clone());
+    let Shapes {
+        old,
+        old_attachments,
+        lone,
+        untagged_index,
+        docker,
+        chart,
+        cache,
+        cache_blobs,
+        new,
+    } = push_every_shape(&mut push);
     let tags_before = tags(&registry);
     let stored_before: BTreeSet<String> = registry.stored_manifests().into_iter().collect();
     assert_eq!(
@@ -95,10 +157,7 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
         "every push is stored"
     );
 
-    let github = FakeGitHub::start_in_background();
-    let acme = Owner::org("acme");
-    github.add_package(&acme, "container", "app", "private");
-    github.import_registry(&acme, "app", &registry, &push.pushed);
+    let github = fake_github_over(&registry, &push.pushed);
 
     let journal = dir.join("journal.jsonl");
     let prune = format!(
@@ -112,17 +171,15 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
     // and the untagged images; the four newest stay whole.
     let stored_after: BTreeSet<String> = registry.stored_manifests().into_iter().collect();
     let deleted: BTreeSet<String> = stored_before.difference(&stored_after).cloned().collect();
-    for gone in [
-        &old,
-        &old_signature,
-        &old_sbom,
-        &old_referrers,
-        &lone,
-        &untagged_index,
-    ] {
+    for gone in [&old, &lone, &untagged_index]
+        .into_iter()
+        .chain(&old_attachments)
+    {
         assert!(deleted.contains(&gone.digest), "{} stays", gone.digest);
     }
-    assert_eq!(deleted.len(), 5 + 4 + 3, "{deleted:#?}");
+    // v1: index, 2 platforms, 2 attestations, 3 attachments; the lone
+    // manifest; the untagged index, its platform and attestation.
+    assert_eq!(deleted.len(), 8 + 1 + 3, "{deleted:#?}");
     for kept in [&docker, &chart, &cache, &new] {
         assert!(stored_after.contains(&kept.digest), "{} went", kept.digest);
     }
@@ -143,13 +200,7 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
 
     let restore = format!("restore --journal {} --json", journal.display());
     ghpkg(&github, &registry.url(), &dir, &restore).assert_code(0);
-    for digest in &deleted {
-        let (_, body) = registry
-            .manifest(digest)
-            .unwrap()
-            .unwrap_or_else(|| panic!("{digest} is not served after restore"));
-        assert!(body == push.bodies[digest], "{digest} came back changed");
-    }
+    served_as_pushed(&registry, &deleted, &push);
     assert_eq!(tags(&registry), tags_before, "every tag is back");
     every_tag_pulls(&tools, &dir, &registry, &cache_blobs);
 }
@@ -197,10 +248,7 @@ fn prune_reads_a_registry_behind_a_bearer_challenge() {
     let old = push.buildx(&["linux/amd64"], None);
     let image = push.buildx(&["linux/amd64", "linux/arm64"], Some("latest"));
     push.cosign_signature(&image);
-    let github = FakeGitHub::start_in_background();
-    let acme = Owner::org("acme");
-    github.add_package(&acme, "container", "app", "private");
-    github.import_registry(&acme, "app", &registry, &push.pushed);
+    let github = fake_github_over(&registry, &push.pushed);
 
     let journal = dir.join("journal.jsonl");
     let prune = format!(
@@ -219,8 +267,7 @@ fn prune_reads_a_registry_behind_a_bearer_challenge() {
 
     let restore = format!("restore --journal {} --json", journal.display());
     ghpkg(&github, &front.url(), &dir, &restore).assert_code(0);
-    let (_, body) = registry.manifest(&old.digest).unwrap().unwrap();
-    assert!(body == push.bodies[&old.digest]);
+    served_as_pushed(&registry, &BTreeSet::from([old.digest]), &push);
 }
 
 /// A manifest read without `Authorization`: status and `WWW-Authenticate`.
