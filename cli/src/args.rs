@@ -185,7 +185,10 @@ pub enum Command {
     /// Container packages are pruned by image, not by version. docker buildx
     /// pushes an image as an index (the tagged version) plus untagged
     /// platform and attestation manifests; cosign signatures (tags
-    /// `sha256-DIGEST.sig/.att/.sbom`) and OCI referrers are versions too.
+    /// `sha256-DIGEST.sig/.att/.sbom`), OCI referrers and referrers indexes
+    /// (tag `sha256-DIGEST`) are versions too, and follow the image they are
+    /// for whatever their own tags (--tag, --keep-tag and --exclude-tag see
+    /// an image's own tags).
     /// ghpkg first reads every version's manifest from the registry
     /// (--registry; a read may count as a download, and manifests are cached
     /// under the data directory), then the policy decides about images:
@@ -194,7 +197,8 @@ pub enum Command {
     /// A kept image keeps every version it reaches; a deleted image takes its
     /// versions with it (index first), except those another kept image
     /// reaches. Fail closed: if a manifest cannot be read, a kept image lists
-    /// a manifest the package does not have, or the package changed since
+    /// a manifest the package does not have, the API lists a version without
+    /// its tags (`metadata.container`), or the package changed since
     /// planning (listed again before the first deletion, before each level
     /// of deletions and every 500 or more deletions), nothing more in that
     /// package is deleted (exit 1; run again).

@@ -281,6 +281,38 @@ fn a_manifest_that_cannot_be_read_stops_that_package() {
 }
 
 #[test]
+fn a_version_listed_without_its_tags_stops_that_package() {
+    // Read as untagged, `v1` would be an orphan for --untagged to delete.
+    let fixture = Fixture::new("tags-left-out");
+    let v1 =
+        fixture.publish(ImageSpec::single(&["v1"]).created_at(Utc::now() - TimeDelta::days(5)));
+    fixture.publish(ImageSpec::new(&["latest"]));
+    fixture.publish(orphan(2));
+    fixture
+        .github
+        .leave_out_tags(&fixture.acme, "app", v1.root.id);
+    let run = fixture.execute("--untagged", &fixture.journal());
+    run.assert_code(1);
+    assert!(fixture.deleted().is_empty());
+    assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
+    assert!(
+        lines[0].contains(&format!(
+            "version {} ({}) without `metadata.container`",
+            v1.root.id, v1.root.digest
+        )),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("nothing in acme/app was deleted"),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
 fn a_registry_that_refuses_the_token_stops_that_package() {
     let fixture = Fixture::new("refused");
     fixture.publish(ImageSpec::new(&["latest"]));

@@ -10,6 +10,7 @@ use crate::fault::FaultKind;
 use crate::json::{self, BasicError, VersionWriter};
 use crate::pagination::{self, PageRequest};
 use crate::rate::{ANONYMOUS_RATE_LIMIT, RateStatus};
+use crate::real_registry;
 use crate::recording::RecordedRequest;
 use crate::route::{self, Action, OwnerRef, PackagePath, Query, Resource, Route};
 use crate::secondary_limit::{InFlight, Refused};
@@ -417,7 +418,10 @@ fn delete_version(
     if package.count(VersionState::Active) == 1 {
         return Err(bad_request(LAST_VERSION));
     }
-    package.set_deleted(version_slot, Some(Utc::now().trunc_subsecs(0)));
+    real_registry::delete_through(store, package_slot, version_slot)?;
+    store
+        .package_mut(package_slot)
+        .set_deleted(version_slot, Some(Utc::now().trunc_subsecs(0)));
     Ok(Reply::no_content())
 }
 
@@ -429,6 +433,7 @@ fn restore_version(
 ) -> Result<Reply, Reply> {
     // Restoring a version that is not deleted changes nothing.
     let (package_slot, version_slot) = find_version(store, owner, path, id)?;
+    real_registry::restore_through(store, package_slot, version_slot)?;
     store
         .package_mut(package_slot)
         .set_deleted(version_slot, None);

@@ -213,7 +213,8 @@ impl VersionWriter {
             ),
             metadata: Metadata {
                 package_type: self.package_type,
-                container: (self.package_type == "container").then_some(ContainerMetadata { tags }),
+                container: (self.package_type == "container" && !version.tags_left_out)
+                    .then_some(ContainerMetadata { tags }),
                 docker: (self.package_type == "docker").then_some(DockerMetadata { tag: tags }),
             },
         }
@@ -273,5 +274,15 @@ mod tests {
             serde_json::json!({"package_type": "container", "container": {"tags": ["latest"]}})
         );
         assert!(json.get("deleted_at").is_none());
+
+        store.leave_out_tags(&owner, "repo/image", id);
+        let stored = store.package(slot);
+        let writer = VersionWriter::new(&store, stored);
+        let version = stored.version(store.version_slot(slot, id).unwrap());
+        let json = serde_json::to_value(writer.version(version)).unwrap();
+        assert_eq!(
+            json["metadata"],
+            serde_json::json!({"package_type": "container"})
+        );
     }
 }

@@ -53,6 +53,9 @@
 //!   challenge, token endpoint taking the GitHub token as the basic-auth
 //!   password), agreeing with the container packages' versions; see
 //!   [`FakeGitHub::publish_image`] and [`FakeGitHub::registry_url`].
+//! - **A real registry behind a package**: [`FakeGitHub::import_registry`]
+//!   lists what a distribution registry stores as a container package's
+//!   versions, and deletes and restores through it ([`RealRegistry`]).
 //! - **Enterprise Server**: [`FakeGitHub::start_enterprise`] serves the same
 //!   API over HTTPS under `/api/v3`, with a certificate signed by
 //!   [`TEST_CA_PEM`].
@@ -110,6 +113,7 @@ mod image;
 mod json;
 mod pagination;
 mod rate;
+mod real_registry;
 mod recording;
 mod registry;
 mod route;
@@ -130,6 +134,7 @@ use tokio_rustls::TlsAcceptor;
 
 pub use fault::{Fault, FaultKind, Gate, Matcher};
 pub use image::{ImageSpec, OCI_INDEX, OCI_MANIFEST, PublishedImage, Pushed};
+pub use real_registry::{RealRegistry, RegistryAnswer};
 pub use recording::RecordedRequest;
 pub use secondary_limit::{Refusal, SecondaryLimits};
 pub use store::{Owner, StoredVersion, VersionSpec};
@@ -459,6 +464,16 @@ impl FakeGitHub {
             .set_version_deleted(owner, package_type, package, id, deleted);
     }
 
+    /// From now on the API lists and shows the container version `id`
+    /// without `metadata.container`, as if its tags were unknown.
+    ///
+    /// # Panics
+    ///
+    /// If the container package was never added or has no version `id`.
+    pub fn leave_out_tags(&self, owner: &Owner, package: &str, id: i64) {
+        self.store().leave_out_tags(owner, package, id);
+    }
+
     /// How many uses of injected faults are left.
     pub fn pending_faults(&self) -> usize {
         self.store().faults.pending()
@@ -594,6 +609,28 @@ impl FakeGitHub {
             &tags,
             store::base_time(),
         )
+    }
+
+    /// Lists the manifests `registry` (a real distribution registry)
+    /// stores as versions of the container package `package`, with their
+    /// tags, oldest first in the order of `pushed` (digests in push order),
+    /// one minute apart. From then on deleting a version deletes its
+    /// manifest in the registry, and restoring it puts the manifest back
+    /// byte for byte, under its tags too (a registry refusal is a 502).
+    /// Returns the versions' ids, oldest first.
+    ///
+    /// # Panics
+    ///
+    /// If the package was never added, or the registry cannot be read.
+    pub fn import_registry(
+        &self,
+        owner: &Owner,
+        package: &str,
+        registry: &RealRegistry,
+        pushed: &[String],
+    ) -> Vec<i64> {
+        real_registry::import(&mut self.store(), owner, package, registry, pushed)
+            .unwrap_or_else(|why| panic!("fake-github: cannot import {}: {why}", registry.url()))
     }
 
     /// From now on, serves the manifest `digest` with a body that is not

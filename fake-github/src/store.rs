@@ -10,6 +10,7 @@ use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 
 use crate::fault::FaultQueue;
 use crate::rate::{RateWindows, TOKEN_RATE_LIMIT};
+use crate::real_registry::Backing;
 use crate::recording::RecordedRequest;
 use crate::registry::Registry;
 use crate::secondary_limit::SecondaryLimiter;
@@ -175,6 +176,8 @@ pub(crate) struct Version {
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) download_count: u64,
     pub(crate) deleted_at: Option<DateTime<Utc>>,
+    /// `metadata.container` is left out of the API's answers.
+    pub(crate) tags_left_out: bool,
 }
 
 impl Version {
@@ -234,6 +237,11 @@ impl Package {
         self.visibility == "public" && self.versions.iter().any(|v| v.download_count > 5000)
     }
 
+    /// From now on the API leaves out the version's `metadata.container`.
+    pub(crate) fn leave_out_tags(&mut self, slot: usize) {
+        self.versions[slot].tags_left_out = true;
+    }
+
     pub(crate) fn set_deleted(&mut self, slot: usize, deleted_at: Option<DateTime<Utc>>) {
         let version = &mut self.versions[slot];
         match (version.deleted_at.is_some(), deleted_at.is_some()) {
@@ -279,6 +287,9 @@ pub(crate) struct Store {
     pub(crate) secondary: SecondaryLimiter,
     /// The container registry's manifests and tokens.
     pub(crate) registry: Registry,
+    /// Container packages (by slot) whose versions are a real registry's
+    /// manifests.
+    pub(crate) real_registries: HashMap<usize, Backing>,
 }
 
 impl Store {
@@ -304,6 +315,7 @@ impl Store {
             token_rate_limit: TOKEN_RATE_LIMIT,
             secondary: SecondaryLimiter::default(),
             registry: Registry::default(),
+            real_registries: HashMap::new(),
         };
         store.add_token(
             default_token,
@@ -516,6 +528,7 @@ impl Store {
             created_at: spec.created_at,
             download_count: spec.download_count,
             deleted_at: None,
+            tags_left_out: false,
         };
         let position = package
             .order
@@ -555,6 +568,7 @@ impl Store {
                 created_at: first_created_at + chrono::Duration::minutes(offset as i64),
                 download_count: 0,
                 deleted_at: None,
+                tags_left_out: false,
             });
             self.version_slots
                 .insert(id, (package_slot, start + offset));
@@ -579,6 +593,16 @@ impl Store {
             Some(&(owner_slot, version_slot)) if owner_slot == package_slot => Some(version_slot),
             _ => None,
         }
+    }
+
+    /// From now on the API leaves out the version `id`'s
+    /// `metadata.container` (its tags).
+    pub(crate) fn leave_out_tags(&mut self, owner: &Owner, package: &str, id: i64) {
+        let package_slot = self.seeded_package_slot(owner, "container", package);
+        let version_slot = self.version_slot(package_slot, id).unwrap_or_else(|| {
+            panic!("fake-github: no version {id} in {owner:?}/container/{package}")
+        });
+        self.packages[package_slot].leave_out_tags(version_slot);
     }
 
     pub(crate) fn set_version_deleted(

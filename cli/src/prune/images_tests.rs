@@ -225,3 +225,47 @@ fn a_tagged_manifest_goes_with_its_deleted_index_unless_the_policy_keeps_it() {
     assert_eq!(deleted(&plan), [old]);
     assert_eq!(plan.decisions[child].action, Action::Keep);
 }
+
+#[test]
+fn attachments_follow_their_image_whatever_their_tags() {
+    // --keep-tag, --exclude-tag and --tag see an image's own tags: a
+    // signature (`sha256-<hex>.sig`) or referrers index (`sha256-<hex>`)
+    // of a version in the package is part of that image, not an image.
+    let mut package = Package::default();
+    let old_child = package.manifest(10);
+    let old = package.index(&[old_child], &["v1"], 10);
+    let hex = package.infos[old]
+        .name
+        .trim_start_matches("sha256:")
+        .to_string();
+    let signature = package.tagged_manifest(&[&format!("sha256-{hex}.sig")], 9);
+    let referrers = package.index(&[signature], &[&format!("sha256-{hex}")], 9);
+    let new_child = package.manifest(1);
+    let new = package.index(&[new_child], &["v2"], 1);
+    let plan = package.plan(&RetentionPolicy {
+        keep_latest: Some(1),
+        keep_tags: vec![crate::glob::Glob::parse("sha256-*").unwrap()],
+        ..Default::default()
+    });
+    assert_eq!(plan.images.len(), 2, "attachments are no images");
+    assert_eq!(plan.decisions[new].action, Action::Keep);
+    assert_eq!(deleted(&plan), [old_child, old, signature, referrers]);
+    let level = |version: usize| {
+        plan.steps
+            .iter()
+            .find(|step| step.version == version)
+            .unwrap()
+            .level
+    };
+    assert_eq!(level(old), 0);
+    assert!(level(referrers) > level(old), "deleted after its image");
+    assert!(level(signature) > level(referrers));
+    assert!(
+        plan.decisions[referrers]
+            .reason
+            .starts_with("referrers index of deleted image"),
+        "{}",
+        plan.decisions[referrers].reason
+    );
+    assert!(plan.deletion_of(plan.id(referrers)).unwrap().attached);
+}

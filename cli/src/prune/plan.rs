@@ -4,13 +4,14 @@
 //! that a container package is still what its plan was built from.
 //!
 //! A container package is not pruned at all (fail closed) when its listing
-//! names a version twice, or when a kept image lists a manifest that is not
-//! in the package: either way what the plan would keep is not known.
+//! names a version twice or leaves a version's tags out, or when a kept
+//! image lists a manifest that is not in the package: either way what the
+//! plan would keep is not known.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use github_packages::types::{PackageType, PackageVersionState};
+use github_packages::types::{PackageType, PackageVersion, PackageVersionState};
 
 use super::Fate;
 use super::images::{ImagePlan, plan_images};
@@ -118,7 +119,7 @@ pub async fn plan(
     // the policy decides about images, read from the registry first.
     let (decisions, images) = if target.package_type == PackageType::Container && !infos.is_empty()
     {
-        if let Some(why) = repeated(&infos) {
+        if let Some(why) = repeated(&infos).or_else(|| tags_left_out(&versions)) {
             return Err(refuse(&target, &why));
         }
         target.learn_login(&context.client).await;
@@ -179,6 +180,23 @@ fn repeated(versions: &[VersionInfo]) -> Option<String> {
         }
     }
     None
+}
+
+/// Why a container listing cannot be planned from when a version comes
+/// without `metadata.container`: its tags are unknown, and read as none
+/// it would count as untagged (and --untagged would delete it).
+fn tags_left_out(versions: &[PackageVersion]) -> Option<String> {
+    let version = versions.iter().find(|version| {
+        version
+            .metadata
+            .as_ref()
+            .is_none_or(|metadata| metadata.container.is_none())
+    })?;
+    Some(format!(
+        "the API listed version {} ({}) without `metadata.container`, so its tags are unknown \
+         (it may be tagged); run again, and if it stays so, report it to GitHub",
+        version.id, version.name
+    ))
 }
 
 /// Before a container plan's first deletion, and again while it is carried
@@ -261,6 +279,31 @@ mod tests {
             tags: Vec::new(),
             created_at: "2025-06-01T00:00:00Z".parse().unwrap(),
         }
+    }
+
+    #[test]
+    fn a_container_version_without_its_tags_is_refused() {
+        let listed = |metadata: serde_json::Value| -> PackageVersion {
+            serde_json::from_value(serde_json::json!({
+                "id": 7, "name": "sha256:a", "url": "u", "package_html_url": "p",
+                "created_at": "2025-06-01T00:00:00Z", "updated_at": "2025-06-01T00:00:00Z",
+                "metadata": metadata
+            }))
+            .unwrap()
+        };
+        let untagged = listed(serde_json::json!({
+            "package_type": "container", "container": {"tags": []}
+        }));
+        assert_eq!(tags_left_out(std::slice::from_ref(&untagged)), None);
+        let left_out = listed(serde_json::json!({"package_type": "container"}));
+        let why = tags_left_out(&[untagged, left_out]).unwrap();
+        assert!(
+            why.contains("version 7 (sha256:a) without `metadata.container`"),
+            "{why}"
+        );
+        let mut no_metadata = listed(serde_json::json!({"package_type": "container"}));
+        no_metadata.metadata = None;
+        assert!(tags_left_out(&[no_metadata]).is_some());
     }
 
     #[test]

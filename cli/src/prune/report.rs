@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use github_packages::images::{CosignKind, Relation};
+use github_packages::images::Relation;
 
 use super::Fate;
 use super::images::ImagePlan;
@@ -151,18 +151,7 @@ pub fn image_views(plan: &ImagePlan) -> Vec<ImageView<'_>> {
                                 (None, describes.as_ref().map(ToString::to_string), None)
                             }
                             Relation::Manifest => (None, None, None),
-                            Relation::Signature { kind } => (
-                                None,
-                                None,
-                                Some(
-                                    match kind {
-                                        CosignKind::Signature => "signature",
-                                        CosignKind::Attestation => "attestation",
-                                        CosignKind::Sbom => "sbom",
-                                    }
-                                    .to_string(),
-                                ),
-                            ),
+                            Relation::Signature { kind } => (None, None, Some(kind.to_string())),
                             Relation::Referrer { artifact_type } => {
                                 (None, None, artifact_type.clone())
                             }

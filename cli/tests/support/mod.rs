@@ -4,6 +4,9 @@
 #![allow(dead_code, reason = "each test binary uses the part it needs")]
 
 pub mod large_prune;
+pub mod pusher;
+pub mod registry_process;
+pub mod token_front;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

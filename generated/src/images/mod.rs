@@ -5,14 +5,23 @@
 //! than one: `docker buildx` pushes an index (the tagged version) whose
 //! platform manifests and attestation manifests are untagged versions of
 //! their own; cosign adds versions tagged `sha256-<hex>.sig` / `.att` /
-//! `.sbom`; OCI 1.1 artifacts point at their image through `subject`.
-//! [`ImageGraph::build`] links them:
+//! `.sbom`; OCI 1.1 artifacts point at their image through `subject`, and
+//! where the registry has no referrers API (ghcr.io) a referrers index
+//! tagged `sha256-<hex>` lists them. [`ImageGraph::build`] links them:
 //!
-//! - an index reaches every manifest it lists ([`Relation::Platform`],
-//!   [`Relation::Attestation`], or [`Relation::Manifest`] for one with
-//!   neither, e.g. a nested index);
+//! - an index (OCI, or a Docker manifest list) reaches every manifest it
+//!   lists ([`Relation::Platform`], [`Relation::Attestation`], or
+//!   [`Relation::Manifest`] for one with neither, e.g. a nested index,
+//!   which reaches everything below it in turn). Entries that are blobs
+//!   (BuildKit's registry cache lists layers and its cache config) are
+//!   neither members nor missing; an entry of an unknown type may be a
+//!   manifest, so it counts as one;
 //! - a manifest reaches its referrers ([`Relation::Referrer`]) and the
-//!   versions cosign tagged for it ([`Relation::Signature`]);
+//!   versions tagged `sha256-<its hex>` with or without a cosign suffix
+//!   ([`Relation::Signature`]), which follow it whatever their tags;
+//! - an artifact (`artifactType`, or a config that is not an image's,
+//!   e.g. a Helm chart) is an image like any other, or a referrer of the
+//!   image its `subject` names;
 //! - an **image** is a root and everything it reaches. Roots are the
 //!   versions with a tag of their own (a cosign tag whose image is in the
 //!   package does not count), and the versions nothing else reaches. A
@@ -99,7 +108,8 @@ pub enum Relation {
     },
     /// A manifest an index lists without a platform (e.g. a nested index).
     Manifest,
-    /// A version cosign tagged `sha256-<hex>.<kind>` for this one.
+    /// A version tagged `sha256-<hex>.<kind>` (cosign) or `sha256-<hex>`
+    /// (a referrers index) for this one.
     Signature {
         /// What cosign stored.
         kind: CosignKind,
@@ -134,6 +144,9 @@ impl fmt::Display for Relation {
             } => write!(f, "attestation of {}", short(digest)),
             Relation::Attestation { describes: None } => f.write_str("attestation"),
             Relation::Manifest => f.write_str("manifest"),
+            Relation::Signature {
+                kind: CosignKind::Referrers,
+            } => f.write_str("referrers index"),
             Relation::Signature { kind } => write!(f, "cosign {kind}"),
             Relation::Referrer {
                 artifact_type: Some(artifact_type),
@@ -150,7 +163,7 @@ pub fn short(digest: &Digest) -> String {
     format!("sha256:{}", &digest.hex()[..12])
 }
 
-/// What a cosign tag holds.
+/// What a digest tag (`sha256-<hex>` with or without a suffix) holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CosignKind {
     /// `.sig`
@@ -159,6 +172,10 @@ pub enum CosignKind {
     Attestation,
     /// `.sbom`
     Sbom,
+    /// No suffix: the OCI 1.1 referrers tag schema, an index listing the
+    /// image's referrers, pushed by cosign (OCI 1.1 mode), `oras attach`
+    /// and notation where the registry has no referrers API (ghcr.io).
+    Referrers,
 }
 
 impl fmt::Display for CosignKind {
@@ -167,19 +184,21 @@ impl fmt::Display for CosignKind {
             CosignKind::Signature => "signature",
             CosignKind::Attestation => "attestation",
             CosignKind::Sbom => "sbom",
+            CosignKind::Referrers => "referrers",
         })
     }
 }
 
-/// The image a cosign-style tag (`sha256-<hex>.sig|.att|.sbom`) is for.
+/// The image a digest tag is for: `sha256-<hex>.sig|.att|.sbom` (cosign)
+/// or `sha256-<hex>` (the OCI 1.1 referrers fallback tag).
 pub fn cosign_subject(tag: &str) -> Option<(Digest, CosignKind)> {
     let rest = tag.strip_prefix("sha256-")?;
-    let (hex, suffix) = rest.split_once('.')?;
-    let kind = match suffix {
-        "sig" => CosignKind::Signature,
-        "att" => CosignKind::Attestation,
-        "sbom" => CosignKind::Sbom,
-        _ => return None,
+    let (hex, kind) = match rest.split_once('.') {
+        None => (rest, CosignKind::Referrers),
+        Some((hex, "sig")) => (hex, CosignKind::Signature),
+        Some((hex, "att")) => (hex, CosignKind::Attestation),
+        Some((hex, "sbom")) => (hex, CosignKind::Sbom),
+        Some(_) => return None,
     };
     Some((Digest::from_hex(hex).ok()?, kind))
 }
@@ -303,7 +322,9 @@ impl ImageGraph {
                     digest: version.digest.clone(),
                 })?;
             if let Manifest::Index(list) = manifest {
-                for descriptor in &list.manifests {
+                // A BuildKit registry cache lists layers and its cache
+                // config: blobs, which are no versions and not missing.
+                for descriptor in list.manifests.iter().filter(|d| !d.is_blob()) {
                     let Some(&child) = position.get(&descriptor.digest) else {
                         missing[index].push(descriptor.digest.clone());
                         continue;

@@ -1,9 +1,10 @@
-//! The graph on the shapes buildx, cosign and OCI 1.1 referrers push.
+//! The graph on the shapes buildx, cosign, OCI 1.1 referrers, BuildKit
+//! caches, Helm and Docker push.
 
 use std::collections::{HashMap, HashSet};
 
 use super::*;
-use crate::registry::{OCI_INDEX, OCI_MANIFEST};
+use crate::registry::{DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST};
 
 /// A package under construction: manifests by digest, versions in order.
 #[derive(Default)]
@@ -254,9 +255,15 @@ fn cosign_tag_parsing() {
         cosign_subject(&format!("sha256-{}.att", digest.hex())),
         Some((digest.clone(), CosignKind::Attestation))
     );
+    assert_eq!(
+        cosign_subject(&format!("sha256-{}", digest.hex())),
+        Some((digest.clone(), CosignKind::Referrers))
+    );
     for not_cosign in [
         "latest",
         "sha256-abc.sig",
+        "sha256-abc",
+        &format!("sha256-{}x", digest.hex()),
         &format!("sha256-{}.zip", digest.hex()),
         &format!("sha512-{}.sig", digest.hex()),
     ] {
@@ -382,4 +389,230 @@ fn a_digest_listed_twice_is_refused() {
     assert_eq!(error, GraphError::Repeated { digest: child });
     assert!(error.to_string().contains("listed twice"), "{error}");
     assert!(error.to_string().contains("run again"), "{error}");
+}
+
+/// An index body of `mediaType` listing `(media type, digest)` entries.
+fn list_of(media_type: &str, entries: &[(&str, &Digest)], extra: &str) -> String {
+    let entries: Vec<String> = entries
+        .iter()
+        .map(|(media_type, digest)| {
+            format!(r#"{{"mediaType":"{media_type}","digest":"{digest}","size":1}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"{media_type}","manifests":[{}]{extra}}}"#,
+        entries.join(",")
+    )
+}
+
+#[test]
+fn a_referrers_tag_attaches_its_index_and_what_it_lists_to_the_image() {
+    let mut package = Package::default();
+    let (index, _) = package.buildx(&["linux/amd64"], &["latest"]);
+    let sbom = package.image(Some(&index), Some("application/spdx+json"), &[]);
+    let signature = package.image(
+        Some(&index),
+        Some("application/vnd.dev.sigstore.bundle.v0.3+json"),
+        &[],
+    );
+    let referrers_tag = format!("sha256-{}", index.hex());
+    let referrers = package.add(
+        list_of(
+            OCI_INDEX,
+            &[(OCI_MANIFEST, &sbom), (OCI_MANIFEST, &signature)],
+            "",
+        ),
+        &[&referrers_tag],
+    );
+    // A referrers tag of an image the package does not hold is a root.
+    let gone_tag = format!("sha256-{}", Digest::of(b"gone").hex());
+    let orphan = package.add(list_of(OCI_INDEX, &[], ""), &[&gone_tag]);
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 2, "the referrers index is no image");
+    let image = image_of(&graph, package.at(&index));
+    let member = image
+        .members
+        .iter()
+        .find(|m| m.version == package.at(&referrers))
+        .expect("the referrers index belongs to the image");
+    assert_eq!(
+        member.relation,
+        Relation::Signature {
+            kind: CosignKind::Referrers
+        }
+    );
+    assert_eq!(member.relation.to_string(), "referrers index");
+    assert!(graph.own_tags(package.at(&referrers)).is_empty());
+    assert_eq!(graph.own_tags(package.at(&orphan)), [gone_tag]);
+    // What it lists is reached through it too, so it goes after it.
+    let referrers_at = package.at(&referrers);
+    assert!(graph.parents(package.at(&sbom)).contains(&referrers_at));
+    let all: HashSet<usize> = (0..graph.len()).collect();
+    let order = graph.deletion_order(&all);
+    let place = |digest: &Digest| order.iter().position(|&v| v == package.at(digest)).unwrap();
+    assert!(place(&index) < place(&referrers), "deleted after its image");
+    assert!(place(&referrers) < place(&sbom));
+    assert!(place(&referrers) < place(&signature));
+}
+
+#[test]
+fn a_referrers_index_alone_reaches_what_it_lists() {
+    // Only the referrers index links the signature to the image (the
+    // signature has no subject the package holds).
+    let mut package = Package::default();
+    let (index, _) = package.buildx(&["linux/amd64"], &["v1"]);
+    let signature = package.image(None, Some("application/vnd.cncf.notary.signature"), &[]);
+    let referrers = package.add(
+        list_of(OCI_INDEX, &[(OCI_MANIFEST, &signature)], ""),
+        &[&format!("sha256-{}", index.hex())],
+    );
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 1);
+    let image = image_of(&graph, package.at(&index));
+    let signature_member = image
+        .members
+        .iter()
+        .find(|m| m.version == package.at(&signature))
+        .unwrap();
+    assert_eq!(signature_member.via, package.at(&referrers));
+}
+
+#[test]
+fn an_index_of_blobs_lists_no_members_and_misses_none() {
+    // BuildKit's `cache-to type=registry`: layers and a cache config.
+    let mut package = Package::default();
+    let layer = Digest::of(b"layer");
+    let docker_layer = Digest::of(b"docker layer");
+    let cache_config = Digest::of(b"cache config");
+    let cache = package.add(
+        list_of(
+            OCI_INDEX,
+            &[
+                ("application/vnd.oci.image.layer.v1.tar+gzip", &layer),
+                (
+                    "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    &docker_layer,
+                ),
+                ("application/vnd.buildkit.cacheconfig.v0", &cache_config),
+            ],
+            "",
+        ),
+        &["buildcache"],
+    );
+    let graph = package.graph();
+    let image = image_of(&graph, package.at(&cache));
+    assert!(image.missing.is_empty(), "{:?}", image.missing);
+    assert!(image.members.is_empty());
+
+    // An entry of a type it does not know may be a manifest: missing when
+    // the package lacks it, a member when it has it (fail closed).
+    let mut package = Package::default();
+    let child = package.image(None, None, &[]);
+    let unknown = Digest::of(b"unknown");
+    let index = package.add(
+        list_of(
+            OCI_INDEX,
+            &[
+                ("application/vnd.example.thing.v1+json", &unknown),
+                ("application/vnd.example.thing.v1+json", &child),
+                ("application/vnd.oci.image.layer.v1.tar", &layer),
+            ],
+            "",
+        ),
+        &["mixed"],
+    );
+    let graph = package.graph();
+    let image = image_of(&graph, package.at(&index));
+    assert_eq!(image.missing, [unknown]);
+    assert_eq!(
+        digests(&graph, image.members.iter().map(|m| m.version)),
+        HashSet::from([child])
+    );
+}
+
+#[test]
+fn a_docker_manifest_list_is_an_index() {
+    let mut package = Package::default();
+    let amd64 = package.add(
+        format!(
+            r#"{{"schemaVersion":2,"mediaType":"{DOCKER_MANIFEST}","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"{}","size":1}},"layers":[]}}"#,
+            Digest::of(b"docker config")
+        ),
+        &[],
+    );
+    let list = package.add(
+        format!(
+            r#"{{"schemaVersion":2,"mediaType":"{DOCKER_MANIFEST_LIST}","manifests":[{{"mediaType":"{DOCKER_MANIFEST}","digest":"{amd64}","size":1,"platform":{{"os":"linux","architecture":"amd64"}}}}]}}"#
+        ),
+        &["v2"],
+    );
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 1);
+    let image = image_of(&graph, package.at(&list));
+    assert_eq!(image.members.len(), 1);
+    assert_eq!(image.members[0].version, package.at(&amd64));
+    assert_eq!(
+        image.members[0].relation.to_string(),
+        "platform linux/amd64"
+    );
+    let all: HashSet<usize> = (0..graph.len()).collect();
+    assert_eq!(
+        graph.deletion_order(&all),
+        [package.at(&list), package.at(&amd64)]
+    );
+}
+
+#[test]
+fn a_nested_index_reaches_everything_below_it() {
+    let mut package = Package::default();
+    let (inner, inner_members) = package.buildx(&["linux/amd64", "linux/arm64"], &[]);
+    let signature = package.image(None, None, &[&format!("sha256-{}.sig", inner.hex())]);
+    let outer = package.add(list_of(OCI_INDEX, &[(OCI_INDEX, &inner)], ""), &["nested"]);
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 1);
+    let image = image_of(&graph, package.at(&outer));
+    let reached = digests(&graph, image.members.iter().map(|m| m.version));
+    let mut expected: HashSet<Digest> = inner_members.into_iter().collect();
+    expected.extend([inner.clone(), signature]);
+    assert_eq!(reached, expected);
+    let all: HashSet<usize> = (0..graph.len()).collect();
+    let order = graph.deletion_order(&all);
+    assert_eq!(order[0], package.at(&outer));
+    assert_eq!(order[1], package.at(&inner));
+}
+
+#[test]
+fn artifacts_are_images_of_their_own_or_attachments() {
+    let mut package = Package::default();
+    // A Helm chart: config of the Helm type, no artifactType.
+    let chart = package.add(
+        format!(
+            r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"application/vnd.cncf.helm.config.v1+json","digest":"{}","size":1}},"layers":[{{"mediaType":"application/vnd.cncf.helm.chart.content.v1.tar+gzip","digest":"{}","size":1}}]}}"#,
+            Digest::of(b"chart config"),
+            Digest::of(b"chart")
+        ),
+        &["0.1.0"],
+    );
+    // A WASM module with artifactType and the empty config.
+    let wasm = package.add(
+        format!(
+            r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","artifactType":"application/vnd.wasm.content.layer.v1+wasm","config":{{"mediaType":"application/vnd.oci.empty.v1+json","digest":"{}","size":2}},"layers":[]}}"#,
+            Digest::of(b"{}")
+        ),
+        &[],
+    );
+    // The chart's provenance, attached through `subject`.
+    let provenance = package.image(Some(&chart), Some("application/vnd.cncf.helm.prov"), &[]);
+    let graph = package.graph();
+    assert_eq!(graph.images().len(), 2);
+    let chart_image = image_of(&graph, package.at(&chart));
+    assert_eq!(chart_image.members.len(), 1);
+    assert_eq!(chart_image.members[0].version, package.at(&provenance));
+    assert_eq!(
+        chart_image.members[0].relation,
+        Relation::Referrer {
+            artifact_type: Some("application/vnd.cncf.helm.prov".into())
+        }
+    );
+    assert!(image_of(&graph, package.at(&wasm)).members.is_empty());
 }

@@ -103,6 +103,34 @@ pub struct Descriptor {
     pub annotations: BTreeMap<String, String>,
 }
 
+/// Config media types of images, which an index may list as blobs.
+const BLOB_MEDIA_TYPES: [&str; 4] = [
+    "application/vnd.oci.image.config.v1+json",
+    "application/vnd.docker.container.image.v1+json",
+    "application/vnd.buildkit.cacheconfig.v0",
+    "application/vnd.oci.empty.v1+json",
+];
+
+/// Prefixes of layer media types (OCI and Docker, any compression).
+const LAYER_MEDIA_TYPE_PREFIXES: [&str; 2] = [
+    "application/vnd.oci.image.layer.",
+    "application/vnd.docker.image.rootfs.",
+];
+
+impl Descriptor {
+    /// Whether it references a blob (a layer or a config) rather than a
+    /// manifest: BuildKit's registry cache is an index of such entries.
+    /// An unknown media type is not a blob: it may be a manifest, so it
+    /// stays a member (fail closed).
+    pub fn is_blob(&self) -> bool {
+        let media_type = self.media_type.as_str();
+        BLOB_MEDIA_TYPES.contains(&media_type)
+            || LAYER_MEDIA_TYPE_PREFIXES
+                .iter()
+                .any(|prefix| media_type.starts_with(prefix))
+    }
+}
+
 /// The platform of a manifest in an index.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Platform {
