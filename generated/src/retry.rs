@@ -37,6 +37,11 @@ pub(crate) const MIN_RATE_LIMIT_WAIT: Duration = Duration::from_millis(100);
 /// JSON objects; a proxy's error page may not be).
 pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// The largest successful answer that is read: GitHub's largest (a page of
+/// 100 packages with their repositories) is well under 1 MiB. A larger one
+/// is refused rather than held in memory whole.
+pub(crate) const MAX_ANSWER_BODY: usize = 16 * 1024 * 1024;
+
 /// How requests are retried. [`RetryPolicy::default`] retries up to 4
 /// times; [`RetryPolicy::none`] never retries.
 ///
@@ -274,9 +279,15 @@ impl Runtime {
         let headers = std::mem::take(response.headers_mut());
         if !is_error {
             // A successful read: a body cut off here is retried like any
-            // other failure of the read.
-            return match response.bytes().await {
-                Ok(body) => Attempt::Answered {
+            // other failure of the read; one too large is not (it would be
+            // as large again).
+            let mut body = Vec::new();
+            return match read_capped(&mut response, &mut body, MAX_ANSWER_BODY + 1).await {
+                Ok(()) if body.len() > MAX_ANSWER_BODY => Attempt::Answered {
+                    response: rebuild(status, version, url, headers, too_large_body()),
+                    throttle: None,
+                },
+                Ok(()) => Attempt::Answered {
                     response: rebuild(status, version, url, headers, body),
                     throttle: None,
                 },
@@ -303,6 +314,16 @@ impl Runtime {
             throttle,
         }
     }
+}
+
+/// The body handed on in place of an answer larger than
+/// [`MAX_ANSWER_BODY`]: reading it fails with an error that says so.
+fn too_large_body() -> reqwest::Body {
+    let refusal = std::io::Error::other(format!(
+        "GitHub's answer is larger than {} MiB; not read",
+        MAX_ANSWER_BODY / (1024 * 1024)
+    ));
+    reqwest::Body::wrap_stream(futures_util::stream::iter([Err::<Vec<u8>, _>(refusal)]))
 }
 
 /// Reads up to `cap` bytes of the body into `body`.

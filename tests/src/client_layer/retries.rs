@@ -484,6 +484,37 @@ async fn a_wait_beyond_any_clock_is_reported_and_holds_the_client_back_no_longer
 }
 
 #[tokio::test]
+async fn an_answer_larger_than_the_limit_is_refused_not_retried() {
+    // 16 MiB is the limit; this answer is a little larger (a JSON string, so
+    // only its size can be wrong with it).
+    let mut body = vec![b'"'];
+    body.resize(16 * 1024 * 1024 + 16, b'a');
+    body.push(b'"');
+    let server = Scripted::start(move |_, _| {
+        reply(
+            "200 OK",
+            &[("content-type", "application/json".to_string())],
+            &body,
+        )
+    })
+    .await;
+    let client = server.client(fast_retries());
+    let error = get_version(&client, 7).await.unwrap_err();
+    let chain = std::iter::successors(
+        Some(&error as &(dyn std::error::Error + 'static)),
+        |error| error.source(),
+    )
+    .map(ToString::to_string)
+    .collect::<Vec<_>>()
+    .join(": ");
+    assert!(
+        chain.contains("GitHub's answer is larger than 16 MiB; not read"),
+        "{chain}"
+    );
+    assert_eq!(server.seen().len(), 1, "a too large answer is not retried");
+}
+
+#[tokio::test]
 async fn the_last_rate_limit_state_is_readable() {
     let github = FakeGitHub::start().await;
     let ids = seed(&github);
