@@ -315,15 +315,6 @@ impl OwnerArgs {
     }
 }
 
-/// The flags that name `owner` on the command line, for hints.
-pub fn owner_flags(owner: &Owner) -> String {
-    match owner {
-        Owner::Org(login) => format!("--org {login}"),
-        Owner::User(login) => format!("--user {login}"),
-        Owner::AuthenticatedUser => "--me".to_string(),
-    }
-}
-
 /// `--type TYPE --name NAME`
 #[derive(Clone, Debug, Args)]
 pub struct PackageArgs {

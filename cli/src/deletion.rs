@@ -19,9 +19,9 @@ use crate::context::Context;
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::journal::{self, ImageLink, Journal, JournalRecord, Outcome};
+use crate::model::PackageRef;
 use crate::policy::VersionInfo;
 use crate::presence::{gone, presence};
-use crate::target::Target;
 
 /// How one deletion ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,7 +84,7 @@ impl JournalError {
 
     /// For the "after" case where something may have been deleted: a
     /// message that says what, and how to restore it by hand.
-    pub fn by_hand(&self, target: &Target, version: Option<&VersionInfo>) -> Option<String> {
+    pub fn by_hand(&self, target: &PackageRef, version: Option<&VersionInfo>) -> Option<String> {
         let JournalError::After { deleted, error } = self else {
             return None;
         };
@@ -107,7 +107,7 @@ impl JournalError {
 pub async fn delete_journaled(
     client: &Client,
     journal: &Journal,
-    target: &Target,
+    target: &PackageRef,
     version: Option<&VersionInfo>,
 ) -> Result<Deleted, JournalError> {
     delete_journaled_in(client, journal, target, version, None).await
@@ -118,12 +118,12 @@ pub async fn delete_journaled(
 pub async fn delete_journaled_in(
     client: &Client,
     journal: &Journal,
-    target: &Target,
+    target: &PackageRef,
     version: Option<&VersionInfo>,
     image: Option<&ImageLink>,
 ) -> Result<Deleted, JournalError> {
     let record = |outcome, reason| {
-        let mut record = target.record(version, outcome, reason);
+        let mut record = JournalRecord::new(target, version, outcome, reason);
         if let Some(link) = image {
             record.image = Some(link.image.clone());
             record.image_level = Some(link.level);
@@ -141,7 +141,7 @@ pub async fn delete_journaled_in(
     let (owner, package_type, package) = (
         &target.owner,
         target.package_type.clone(),
-        target.package.as_str(),
+        target.name.as_str(),
     );
     let result = match version {
         Some(version) => {
@@ -173,7 +173,7 @@ pub async fn delete_journaled_in(
 /// Finds out whether a deletion whose answer was lost took place.
 async fn settle(
     client: &Client,
-    target: &Target,
+    target: &PackageRef,
     version: Option<&VersionInfo>,
     failure: &Failure,
 ) -> Deleted {
@@ -212,7 +212,7 @@ pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usiz
         .into_iter()
         .filter(|record| record.outcome == Outcome::Unknown);
     for record in unknown {
-        let Ok(target) = Target::of_record(&record) else {
+        let Ok(target) = PackageRef::of_record(&record) else {
             context.ui.warn(format!(
                 "{}: cannot settle an unknown line about {} '{}' of owner {:?}",
                 journal.path().display(),
@@ -311,12 +311,12 @@ mod tests {
         }
     }
 
-    async fn seeded() -> (FakeGitHub, Vec<i64>, Target) {
+    async fn seeded() -> (FakeGitHub, Vec<i64>, PackageRef) {
         let github = FakeGitHub::start().await;
         let acme = Owner::org("acme");
         github.add_package(&acme, "npm", "lib", "private");
         let ids = github.add_versions(&acme, "npm", "lib", 3);
-        let target = Target::new(github_packages::Owner::org("acme"), PackageType::Npm, "lib");
+        let target = PackageRef::new(github_packages::Owner::org("acme"), PackageType::Npm, "lib");
         (github, ids, target)
     }
 

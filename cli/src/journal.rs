@@ -20,8 +20,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use github_packages::Owner;
+use github_packages::types::PackageType;
 
-use crate::target::PackageKey;
+use crate::model::{OwnerSpelling, PackageRef};
+use crate::policy::VersionInfo;
 
 /// What became of one deletion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +53,7 @@ pub struct JournalRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     #[serde(rename = "type")]
-    pub package_type: String,
+    pub package_type: PackageType,
     pub package: String,
     /// The package's id, when the whole package was deleted (so that a
     /// different package of the same name is not mistaken for it).
@@ -109,26 +111,70 @@ impl JournalRecord {
     }
 
     /// What identifies the thing deleted: the package and the version.
-    fn key(&self) -> (PackageKey, Option<i64>) {
+    fn key(&self) -> (RecordKey<'_>, Option<i64>) {
         let package = match self.owner() {
-            Ok(owner) => PackageKey::new(&owner, &self.package_type, &self.package),
-            Err(_) => PackageKey::of_parts(
-                &self.owner_kind,
-                self.owner.as_deref(),
-                &self.package_type,
+            Ok(owner) => RecordKey::Package(PackageRef::new(
+                owner,
+                self.package_type.clone(),
                 &self.package,
-            ),
+            )),
+            Err(_) => RecordKey::Unreadable {
+                owner_kind: &self.owner_kind,
+                owner: self.owner.as_deref(),
+                package_type: &self.package_type,
+                package: &self.package,
+            },
         };
         (package, self.version_id)
     }
+
+    /// A line about `package` or one of its versions.
+    pub fn new(
+        package: &PackageRef,
+        version: Option<&VersionInfo>,
+        outcome: Outcome,
+        reason: Option<String>,
+    ) -> JournalRecord {
+        JournalRecord {
+            time: Utc::now(),
+            owner_kind: package.owner.kind().to_string(),
+            owner: Some(package.owner.journal_field().to_string()),
+            login: match package.owner {
+                Owner::AuthenticatedUser => package.login.clone(),
+                _ => None,
+            },
+            package_type: package.package_type.clone(),
+            package: package.name.clone(),
+            package_id: if version.is_none() {
+                package.package_id
+            } else {
+                None
+            },
+            version_id: version.map(|v| v.id),
+            name: version.map(|v| v.name.clone()),
+            tags: version.map(|v| v.tags.clone()).unwrap_or_default(),
+            outcome,
+            reason,
+            image: None,
+            image_level: None,
+            also_in_images: Vec::new(),
+            attached: false,
+        }
+    }
 }
 
-/// The authenticated user, in a journal's `owner` field.
-pub const ME: &str = "@me";
-
-/// What a journal's `owner` field says: the login, or `@me`.
-pub fn owner_field(owner: &Owner) -> &str {
-    owner.login().unwrap_or(ME)
+/// The package a line is about, as [`latest`] tells lines apart: a package
+/// `ghpkg` can address, or the owner as written in a line whose owner it
+/// cannot read (still one thing among the lines).
+#[derive(PartialEq, Eq, Hash)]
+enum RecordKey<'a> {
+    Package(PackageRef),
+    Unreadable {
+        owner_kind: &'a str,
+        owner: Option<&'a str>,
+        package_type: &'a PackageType,
+        package: &'a str,
+    },
 }
 
 /// An open journal, shared by concurrent deletions.
@@ -328,7 +374,7 @@ mod tests {
             owner_kind: "org".to_string(),
             owner: Some("acme".to_string()),
             login: None,
-            package_type: "container".to_string(),
+            package_type: PackageType::Container,
             package: "app".to_string(),
             package_id: None,
             version_id,
@@ -484,19 +530,5 @@ mod tests {
         if let Ok(path) = default_path("delete", "x", now, |_| None) {
             assert!(path.parent().unwrap().ends_with("ghpkg/journal"));
         }
-    }
-
-    #[test]
-    fn owners_round_trip_through_journal_fields() {
-        for owner in [
-            Owner::org("acme"),
-            Owner::user("octocat"),
-            Owner::AuthenticatedUser,
-        ] {
-            let parsed = Owner::from_kind(owner.kind(), Some(owner_field(&owner)));
-            assert_eq!(parsed.unwrap(), owner);
-        }
-        assert!(Owner::from_kind("org", None).is_err());
-        assert!(Owner::from_kind("team", Some("x")).is_err());
     }
 }

@@ -12,6 +12,7 @@ mod exit;
 mod failure;
 mod glob;
 mod journal;
+mod model;
 mod output;
 mod pacing;
 mod policy;
@@ -21,7 +22,6 @@ mod prune;
 mod registry;
 mod rules;
 mod step_summary;
-mod target;
 #[cfg(test)]
 mod test_support;
 mod ui;

@@ -10,8 +10,8 @@ use github_packages::registry::{
 
 use crate::exit::Exit;
 use crate::journal;
+use crate::model::PackageRef;
 use crate::policy::VersionInfo;
-use crate::target::Target;
 use crate::ui::Ui;
 
 /// The environment variable `--registry` falls back on.
@@ -76,7 +76,7 @@ impl Registry {
     pub async fn graph(
         &self,
         ui: &Ui,
-        target: &Target,
+        target: &PackageRef,
         versions: &[VersionInfo],
     ) -> Result<ImageGraph, Exit> {
         let login = target.owner.login().or(target.login.as_deref());
@@ -110,7 +110,7 @@ impl Registry {
         let _spinner = ui.spinner("reading manifests");
         let read = client
             .manifests(
-                &repository(login, &target.package),
+                &repository(login, &target.name),
                 &digests,
                 cache.as_ref(),
                 MANIFEST_CONCURRENCY,

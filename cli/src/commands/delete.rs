@@ -12,12 +12,9 @@ use crate::deletion::{Deleted, JournalError, delete_journaled, open_journal};
 use crate::exit::{Exit, ExitStatus};
 use crate::failure::Failure;
 use crate::journal;
-use crate::output::{
-    self,
-    json::{About, DeleteDoc},
-};
+use crate::model::PackageRef;
+use crate::output::{self, json::DeleteDoc};
 use crate::policy::VersionInfo;
-use crate::target::Target;
 
 /// `ghpkg delete`: one package or version, journaled.
 pub async fn run(
@@ -27,18 +24,13 @@ pub async fn run(
     version_id: Option<i64>,
     journal_path: Option<PathBuf>,
 ) -> Result<(), Exit> {
-    let mut target = Target::new(owner, package.package_type.package_type(), &package.name);
+    let mut target = PackageRef::new(owner, package.package_type.package_type(), &package.name);
     // Read what is about to go, so the journal can say what it was.
     let version = match version_id {
         Some(id) => {
             let found = context
                 .client
-                .version(
-                    &target.owner,
-                    target.package_type.clone(),
-                    &target.package,
-                    id,
-                )
+                .version(&target.owner, target.package_type.clone(), &target.name, id)
                 .await
                 .map_err(|error| Failure::from(error).exit(target.subject(true)))?;
             if found.deleted_at.is_some() {
@@ -50,7 +42,7 @@ pub async fn run(
         None => {
             let found = context
                 .client
-                .package(&target.owner, target.package_type.clone(), &target.package)
+                .package(&target.owner, target.package_type.clone(), &target.name)
                 .await
                 .map_err(|error| Failure::from(error).exit(target.subject(false)))?;
             target.package_id = Some(found.id);
@@ -59,7 +51,7 @@ pub async fn run(
         }
     };
     let (path, journal, _) = open_journal(context, journal_path.as_ref(), || {
-        journal::default_path("delete", &target.package, Utc::now(), |name| {
+        journal::default_path("delete", &target.name, Utc::now(), |name| {
             std::env::var(name).ok()
         })
     })
@@ -83,11 +75,11 @@ pub async fn run(
 
     let what = match &version {
         Some(version) => format!("version {} ({})", version.id, version.name),
-        None => format!("package {}", target.package),
+        None => format!("package {}", target.name),
     };
     if context.json {
         context.print_json(&DeleteDoc {
-            about: About::from(&target),
+            about: &target,
             version_id,
             name: version.as_ref().map(|v| v.name.as_str()),
             outcome: deleted.outcome(),

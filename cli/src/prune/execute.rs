@@ -8,13 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt;
 
-use super::Fate;
 use super::interrupts::Interrupts;
 use super::plan::{Plan, unchanged};
 use crate::context::Context;
 use crate::deletion::{Deleted, JournalError, delete_journaled_in};
 use crate::exit::ExitStatus;
 use crate::journal::Journal;
+use crate::model::Fate;
 use crate::policy::{Action, Decision};
 
 /// How carrying out a plan went.

@@ -12,23 +12,23 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use github_packages::types::{PackageType, PackageVersionState};
 
-use super::Fate;
 use super::images::{ImagePlan, plan_images};
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::journal::ImageLink;
+use crate::model::PackageRef;
+use crate::model::{Fate, Mode};
 use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide};
-use crate::target::Target;
 
 /// What to do with each active version of one package.
 #[derive(Clone, Debug)]
 pub struct Plan {
     /// The package (its login learnt before executing, for `--me`).
-    pub target: Target,
+    pub target: PackageRef,
     /// Every active version, newest first, with the policy's action and reason.
     pub decisions: Vec<Decision>,
     /// Whether the plan is to be carried out (`--execute`) or only shown.
-    pub execute: bool,
+    pub mode: Mode,
     /// The time the policy's ages were computed at.
     pub now: DateTime<Utc>,
     /// For a container package: its images, which the policy decided about
@@ -105,9 +105,9 @@ impl Plan {
 /// command) and decides about each with `policy` as of `now`.
 pub async fn plan(
     context: &Context,
-    mut target: Target,
+    mut target: PackageRef,
     policy: &RetentionPolicy,
-    execute: bool,
+    mode: Mode,
     now: DateTime<Utc>,
 ) -> Result<Plan, Exit> {
     let versions = context
@@ -137,7 +137,7 @@ pub async fn plan(
     let plan = Plan {
         target,
         decisions,
-        execute,
+        mode,
         now,
         images,
     };
@@ -150,7 +150,7 @@ pub async fn plan(
 }
 
 /// The one line that says a container package is not pruned, and why.
-fn refuse(target: &Target, why: &str) -> Exit {
+fn refuse(target: &PackageRef, why: &str) -> Exit {
     let package = target.repository();
     Exit::failed(format!(
         "cannot prune {package}, so nothing in {package} was deleted: {why}"

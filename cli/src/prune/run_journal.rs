@@ -7,7 +7,6 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::Fate;
 use super::execute::{Executed, execute};
 use super::interrupts::Interrupts;
 use super::plan::{Plan, unchanged};
@@ -15,6 +14,7 @@ use crate::context::Context;
 use crate::deletion::open_journal;
 use crate::exit::Exit;
 use crate::journal::Journal;
+use crate::model::{Fate, Mode};
 
 pub struct RunJournal<'a, F> {
     given: Option<&'a PathBuf>,
@@ -33,7 +33,7 @@ where
     pub async fn start(
         context: &Context,
         given: Option<&'a PathBuf>,
-        execute: bool,
+        mode: Mode,
         default: F,
     ) -> Result<RunJournal<'a, F>, Exit> {
         let mut journal = RunJournal {
@@ -42,7 +42,7 @@ where
             open: None,
             settled: 0,
         };
-        if let Some(path) = given.filter(|path| execute && path.exists()) {
+        if let Some(path) = given.filter(|path| mode == Mode::Execute && path.exists()) {
             let (path, opened, settled) = open_journal(context, Some(path), default).await?;
             journal.open = Some((path, opened));
             journal.settled = settled;
@@ -87,7 +87,7 @@ where
         fates,
         stopped: None,
     };
-    if !plan.execute {
+    if plan.mode.is_dry_run() {
         return Ok(without_deleting(plan.dry_run()));
     }
     if plan.to_delete().is_empty() {

@@ -1,0 +1,15 @@
+//! The CLI's domain model, each idea written once: the package a command is
+//! about ([`PackageRef`]) and how its owner is spelled, what a request was
+//! about ([`Subject`]), the run's [`Mode`], what became of a version in a
+//! prune ([`Fate`]) or of a thing `restore` was asked for ([`Restored`]),
+//! and the counts that end a run ([`Tally`], [`RestoreTally`]).
+//!
+//! The `--json` views (`output::json`), the tables and the step summary
+//! all read these; the words a fate or a mode serializes to are the words
+//! the tables show.
+
+mod outcome;
+mod package;
+
+pub use outcome::{Fate, Mode, RestoreTally, Restored, Tally};
+pub use package::{OwnerSpelling, OwnerView, PackageRef, Subject};
