@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use crate::exit::Exit;
 use crate::failure::Failure;
+use crate::image_graph::ImageRegistry;
 use crate::model::{PackageRef, Subject};
 use crate::output;
-use crate::registry::Registry;
 use crate::ui::Ui;
 
 /// What every command gets.
@@ -22,7 +22,7 @@ pub struct Context {
     pub json: bool,
     pub client: Client,
     /// The container registry, for container packages' images.
-    pub registry: Registry,
+    pub registry: ImageRegistry,
 }
 
 impl Context {

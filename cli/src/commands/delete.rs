@@ -8,10 +8,11 @@ use github_packages::Owner;
 
 use crate::args::PackageArgs;
 use crate::context::Context;
-use crate::deletion::{Deleted, JournalError, delete_journaled, open_journal};
+use crate::deletion::{Deleted, JournalError, delete_journaled};
 use crate::exit::{Exit, ExitStatus};
 use crate::failure::Failure;
 use crate::journal;
+use crate::journal::settle::open_journal;
 use crate::model::PackageRef;
 use crate::output::{self, json::DeleteDoc};
 use crate::policy::VersionInfo;

@@ -1,8 +1,10 @@
-//! Carrying out a [`Plan`]: its deletions, journaled (see `deletion`), at
-//! most `concurrency` at a time, stopping early when further deletions would
-//! fail the same way, and on Ctrl-C.
+//! Carrying out a [`Plan`] ([`carry_out`]): its deletions, journaled (see
+//! `deletion`) on the run's journal, at most `concurrency` at a time,
+//! stopping early when further deletions would fail the same way, and on
+//! Ctrl-C.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -12,8 +14,10 @@ use super::interrupts::Interrupts;
 use super::plan::{Plan, unchanged};
 use crate::context::Context;
 use crate::deletion::{Deleted, JournalError, delete_journaled_in};
+use crate::exit::Exit;
 use crate::exit::ExitStatus;
 use crate::journal::Journal;
+use crate::journal::run::RunJournal;
 use crate::model::Fate;
 use crate::policy::{Action, Decision};
 
@@ -28,6 +32,55 @@ pub struct Executed {
     /// many packages stops there. A version held back because its index
     /// was not deleted does not stop anything beyond its own image.
     pub stopped: Option<String>,
+}
+
+/// The fates of `plan`'s versions: a dry run's, or (with `execute`) those of
+/// carrying it out on the run's journal, opened if this is the run's first
+/// deletion; with why deletions stopped early, if they did. A container
+/// package that changed since it was planned ([`unchanged`]) has nothing
+/// deleted: its deletions are skipped, and the run goes on. Only the
+/// journal failing to open is an error.
+pub async fn carry_out<F>(
+    context: &Context,
+    plan: &mut Plan,
+    concurrency: usize,
+    journal: &mut RunJournal<'_, F>,
+    interrupts: &mut Interrupts,
+) -> Result<Executed, Exit>
+where
+    F: Fn() -> Result<PathBuf, String> + Copy,
+{
+    let without_deleting = |fates| Executed {
+        fates,
+        stopped: None,
+    };
+    if plan.mode.is_dry_run() {
+        return Ok(without_deleting(plan.dry_run()));
+    }
+    if plan.to_delete().is_empty() {
+        return Ok(without_deleting(vec![Fate::Kept; plan.decisions.len()]));
+    }
+    // Fail closed: a container package that changed since it was planned
+    // may have a new image that needs a version the plan deletes.
+    if plan.images.is_some()
+        && let Err(unsure) = unchanged(context, plan, &HashSet::new()).await
+    {
+        let why = unsure.why;
+        context.ui.error(format!(
+            "nothing in {} was deleted: {why}",
+            plan.target.repository()
+        ));
+        if unsure.stops_the_run {
+            return Ok(Executed {
+                fates: plan.not_attempted(&why),
+                stopped: Some(why),
+            });
+        }
+        return Ok(without_deleting(plan.not_attempted(&why)));
+    }
+    let opened = journal.get(context).await?;
+    plan.target.learn_login(&context.client).await;
+    Ok(execute(context, opened, plan, concurrency, interrupts).await)
 }
 
 /// Deletes the selected versions, at most `concurrency` at a time. Ctrl-C

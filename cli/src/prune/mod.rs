@@ -13,4 +13,3 @@ pub mod interrupts;
 pub mod plan;
 pub mod report;
 pub mod run;
-pub mod run_journal;

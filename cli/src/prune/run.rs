@@ -21,14 +21,15 @@ use chrono::{DateTime, Utc};
 use github_packages::Owner;
 use github_packages::types::PackageType;
 
+use super::execute::carry_out;
 use super::interrupts::Interrupts;
 use super::plan::{Plan, plan};
 use super::report;
-use super::run_journal::{RunJournal, carry_out};
 use crate::args::PruneArgs;
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
 use crate::journal;
+use crate::journal::run::RunJournal;
 use crate::model::{Fate, Mode, PackageRef, Tally};
 use crate::rules::{Rule, Rules};
 use crate::step_summary::{self, Row};
