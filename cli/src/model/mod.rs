@@ -2,7 +2,8 @@
 //! about ([`PackageRef`]) and how its owner is spelled, what a request was
 //! about ([`Subject`]), the run's [`Mode`], what became of a version in a
 //! prune ([`Fate`]) or of a thing `restore` was asked for ([`Restored`]),
-//! and the counts that end a run ([`Tally`], [`RestoreTally`]).
+//! the counts that end a run ([`Tally`], [`RestoreTally`]), and why the
+//! policy keeps or deletes a version or an image ([`Reason`]).
 //!
 //! The `--json` views (`output::json`), the tables and the step summary
 //! all read these; the words a fate or a mode serializes to are the words
@@ -10,6 +11,8 @@
 
 mod outcome;
 mod package;
+mod reason;
 
 pub use outcome::{Fate, Mode, RestoreTally, Restored, Tally};
 pub use package::{OwnerSpelling, OwnerView, PackageRef, Subject};
+pub use reason::{Reason, Selected, Unit};

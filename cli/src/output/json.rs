@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::tags_of;
 use crate::journal::Outcome;
-use crate::model::{Fate, Mode, OwnerView, PackageRef, RestoreTally, Restored, Tally};
+use crate::model::{Fate, Mode, OwnerView, PackageRef, Reason, RestoreTally, Restored, Tally};
 use crate::policy::Action;
 
 /// A package in JSON output.
@@ -174,7 +174,7 @@ pub struct ImageView<'a> {
     pub created_at: DateTime<Utc>,
     /// `keep` or `delete`: what the policy decided about the image.
     pub action: Action,
-    pub reason: &'a str,
+    pub reason: String,
     /// The versions it reaches, nearest first.
     pub members: Vec<ImageMemberView<'a>>,
     /// Manifests it lists that are not in the package (already missing).
@@ -212,7 +212,7 @@ pub struct PruneRow<'a> {
     /// The policy's decision: `delete` or `keep`.
     pub action: Action,
     /// Why the policy decided so.
-    pub reason: &'a str,
+    pub reason: &'a Reason,
     /// `would-delete`, `kept`, `deleted`, `deleted-not-journaled`,
     /// `failed`, `unknown` or `skipped`.
     pub result: &'a Fate,

@@ -5,7 +5,7 @@
 //! `output::json::PruneRunDoc`). Both JSON documents are a published
 //! contract.
 
-use github_packages::images::{CosignKind, Relation};
+use github_packages::images::{CosignKind, Member, Relation};
 
 use super::images::ImagePlan;
 use super::plan::Plan;
@@ -14,7 +14,7 @@ use crate::context::Context;
 use crate::duration::format_age;
 use crate::exit::Exit;
 use crate::journal;
-use crate::model::{Fate, OwnerSpelling};
+use crate::model::{Fate, OwnerSpelling, Unit};
 use crate::output::json::{
     ImageMemberView, ImageView, PruneDoc, PrunePackageDoc, PruneRow, PruneRunDoc, UnlistedDoc,
 };
@@ -162,7 +162,7 @@ pub fn versions_text(plan: &Plan, fates: &[Fate]) -> String {
     for (d, fate) in plan.decisions.iter().zip(fates) {
         let why = match fate.error() {
             Some(error) => format!("{}: {error}", d.reason),
-            None => d.reason.clone(),
+            None => d.reason.to_string(),
         };
         // An image's members are indented under its root.
         let member = plan.images.as_ref().is_some_and(|images| {
@@ -218,50 +218,45 @@ pub fn image_views(plan: &ImagePlan) -> Vec<ImageView<'_>> {
                 tags: graph.own_tags(image.root),
                 created_at: root.created_at,
                 action: decision.action,
-                reason: &decision.reason,
+                reason: decision.reason.wording(Unit::Image),
                 members: image
                     .members
                     .iter()
-                    .map(|member| {
-                        let (platform, describes, artifact_type) = match &member.relation {
-                            Relation::Platform(platform) => {
-                                (Some(platform.to_string()), None, None)
-                            }
-                            Relation::Attestation { describes } => {
-                                (None, describes.as_ref().map(ToString::to_string), None)
-                            }
-                            Relation::Manifest => (None, None, None),
-                            Relation::Signature { kind } => (
-                                None,
-                                None,
-                                Some(
-                                    match kind {
-                                        CosignKind::Signature => "signature",
-                                        CosignKind::Attestation => "attestation",
-                                        CosignKind::Sbom => "sbom",
-                                    }
-                                    .to_string(),
-                                ),
-                            ),
-                            Relation::Referrer { artifact_type } => {
-                                (None, None, artifact_type.clone())
-                            }
-                        };
-                        let version = &plan.decisions[member.version];
-                        ImageMemberView {
-                            id: version.version.id,
-                            digest: &version.version.name,
-                            kind: member.relation.kind(),
-                            platform,
-                            describes,
-                            artifact_type,
-                            via: &plan.decisions[member.via].version.name,
-                            action: version.action,
-                        }
-                    })
+                    .map(|member| member_view(plan, member))
                     .collect(),
                 missing: image.missing.iter().map(ToString::to_string).collect(),
             }
         })
         .collect()
+}
+
+/// A version an image reaches, as `prune --json` shows it.
+fn member_view<'a>(plan: &'a ImagePlan, member: &Member) -> ImageMemberView<'a> {
+    let (platform, describes, artifact_type) = match &member.relation {
+        Relation::Platform(platform) => (Some(platform.to_string()), None, None),
+        Relation::Attestation { describes } => {
+            (None, describes.as_ref().map(ToString::to_string), None)
+        }
+        Relation::Manifest => (None, None, None),
+        Relation::Signature { kind } => {
+            let kind = match kind {
+                CosignKind::Signature => "signature",
+                CosignKind::Attestation => "attestation",
+                CosignKind::Sbom => "sbom",
+            };
+            (None, None, Some(kind.to_string()))
+        }
+        Relation::Referrer { artifact_type } => (None, None, artifact_type.clone()),
+    };
+    let version = &plan.decisions[member.version];
+    ImageMemberView {
+        id: version.version.id,
+        digest: &version.version.name,
+        kind: member.relation.kind(),
+        platform,
+        describes,
+        artifact_type,
+        via: &plan.decisions[member.via].version.name,
+        action: version.action,
+    }
 }
