@@ -76,13 +76,37 @@ pub async fn one(
 
 /// `ghpkg restore --journal FILE`
 pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
+    let items = items_of_journal(context, path)?;
+    let active = active_versions(context, &items).await;
+    let bar = context.ui.bar("restoring", items.len() as u64);
+    let mut results: Vec<(usize, Restored)> = Vec::with_capacity(items.len());
+    // Packages one by one, then their versions concurrently.
+    let split = items
+        .iter()
+        .position(|item| item.version_id.is_some())
+        .unwrap_or(items.len());
+    for (index, item) in items[..split].iter().enumerate() {
+        results.push((index, restore(context, item, None).await));
+        bar.inc(1);
+    }
+    results.extend(restore_versions(context, &items, split, &active, &bar).await);
+    results.sort_by_key(|(index, _)| *index);
+    context.ui.finish();
+    let results: Vec<Restored> = results.into_iter().map(|(_, result)| result).collect();
+    report(context, Some(path), &items, &results)
+}
+
+/// What a journal records as deleted, or possibly deleted (`unknown`:
+/// GitHub may have deleted it, even after answering otherwise); each is
+/// checked before it is restored. Whole packages first (their versions can
+/// only come back with them), then the versions of container images from
+/// the deepest level up, so that a child is back before the index that
+/// lists it.
+fn items_of_journal(context: &Context, path: &Path) -> Result<Vec<Item>, Exit> {
     let (records, warnings) = journal::read(path).map_err(Exit::usage)?;
     for warning in warnings {
         context.ui.warn(warning);
     }
-    // Deleted ones, and unknown ones (GitHub may have deleted them, even
-    // after answering otherwise): each is checked before it is restored.
-    // Whole packages first: their versions can only come back with them.
     let mut items: Vec<Item> = Vec::new();
     for record in journal::latest(&records) {
         if record.outcome == Outcome::Failed {
@@ -95,8 +119,6 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
                 .warn(format!("{}: skipped a line: {error}", path.display())),
         }
     }
-    // Then the versions of container images from the deepest level up, so
-    // that a child is back before the index that lists it.
     items.sort_by_key(|item| {
         (
             item.version_id.is_some(),
@@ -108,15 +130,21 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
         items.len(),
         path.display()
     ));
+    Ok(items)
+}
 
-    // Which versions are active already, one listing per package.
+/// Which versions are active already, one listing per package (`None`
+/// where the listing failed).
+async fn active_versions(
+    context: &Context,
+    items: &[Item],
+) -> HashMap<PackageRef, Option<HashSet<i64>>> {
     let mut active: HashMap<PackageRef, Option<HashSet<i64>>> = HashMap::new();
     for item in items.iter().filter(|item| item.version_id.is_some()) {
-        let key = item.target.clone();
-        if active.contains_key(&key) {
+        let target = &item.target;
+        if active.contains_key(target) {
             continue;
         }
-        let target = &item.target;
         let listed = context
             .versions(target, PackageVersionState::Active, &ProgressBar::hidden())
             .await;
@@ -132,24 +160,24 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
                 None
             }
         };
-        active.insert(key, ids);
+        active.insert(target.clone(), ids);
     }
+    active
+}
 
-    let bar = context.ui.bar("restoring", items.len() as u64);
-    let mut results: Vec<(usize, Restored)> = Vec::with_capacity(items.len());
-    // Packages one by one, then their versions concurrently.
-    let split = items
-        .iter()
-        .position(|item| item.version_id.is_some())
-        .unwrap_or(items.len());
-    for (index, item) in items[..split].iter().enumerate() {
-        results.push((index, restore(context, item, None).await));
-        bar.inc(1);
-    }
-    // Level by level (a sort key, above), each level's versions concurrently.
-    let mut rest: Vec<(usize, &Item)> = items.iter().enumerate().skip(split).collect();
-    // Images with a version that did not come back: their lower levels
-    // (the indexes that list it) are not attempted.
+/// Restores the versions (`items[first..]`), level by level (they are
+/// sorted so), each level's concurrently. Images with a version that did
+/// not come back have their lower levels (the indexes that list it) not
+/// attempted.
+async fn restore_versions(
+    context: &Context,
+    items: &[Item],
+    first: usize,
+    active: &HashMap<PackageRef, Option<HashSet<i64>>>,
+    bar: &ProgressBar,
+) -> Vec<(usize, Restored)> {
+    let mut results = Vec::new();
+    let mut rest: Vec<(usize, &Item)> = items.iter().enumerate().skip(first).collect();
     let mut incomplete: HashSet<(PackageRef, &str)> = HashSet::new();
     while !rest.is_empty() {
         let level = rest[0].1.image_level.unwrap_or(0);
@@ -166,18 +194,15 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
             bar.inc(1);
         }
         let versions = futures_util::stream::iter(batch)
-            .map(|(index, item)| {
-                let known = active.get(&item.target.clone()).cloned().flatten();
-                let bar = &bar;
-                async move {
-                    let already = match (&known, item.version_id) {
-                        (Some(ids), Some(id)) => Some(ids.contains(&id)),
-                        _ => None,
-                    };
-                    let result = restore(context, item, already).await;
-                    bar.inc(1);
-                    (index, result)
-                }
+            .map(|(index, item)| async move {
+                let known = active.get(&item.target).cloned().flatten();
+                let already = match (&known, item.version_id) {
+                    (Some(ids), Some(id)) => Some(ids.contains(&id)),
+                    _ => None,
+                };
+                let result = restore(context, item, already).await;
+                bar.inc(1);
+                (index, result)
             })
             .buffer_unordered(CONCURRENCY)
             .collect::<Vec<_>>()
@@ -189,10 +214,7 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
         }
         results.extend(versions);
     }
-    results.sort_by_key(|(index, _)| *index);
-    context.ui.finish();
-    let results: Vec<Restored> = results.into_iter().map(|(_, result)| result).collect();
-    report(context, Some(path), &items, &results)
+    results
 }
 
 /// The container image an item was deleted with, in its package.

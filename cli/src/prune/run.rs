@@ -252,7 +252,7 @@ async fn prune_each<'r>(
         mode,
         now,
         journal_label,
-        one,
+        ..
     } = *setup;
     let default_journal =
         || journal::default_path("prune", journal_label, now, |name| std::env::var(name).ok());
@@ -276,29 +276,11 @@ async fn prune_each<'r>(
             pruned.push(failed(package, rule, error, ExitStatus::Failed));
             continue;
         }
-        let planned = tokio::select! {
-            biased;
-            true = interrupts.listener.next() => None,
-            result = plan(context, package.clone(), &rule.retention, mode, now) => Some(result),
-        };
-        let mut plan = match planned {
-            Some(Ok(plan)) => plan,
-            Some(Err(exit)) => {
-                let error = exit
-                    .message
-                    .unwrap_or_else(|| "planning failed".to_string());
-                if !one {
-                    context.ui.error(&error);
-                }
-                pruned.push(failed(package, rule, error, exit.status));
-                continue;
-            }
-            None => {
-                interrupts.interrupted.store(true, Ordering::SeqCst);
-                context.ui.say("interrupted: no further package is pruned");
-                not_attempted += 1;
-                let error = "not attempted: interrupted".to_string();
-                pruned.push(failed(package, rule, error, ExitStatus::Interrupted));
+        let mut plan = match plan_one(context, setup, &mut interrupts, &package, rule).await {
+            Ok(plan) => plan,
+            Err((error, status)) => {
+                not_attempted += usize::from(status == ExitStatus::Interrupted);
+                pruned.push(failed(package, rule, error, status));
                 continue;
             }
         };
@@ -336,6 +318,42 @@ async fn prune_each<'r>(
         interrupted: interrupts.interrupted(),
         not_attempted,
     })
+}
+
+/// Plans one package while listening for Ctrl-C: the plan, or why there is
+/// none and how a run of one ends on it (`Interrupted`: not attempted).
+async fn plan_one(
+    context: &Context,
+    setup: &Setup<'_>,
+    interrupts: &mut Interrupts,
+    package: &PackageRef,
+    rule: &Rule,
+) -> Result<Plan, (String, ExitStatus)> {
+    let planned = tokio::select! {
+        biased;
+        true = interrupts.listener.next() => None,
+        result = plan(context, package.clone(), &rule.retention, setup.mode, setup.now) => Some(result),
+    };
+    match planned {
+        Some(Ok(plan)) => Ok(plan),
+        Some(Err(exit)) => {
+            let error = exit
+                .message
+                .unwrap_or_else(|| "planning failed".to_string());
+            if !setup.one {
+                context.ui.error(&error);
+            }
+            Err((error, exit.status))
+        }
+        None => {
+            interrupts.interrupted.store(true, Ordering::SeqCst);
+            context.ui.say("interrupted: no further package is pruned");
+            Err((
+                "not attempted: interrupted".to_string(),
+                ExitStatus::Interrupted,
+            ))
+        }
+    }
 }
 
 fn failed<'r>(
