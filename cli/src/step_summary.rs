@@ -20,13 +20,13 @@ pub const VARIABLE: &str = "GITHUB_STEP_SUMMARY";
 #[derive(Clone, Copy, Debug)]
 pub struct Row<'a> {
     pub subject: Subject<'a>,
-    pub tally: &'a Tally,
+    pub tally: Tally,
     /// Why the package (or the listing) failed, if it did.
     pub error: Option<&'a str>,
 }
 
 impl<'a> Row<'a> {
-    pub fn of(package: &'a PackageRef, tally: &'a Tally, error: Option<&'a str>) -> Row<'a> {
+    pub fn of(package: &'a PackageRef, tally: Tally, error: Option<&'a str>) -> Row<'a> {
         Row {
             subject: Subject::Package(package),
             tally,
@@ -53,7 +53,7 @@ pub fn render(mode: Mode, rows: &[Row], journal: Option<&Path>) -> String {
     let mut total = Tally::default();
     let mut failed_packages = 0;
     for row in rows {
-        total.add(row.tally);
+        total.add(&row.tally);
         failed_packages += usize::from(row.error.is_some());
         let package = match row.subject.package() {
             Some(package) => package.name.as_str(),
@@ -65,7 +65,7 @@ pub fn render(mode: Mode, rows: &[Row], journal: Option<&Path>) -> String {
             cell(&row.subject.owner().to_string()),
         ];
         text.push_str(&format!("| {} ", cells.join(" | ")));
-        text.push_str(&counts_cells(mode, row.tally));
+        text.push_str(&counts_cells(mode, &row.tally));
         text.push_str(&format!("| {} |\n", cell(&note(row))));
     }
     let packages = match rows.len() {
@@ -178,8 +178,8 @@ mod tests {
         };
         let none = Tally::default();
         let rows = [
-            Row::of(&app, &counted, None),
-            Row::of(&api, &none, Some("not found | gone\nreally")),
+            Row::of(&app, counted, None),
+            Row::of(&api, none, Some("not found | gone\nreally")),
         ];
         let text = render(Mode::Execute, &rows, Some(Path::new("/tmp/j.jsonl")));
         assert_eq!(
@@ -204,7 +204,7 @@ mod tests {
             kept: 2,
             ..Default::default()
         };
-        let text = render(Mode::DryRun, &[Row::of(&app, &counted, None)], None);
+        let text = render(Mode::DryRun, &[Row::of(&app, counted, None)], None);
         assert_eq!(
             text,
             "### ghpkg prune (dry run)\n\n\

@@ -33,7 +33,7 @@ const CONCURRENCY: usize = 4;
 
 /// One thing to restore.
 struct Item {
-    target: PackageRef,
+    package: PackageRef,
     version_id: Option<i64>,
     name: Option<String>,
     tags: Vec<String>,
@@ -61,7 +61,7 @@ pub async fn one(
     version_id: Option<i64>,
 ) -> Result<(), Exit> {
     let item = Item {
-        target: PackageRef::new(owner, package_type.package_type(), name),
+        package: PackageRef::new(owner, package_type.package_type(), name),
         version_id,
         name: None,
         tags: Vec::new(),
@@ -141,7 +141,7 @@ async fn active_versions(
 ) -> HashMap<PackageRef, Option<HashSet<i64>>> {
     let mut active: HashMap<PackageRef, Option<HashSet<i64>>> = HashMap::new();
     for item in items.iter().filter(|item| item.version_id.is_some()) {
-        let target = &item.target;
+        let target = &item.package;
         if active.contains_key(target) {
             continue;
         }
@@ -195,7 +195,7 @@ async fn restore_versions(
         }
         let versions = futures_util::stream::iter(batch)
             .map(|(index, item)| async move {
-                let known = active.get(&item.target).cloned().flatten();
+                let known = active.get(&item.package).cloned().flatten();
                 let already = match (&known, item.version_id) {
                     (Some(ids), Some(id)) => Some(ids.contains(&id)),
                     _ => None,
@@ -219,7 +219,7 @@ async fn restore_versions(
 
 /// The container image an item was deleted with, in its package.
 fn image_key(item: &Item) -> Option<(PackageRef, &str)> {
-    Some((item.target.clone(), item.image.as_deref()?))
+    Some((item.package.clone(), item.image.as_deref()?))
 }
 
 /// Every image of the item's package that lists it: the one it was deleted
@@ -231,12 +231,12 @@ fn image_keys(item: &Item) -> impl Iterator<Item = (PackageRef, &str)> {
         .iter()
         .chain(&item.also_in_images)
         .filter(|_| !item.attached);
-    images.map(|image| (item.target.clone(), image.as_str()))
+    images.map(|image| (item.package.clone(), image.as_str()))
 }
 
 fn item_of(record: JournalRecord) -> Result<Item, String> {
     Ok(Item {
-        target: PackageRef::of_record(&record)?,
+        package: PackageRef::of_record(&record)?,
         version_id: record.version_id,
         name: record.name,
         tags: record.tags,
@@ -251,7 +251,7 @@ fn item_of(record: JournalRecord) -> Result<Item, String> {
 /// otherwise the current state is read first, and only what is deleted is
 /// restored.
 async fn restore(context: &Context, item: &Item, already_active: Option<bool>) -> Restored {
-    let target = &item.target;
+    let target = &item.package;
     let (owner, package_type, package) =
         (&target.owner, &target.package_type, target.name.as_str());
     let found = match already_active {
@@ -324,7 +324,7 @@ fn report(
                 .iter()
                 .zip(results)
                 .map(|(item, result)| RestoreRow {
-                    about: &item.target,
+                    about: &item.package,
                     version_id: item.version_id,
                     name: item.name.as_deref(),
                     tags: &item.tags,
@@ -339,8 +339,8 @@ fn report(
         for (item, result) in items.iter().zip(results) {
             table.row(vec![
                 result.to_string(),
-                item.target.package_type.to_string(),
-                item.target.name.clone(),
+                item.package.package_type.to_string(),
+                item.package.name.clone(),
                 item.version_id.map_or("-".to_string(), |id| id.to_string()),
                 item.name.clone().unwrap_or_else(|| "-".to_string()),
                 tags_cell(&item.tags),

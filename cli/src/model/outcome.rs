@@ -24,6 +24,26 @@ impl Mode {
     }
 }
 
+/// Shows and serializes each of these as its `word()`, so that the tables
+/// and `--json` say the same thing from one declaration.
+macro_rules! said_as_words {
+    ($($outcome:ty),+) => {$(
+        impl fmt::Display for $outcome {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.word())
+            }
+        }
+
+        impl Serialize for $outcome {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.word())
+            }
+        }
+    )+};
+}
+
+said_as_words!(Fate, Restored);
+
 /// What happened to one version in a prune. It serializes to its word
 /// (`would-delete`, `kept`, `deleted`, `deleted-not-journaled`, `failed`,
 /// `unknown`, `skipped`), which the text table shows too; [`Fate::error`]
@@ -69,18 +89,6 @@ impl Fate {
     }
 }
 
-impl fmt::Display for Fate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.word())
-    }
-}
-
-impl Serialize for Fate {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.word())
-    }
-}
-
 /// What became of one thing `restore` was asked to bring back. It
 /// serializes to its word (`restored`, `already-active`, `failed`), which
 /// the text table shows too.
@@ -109,22 +117,10 @@ impl Restored {
     }
 }
 
-impl fmt::Display for Restored {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.word())
-    }
-}
-
-impl Serialize for Restored {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.word())
-    }
-}
-
 /// The counts of a prune's fates: of one package, or added up over a run.
 /// The JSON documents, the text's last line and the step summary all count
 /// with it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
     pub would_delete: usize,
     pub deleted: usize,

@@ -69,7 +69,7 @@ where
         let why = unsure.why;
         context.ui.error(format!(
             "nothing in {} was deleted: {why}",
-            plan.target.repository()
+            plan.package.repository()
         ));
         if unsure.stops_the_run {
             return Ok(Executed {
@@ -80,7 +80,7 @@ where
         return Ok(without_deleting(plan.not_attempted(&why)));
     }
     let opened = journal.get(context).await?;
-    plan.target.learn_login(&context.client).await;
+    plan.package.learn_login(&context.client).await;
     Ok(execute(context, opened, plan, concurrency, interrupts).await)
 }
 
@@ -230,7 +230,7 @@ impl Run<'_> {
         };
         self.context.ui.error(format!(
             "stopped deleting in {}: {}",
-            self.plan.target.repository(),
+            self.plan.package.repository(),
             unsure.why
         ));
         if unsure.stops_the_run {
@@ -255,7 +255,7 @@ impl Run<'_> {
         let result = delete_journaled_in(
             &self.context.client,
             self.journal,
-            &self.plan.target,
+            &self.plan.package,
             Some(version),
             link.as_ref(),
         )
@@ -300,7 +300,7 @@ impl Run<'_> {
             }
             Err(failed @ JournalError::After { .. }) => {
                 stop_with(self.stop, failed.error());
-                if let Some(message) = failed.by_hand(&self.plan.target, Some(version)) {
+                if let Some(message) = failed.by_hand(&self.plan.package, Some(version)) {
                     self.context.ui.error(message);
                 }
                 let JournalError::After { deleted, error } = failed else {

@@ -24,7 +24,7 @@ use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide};
 #[derive(Clone, Debug)]
 pub struct Plan {
     /// The package (its login learnt before executing, for `--me`).
-    pub target: PackageRef,
+    pub package: PackageRef,
     /// Every active version, newest first, with the policy's action and reason.
     pub decisions: Vec<Decision>,
     /// Whether the plan is to be carried out (`--execute`) or only shown.
@@ -135,7 +135,7 @@ pub async fn plan(
         (decide(policy, &infos, now), None)
     };
     let plan = Plan {
-        target,
+        package: target,
         decisions,
         mode,
         now,
@@ -196,12 +196,12 @@ pub async fn unchanged(
     // No spinner of its own: it may run beside the deletions' progress bar.
     let hidden = indicatif::ProgressBar::hidden();
     let now: Vec<VersionInfo> = context
-        .versions(&plan.target, PackageVersionState::Active, &hidden)
+        .versions(&plan.package, PackageVersionState::Active, &hidden)
         .await
         .map_err(|failure| Unsure {
             why: format!(
                 "could not list the versions again before deleting ({}); run again",
-                failure.explain(plan.target.subject(false))
+                failure.explain(plan.package.subject(false))
             ),
             stops_the_run: failure.stops_the_run(),
         })?

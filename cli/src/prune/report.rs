@@ -31,7 +31,7 @@ pub fn one_package(context: &Context, ran: &Ran) -> Result<(), Exit> {
     if context.json {
         return context.print_json(&PruneDoc {
             mode: ran.mode,
-            about: &plan.target,
+            about: &plan.package,
             versions: rows(plan, fates),
             images: plan.images.as_ref().map(image_views),
             summary: &ran.tally,
@@ -113,7 +113,7 @@ fn many_document<'a>(ran: &'a Ran) -> PruneRunDoc<'a> {
                     Pruned::Done { plan, .. } => plan.images.as_ref().map(image_views),
                     Pruned::Failed { .. } => None,
                 },
-                summary: package.tally().clone(),
+                summary: package.tally(),
                 error: package.error(),
             })
             .collect(),
@@ -185,7 +185,7 @@ pub fn versions_text(plan: &Plan, fates: &[Fate]) -> String {
     let mut text = if table.is_empty() {
         format!(
             "no active versions in {} package {}\n",
-            plan.target.package_type, plan.target.name
+            plan.package.package_type, plan.package.name
         )
     } else {
         table.render()

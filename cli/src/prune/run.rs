@@ -61,29 +61,19 @@ pub enum Pruned<'r> {
     },
 }
 
-/// No counts, for a package that was not pruned.
-const NOTHING: &Tally = &Tally {
-    would_delete: 0,
-    deleted: 0,
-    deleted_not_journaled: 0,
-    kept: 0,
-    failed: 0,
-    unknown: 0,
-    skipped: 0,
-};
-
 impl Pruned<'_> {
     pub fn package(&self) -> &PackageRef {
         match self {
-            Pruned::Done { plan, .. } => &plan.target,
+            Pruned::Done { plan, .. } => &plan.package,
             Pruned::Failed { package, .. } => package,
         }
     }
 
-    pub fn tally(&self) -> &Tally {
+    /// The package's counts (none for a package that was not pruned).
+    pub fn tally(&self) -> Tally {
         match self {
-            Pruned::Done { tally, .. } => tally,
-            Pruned::Failed { .. } => NOTHING,
+            Pruned::Done { tally, .. } => *tally,
+            Pruned::Failed { .. } => Tally::default(),
         }
     }
 
@@ -135,7 +125,7 @@ impl Ran<'_> {
                 owner: &unlisted.owner,
                 package_type: &unlisted.package_type,
             },
-            tally: NOTHING,
+            tally: Tally::default(),
             error: Some(&unlisted.error),
         });
         let pruned = self
@@ -307,7 +297,7 @@ async fn prune_each<'r>(
     }
     let mut tally = Tally::default();
     for package in &pruned {
-        tally.add(package.tally());
+        tally.add(&package.tally());
     }
     Ok(Ran {
         mode,
