@@ -26,15 +26,15 @@ pub struct Context {
 }
 
 impl Context {
-    /// The versions of `target`'s package in `state`, counted on `progress`.
+    /// The versions of `package` in `state`, counted on `progress`.
     pub async fn versions(
         &self,
-        target: &PackageRef,
+        package: &PackageRef,
         state: PackageVersionState,
         progress: &ProgressBar,
     ) -> Result<Vec<PackageVersion>, Failure> {
         self.client
-            .versions(&target.owner, target.package_type.clone(), &target.name)
+            .versions(&package.owner, package.package_type.clone(), &package.name)
             .state(state)
             .inspect_ok(|_| progress.inc(1))
             .try_collect()
@@ -46,14 +46,14 @@ impl Context {
     /// its explanation.
     pub async fn list_versions(
         &self,
-        target: &PackageRef,
+        package: &PackageRef,
         state: PackageVersionState,
     ) -> Result<Vec<PackageVersion>, Exit> {
         let spinner = self.ui.spinner("listing versions");
         let versions = self
-            .versions(target, state, &spinner)
+            .versions(package, state, &spinner)
             .await
-            .map_err(|failure| failure.exit(target.subject(false)))?;
+            .map_err(|failure| failure.exit(package.subject(false)))?;
         self.ui.finish();
         Ok(versions)
     }

@@ -14,7 +14,7 @@ use github_packages::Client;
 use crate::failure::Failure;
 use crate::journal::{ImageLink, Journal, JournalRecord, Outcome};
 use crate::model::PackageRef;
-use crate::policy::VersionInfo;
+use crate::model::Version;
 use crate::presence::{gone, presence};
 
 /// How one deletion ended.
@@ -78,11 +78,11 @@ impl JournalError {
 
     /// For the "after" case where something may have been deleted: a
     /// message that says what, and how to restore it by hand.
-    pub fn by_hand(&self, target: &PackageRef, version: Option<&VersionInfo>) -> Option<String> {
+    pub fn by_hand(&self, package: &PackageRef, version: Option<&Version>) -> Option<String> {
         let JournalError::After { deleted, error } = self else {
             return None;
         };
-        let what = target.describe(version);
+        let what = package.describe(version);
         let happened = match deleted {
             Deleted::Yes => "was deleted",
             Deleted::Unknown { .. } => "may have been deleted",
@@ -91,7 +91,7 @@ impl JournalError {
         Some(format!(
             "{what} {happened} but the journal could not record it ({error}); \
              to undo by hand: {}",
-            target.restore_command(version.map(|v| v.id))
+            package.restore_command(version.map(|v| v.id))
         ))
     }
 }
@@ -101,10 +101,10 @@ impl JournalError {
 pub async fn delete_journaled(
     client: &Client,
     journal: &Journal,
-    target: &PackageRef,
-    version: Option<&VersionInfo>,
+    package: &PackageRef,
+    version: Option<&Version>,
 ) -> Result<Deleted, JournalError> {
-    delete_journaled_in(client, journal, target, version, None).await
+    delete_journaled_in(client, journal, package, version, None).await
 }
 
 /// [`delete_journaled`], with each journal line naming the image the
@@ -112,12 +112,12 @@ pub async fn delete_journaled(
 pub async fn delete_journaled_in(
     client: &Client,
     journal: &Journal,
-    target: &PackageRef,
-    version: Option<&VersionInfo>,
+    package: &PackageRef,
+    version: Option<&Version>,
     image: Option<&ImageLink>,
 ) -> Result<Deleted, JournalError> {
     let record = |outcome, reason| {
-        let mut record = JournalRecord::new(target, version, outcome, reason);
+        let mut record = JournalRecord::new(package, version, outcome, reason);
         if let Some(link) = image {
             record.image = Some(link.image.clone());
             record.image_level = Some(link.level);
@@ -132,26 +132,26 @@ pub async fn delete_journaled_in(
             Some("request sent, no answer recorded yet".to_string()),
         ))
         .map_err(JournalError::Before)?;
-    let (owner, package_type, package) = (
-        &target.owner,
-        target.package_type.clone(),
-        target.name.as_str(),
+    let (owner, package_type, name) = (
+        &package.owner,
+        package.package_type.clone(),
+        package.name.as_str(),
     );
     let result = match version {
         Some(version) => {
             client
-                .delete_version(owner, package_type, package, version.id)
+                .delete_version(owner, package_type, name, version.id)
                 .await
         }
-        None => client.delete_package(owner, package_type, package).await,
+        None => client.delete_package(owner, package_type, name).await,
     };
     let deleted = match result.map_err(Failure::from) {
         Ok(()) => Deleted::Yes,
         Err(failure) if failure.outcome_unknown() => {
-            settle(client, target, version, &failure).await
+            settle(client, package, version, &failure).await
         }
         Err(failure) => Deleted::No {
-            reason: failure.explain(target.subject(version.is_some())),
+            reason: failure.explain(package.subject(version.is_some())),
             failure,
         },
     };
@@ -167,14 +167,14 @@ pub async fn delete_journaled_in(
 /// Finds out whether a deletion whose answer was lost took place.
 async fn settle(
     client: &Client,
-    target: &PackageRef,
-    version: Option<&VersionInfo>,
+    package: &PackageRef,
+    version: Option<&Version>,
     failure: &Failure,
 ) -> Deleted {
-    let subject = target.subject(version.is_some());
+    let subject = package.subject(version.is_some());
     let what_happened = failure.explain(subject);
-    match presence(client, target, version.map(|v| v.id)).await {
-        Ok(presence) if gone(presence, target.package_id) => Deleted::Yes,
+    match presence(client, package, version.map(|v| v.id)).await {
+        Ok(presence) if gone(presence, package.package_id) => Deleted::Yes,
         Ok(_) => Deleted::Unknown {
             reason: format!(
                 "{what_happened}; checked afterwards: still there, but GitHub may still \
@@ -217,8 +217,8 @@ mod tests {
         dir.join("journal.jsonl")
     }
 
-    fn info(id: i64) -> VersionInfo {
-        VersionInfo {
+    fn info(id: i64) -> Version {
+        Version {
             id,
             name: "1.0.0".to_string(),
             tags: Vec::new(),
@@ -231,8 +231,8 @@ mod tests {
         let acme = Owner::org("acme");
         github.add_package(&acme, "npm", "lib", "private");
         let ids = github.add_versions(&acme, "npm", "lib", 3);
-        let target = PackageRef::new(github_packages::Owner::org("acme"), PackageType::Npm, "lib");
-        (github, ids, target)
+        let package = PackageRef::new(github_packages::Owner::org("acme"), PackageType::Npm, "lib");
+        (github, ids, package)
     }
 
     fn is_deleted(github: &FakeGitHub, id: i64) -> bool {
@@ -242,12 +242,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_journal_that_fails_after_the_request_says_what_was_deleted() {
-        let (github, ids, target) = seeded().await;
+        let (github, ids, package) = seeded().await;
         let api = api(&github);
         let path = temp_journal("after");
         let journal = Journal::failing_after(&path, 1);
         let version = info(ids[0]);
-        let error = delete_journaled(&api, &journal, &target, Some(&version))
+        let error = delete_journaled(&api, &journal, &package, Some(&version))
             .await
             .unwrap_err();
         assert!(is_deleted(&github, ids[0]), "the request was sent");
@@ -255,7 +255,7 @@ mod tests {
             panic!("{error:?}")
         };
         assert_eq!(*deleted, Deleted::Yes);
-        let message = error.by_hand(&target, Some(&version)).unwrap();
+        let message = error.by_hand(&package, Some(&version)).unwrap();
         let expected = format!(
             "version {} (1.0.0) of npm package lib (--org acme) was deleted but the journal \
              could not record it",
@@ -275,24 +275,24 @@ mod tests {
 
     #[tokio::test]
     async fn a_journal_that_fails_before_the_request_sends_nothing() {
-        let (github, ids, target) = seeded().await;
+        let (github, ids, package) = seeded().await;
         let api = api(&github);
         let journal = Journal::failing_after(&temp_journal("before"), 0);
-        let error = delete_journaled(&api, &journal, &target, Some(&info(ids[0])))
+        let error = delete_journaled(&api, &journal, &package, Some(&info(ids[0])))
             .await
             .unwrap_err();
         assert!(matches!(error, JournalError::Before(_)), "{error:?}");
-        assert_eq!(error.by_hand(&target, Some(&info(ids[0]))), None);
+        assert_eq!(error.by_hand(&package, Some(&info(ids[0]))), None);
         assert!(github.requests().is_empty());
     }
 
     #[tokio::test]
     async fn a_lost_answer_for_a_version_still_there_is_unknown_not_failed() {
-        let (github, ids, target) = seeded().await;
+        let (github, ids, package) = seeded().await;
         let api = api(&github);
         let journal = Journal::open(&temp_journal("lost")).unwrap();
         github.inject(Fault::new(FaultKind::Status(502)).on(Matcher::Method("DELETE".into())));
-        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[0])))
+        let deleted = delete_journaled(&api, &journal, &package, Some(&info(ids[0])))
             .await
             .unwrap();
         assert_eq!(deleted.outcome(), Outcome::Unknown, "{deleted:?}");
@@ -308,7 +308,7 @@ mod tests {
             Fault::new(FaultKind::AfterAction(Box::new(FaultKind::Status(502))))
                 .on(Matcher::Method("DELETE".into())),
         );
-        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[1])))
+        let deleted = delete_journaled(&api, &journal, &package, Some(&info(ids[1])))
             .await
             .unwrap();
         assert_eq!(deleted, Deleted::Yes);
@@ -321,7 +321,7 @@ mod tests {
             })
             .on(Matcher::Method("GET".into())),
         );
-        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[2])))
+        let deleted = delete_journaled(&api, &journal, &package, Some(&info(ids[2])))
             .await
             .unwrap();
         let Deleted::Unknown {

@@ -10,7 +10,7 @@ use github_packages::registry::{
 
 use crate::exit::Exit;
 use crate::model::PackageRef;
-use crate::policy::VersionInfo;
+use crate::model::Version;
 use crate::ui::Ui;
 
 /// The environment variable `--registry` falls back on.
@@ -75,14 +75,14 @@ impl ImageRegistry {
     pub async fn graph(
         &self,
         ui: &Ui,
-        target: &PackageRef,
-        versions: &[VersionInfo],
+        package: &PackageRef,
+        versions: &[Version],
     ) -> Result<ImageGraph, Exit> {
-        let login = target.owner.login().or(target.login.as_deref());
-        let package = target.repository();
+        let login = package.owner.login().or(package.login.as_deref());
+        let repo = package.repository();
         let refuse = |why: String| {
             Exit::failed(format!(
-                "cannot read the images of {package}, so nothing in {package} was deleted: {why}"
+                "cannot read the images of {repo}, so nothing in {repo} was deleted: {why}"
             ))
         };
         let (client, cache) = match self {
@@ -109,7 +109,7 @@ impl ImageRegistry {
         let _spinner = ui.spinner("reading manifests");
         let read = client
             .manifests(
-                &repository(login, &target.name),
+                &repository(login, &package.name),
                 &digests,
                 cache.as_ref(),
                 MANIFEST_CONCURRENCY,

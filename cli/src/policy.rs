@@ -7,32 +7,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use github_packages::types::PackageVersion;
-
 use crate::glob::Glob;
-use crate::model::{Reason, Selected};
-use crate::output::tags_of;
-
-/// What the policy looks at in a version.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VersionInfo {
-    pub id: i64,
-    pub name: String,
-    pub tags: Vec<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl VersionInfo {
-    /// What the policy needs to know about a listed version.
-    pub fn of(version: &PackageVersion) -> VersionInfo {
-        VersionInfo {
-            id: version.id,
-            name: version.name.clone(),
-            tags: tags_of(version),
-            created_at: version.created_at,
-        }
-    }
-}
+use crate::model::{Reason, Selected, Version};
 
 /// Which versions `prune` deletes. Selection flags (`--tag`, `--untagged`,
 /// `--keep-latest`, `--older-than`) narrow the candidates; all given flags must
@@ -76,19 +52,15 @@ pub enum Action {
 /// The policy's verdict on one version, with a reason a person can read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
-    pub version: VersionInfo,
+    pub version: Version,
     pub action: Action,
     pub reason: Reason,
 }
 
 /// Decides every version, newest first. Versions are sorted by creation time
 /// (then id) so the result does not depend on the order the API listed them.
-pub fn decide(
-    policy: &RetentionPolicy,
-    versions: &[VersionInfo],
-    now: DateTime<Utc>,
-) -> Vec<Decision> {
-    let mut ordered: Vec<&VersionInfo> = versions.iter().collect();
+pub fn decide(policy: &RetentionPolicy, versions: &[Version], now: DateTime<Utc>) -> Vec<Decision> {
+    let mut ordered: Vec<&Version> = versions.iter().collect();
     ordered.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
 
     let mut selected_so_far = 0usize;
@@ -125,11 +97,7 @@ pub fn decide(
 /// rule, without `--keep-latest`'s count (and so without the rule that keeps
 /// a package's last version), for a version the count does not apply to.
 /// An empty [`Reason::Selected`] means the policy selects every version.
-pub fn decide_alone(
-    policy: &RetentionPolicy,
-    version: &VersionInfo,
-    now: DateTime<Utc>,
-) -> Decision {
+pub fn decide_alone(policy: &RetentionPolicy, version: &Version, now: DateTime<Utc>) -> Decision {
     let uncounted = RetentionPolicy {
         keep_latest: None,
         ..policy.clone()
@@ -146,7 +114,7 @@ pub fn decide_alone(
 }
 
 /// The tag filters: `Err(reason to keep)` or `Ok(rules that selected it)`.
-fn filter(policy: &RetentionPolicy, version: &VersionInfo) -> Result<Vec<Selected>, Reason> {
+fn filter(policy: &RetentionPolicy, version: &Version) -> Result<Vec<Selected>, Reason> {
     let tags = &version.tags;
     let glob_hit = |globs: &[Glob]| {
         globs.iter().find_map(|glob| {
@@ -181,7 +149,7 @@ fn filter(policy: &RetentionPolicy, version: &VersionInfo) -> Result<Vec<Selecte
 /// position among the selected versions, newest first.
 fn judge(
     policy: &RetentionPolicy,
-    version: &VersionInfo,
+    version: &Version,
     rank: usize,
     now: DateTime<Utc>,
     mut why: Vec<Selected>,
@@ -211,8 +179,8 @@ mod tests {
     }
 
     /// A version `days` days old, with an id that grows as versions get newer.
-    fn version(id: i64, days: i64, tags: &[&str]) -> VersionInfo {
-        VersionInfo {
+    fn version(id: i64, days: i64, tags: &[&str]) -> Version {
+        Version {
             id,
             name: format!("sha256:{id:04}"),
             tags: tags.iter().map(|tag| tag.to_string()).collect(),
@@ -224,7 +192,7 @@ mod tests {
         patterns.iter().map(|p| Glob::parse(p).unwrap()).collect()
     }
 
-    fn sample() -> Vec<VersionInfo> {
+    fn sample() -> Vec<Version> {
         vec![
             version(1, 100, &["v1.0.0"]),
             version(2, 90, &[]),
@@ -236,7 +204,7 @@ mod tests {
         ]
     }
 
-    fn deleted(policy: &RetentionPolicy, versions: &[VersionInfo]) -> Vec<i64> {
+    fn deleted(policy: &RetentionPolicy, versions: &[Version]) -> Vec<i64> {
         let mut ids: Vec<i64> = decide(policy, versions, now())
             .into_iter()
             .filter(|d| d.action == Action::Delete)

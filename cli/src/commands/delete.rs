@@ -14,8 +14,8 @@ use crate::failure::Failure;
 use crate::journal;
 use crate::journal::settle::open_journal;
 use crate::model::PackageRef;
+use crate::model::Version;
 use crate::output::{self, json::DeleteDoc};
-use crate::policy::VersionInfo;
 
 /// `ghpkg delete`: one package or version, journaled.
 pub async fn run(
@@ -71,7 +71,7 @@ async fn read_what_goes(
     context: &Context,
     target: &mut PackageRef,
     version_id: Option<i64>,
-) -> Result<Option<VersionInfo>, Exit> {
+) -> Result<Option<Version>, Exit> {
     let Some(id) = version_id else {
         let found = context
             .client
@@ -91,7 +91,7 @@ async fn read_what_goes(
         return Err(Exit::failed(format!("version {id} is already deleted")));
     }
     target.learn_login(&context.client).await;
-    Ok(Some(VersionInfo::of(&found)))
+    Ok(Some(Version::of(&found)))
 }
 
 /// How the deletion went, for the output.
@@ -99,7 +99,7 @@ struct Outcome<'a> {
     target: &'a PackageRef,
     /// The version asked for, if one was.
     version_id: Option<i64>,
-    version: Option<&'a VersionInfo>,
+    version: Option<&'a Version>,
     deleted: &'a Deleted,
     /// Why the journal does not record the outcome, if it does not.
     not_journaled: Option<&'a str>,

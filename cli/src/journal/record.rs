@@ -9,8 +9,8 @@ use github_packages::Owner;
 use github_packages::types::PackageType;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::model::Version;
 use crate::model::{OwnerSpelling, PackageRef};
-use crate::policy::VersionInfo;
 
 /// What became of one deletion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,7 +169,7 @@ impl JournalRecord {
     /// A line about `package` or one of its versions.
     pub fn new(
         package: &PackageRef,
-        version: Option<&VersionInfo>,
+        version: Option<&Version>,
         outcome: Outcome,
         reason: Option<String>,
     ) -> JournalRecord {

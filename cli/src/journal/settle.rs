@@ -27,7 +27,7 @@ pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usiz
         .into_iter()
         .filter(|record| record.outcome == Outcome::Unknown);
     for record in unknown {
-        let Ok(target) = PackageRef::of_record(&record) else {
+        let Ok(package) = PackageRef::of_record(&record) else {
             context.ui.warn(format!(
                 "{}: cannot settle an unknown line about {} '{}' of owner {:?}",
                 journal.path().display(),
@@ -37,8 +37,8 @@ pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usiz
             ));
             continue;
         };
-        let subject = target.subject(record.version_id.is_some());
-        let (outcome, reason) = match presence(&context.client, &target, record.version_id).await {
+        let subject = package.subject(record.version_id.is_some());
+        let (outcome, reason) = match presence(&context.client, &package, record.version_id).await {
             Ok(presence) if gone(presence, record.package_id) => {
                 (Outcome::Deleted, "settled by a later run: found deleted")
             }

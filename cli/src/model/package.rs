@@ -9,9 +9,9 @@ use github_packages::{Client, Owner};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
+use super::Version;
 use crate::args::{TypeArg, package_name};
 use crate::journal::JournalRecord;
-use crate::policy::VersionInfo;
 
 /// Every way the CLI spells an owner, besides the client's `Display`
 /// (`org:acme`, `user:u`, `@me`), which tables and the step summary show.
@@ -145,7 +145,7 @@ impl PackageRef {
 
     /// `version 7 (1.0.0) of npm package lib (--org acme)`, for messages
     /// that must stand on their own.
-    pub fn describe(&self, version: Option<&VersionInfo>) -> String {
+    pub fn describe(&self, version: Option<&Version>) -> String {
         let package = format!(
             "{} package {} ({})",
             self.package_type,

@@ -20,7 +20,8 @@ use crate::exit::ExitStatus;
 use crate::journal::Journal;
 use crate::journal::run::RunJournal;
 use crate::model::Fate;
-use crate::policy::{Action, Decision, VersionInfo};
+use crate::model::Version;
+use crate::policy::{Action, Decision};
 
 /// How carrying out a plan went.
 #[derive(Debug)]
@@ -286,7 +287,7 @@ impl Run<'_> {
 
     /// The fate of a deletion that was sent (or, the journal failing, not),
     /// stopping further deletions when they would fail the same way.
-    fn fate_of(&self, version: &VersionInfo, result: Result<Deleted, JournalError>) -> Fate {
+    fn fate_of(&self, version: &Version, result: Result<Deleted, JournalError>) -> Fate {
         let (deleted, not_journaled) = match result {
             Ok(deleted) => {
                 if deleted.stops_the_run() {

@@ -24,7 +24,8 @@ use github_packages::images::{ImageGraph, Member, Relation, short};
 
 use crate::journal::ImageLink;
 use crate::model::Reason;
-use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide, decide_alone};
+use crate::model::Version;
+use crate::policy::{Action, Decision, RetentionPolicy, decide, decide_alone};
 
 /// The policy's verdict on one image.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,7 +82,7 @@ pub struct ImagePlan {
 /// order) with `policy` as of `now`.
 pub fn plan_images(
     policy: &RetentionPolicy,
-    versions: &[VersionInfo],
+    versions: &[Version],
     graph: ImageGraph,
     now: DateTime<Utc>,
 ) -> ImagePlan {
@@ -133,18 +134,18 @@ pub fn plan_images(
 /// an image people pull; it is decided on its own.
 fn decide_images(
     policy: &RetentionPolicy,
-    versions: &[VersionInfo],
+    versions: &[Version],
     graph: &ImageGraph,
     now: DateTime<Utc>,
 ) -> Vec<ImageDecision> {
     let images = graph.images();
-    let root_info = |image: usize| VersionInfo {
+    let root_info = |image: usize| Version {
         tags: graph.own_tags(images[image].root).to_vec(),
         ..versions[images[image].root].clone()
     };
     let (top, listed): (Vec<usize>, Vec<usize>) =
         (0..images.len()).partition(|&image| !listed_elsewhere(graph, image));
-    let roots: Vec<VersionInfo> = top.iter().map(|&image| root_info(image)).collect();
+    let roots: Vec<Version> = top.iter().map(|&image| root_info(image)).collect();
     let image_by_root: HashMap<i64, usize> = images
         .iter()
         .enumerate()
@@ -217,7 +218,7 @@ fn shown_under<'g>(
 /// version is kept if a kept image reaches it, else goes with its image.
 fn version_decisions(
     graph: &ImageGraph,
-    versions: &[VersionInfo],
+    versions: &[Version],
     image_decisions: &[ImageDecision],
     protected: &HashSet<usize>,
     image_of: &[usize],

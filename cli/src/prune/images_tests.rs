@@ -16,7 +16,7 @@ fn now() -> DateTime<Utc> {
 /// Versions and manifests, added oldest first.
 #[derive(Default)]
 struct Package {
-    infos: Vec<VersionInfo>,
+    infos: Vec<Version>,
     manifests: HashMap<Digest, Manifest>,
 }
 
@@ -27,7 +27,7 @@ impl Package {
             digest.clone(),
             Manifest::parse(body.as_bytes(), None).unwrap(),
         );
-        self.infos.push(VersionInfo {
+        self.infos.push(Version {
             id: 100 + self.infos.len() as i64,
             name: digest.to_string(),
             tags: tags.iter().map(|tag| tag.to_string()).collect(),

@@ -17,8 +17,9 @@ use crate::context::Context;
 use crate::exit::Exit;
 use crate::journal::ImageLink;
 use crate::model::PackageRef;
+use crate::model::Version;
 use crate::model::{Fate, Mode};
-use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide};
+use crate::policy::{Action, Decision, RetentionPolicy, decide};
 
 /// What to do with each active version of one package.
 #[derive(Clone, Debug)]
@@ -113,7 +114,7 @@ pub async fn plan(
     let versions = context
         .list_versions(&target, PackageVersionState::Active)
         .await?;
-    let infos: Vec<VersionInfo> = versions.iter().map(VersionInfo::of).collect();
+    let infos: Vec<Version> = versions.iter().map(Version::of).collect();
     // A container package's versions are manifests that make up images:
     // the policy decides about images, read from the registry first.
     let (decisions, images) = if target.package_type == PackageType::Container && !infos.is_empty()
@@ -160,7 +161,7 @@ fn refuse(target: &PackageRef, why: &str) -> Exit {
 /// Why a listing that names a version twice (by id or by name) cannot be
 /// planned from: it changed while it was read, and which of the two an
 /// image reaches is a guess.
-fn repeated(versions: &[VersionInfo]) -> Option<String> {
+fn repeated(versions: &[Version]) -> Option<String> {
     let again = "the listing changed while it was read; run again";
     let mut ids = HashSet::new();
     let mut names: HashMap<&str, i64> = HashMap::new();
@@ -195,7 +196,7 @@ pub async fn unchanged(
     let again = "the listing changed since planning; run again";
     // No spinner of its own: it may run beside the deletions' progress bar.
     let hidden = indicatif::ProgressBar::hidden();
-    let now: Vec<VersionInfo> = context
+    let now: Vec<Version> = context
         .versions(&plan.package, PackageVersionState::Active, &hidden)
         .await
         .map_err(|failure| Unsure {
@@ -206,16 +207,16 @@ pub async fn unchanged(
             stops_the_run: failure.stops_the_run(),
         })?
         .iter()
-        .map(VersionInfo::of)
+        .map(Version::of)
         .filter(|version| !settled.contains(&version.id))
         .collect();
-    let before: Vec<&VersionInfo> = plan
+    let before: Vec<&Version> = plan
         .decisions
         .iter()
         .map(|d| &d.version)
         .filter(|version| !settled.contains(&version.id))
         .collect();
-    let key = |version: &VersionInfo| {
+    let key = |version: &Version| {
         let tags: BTreeSet<String> = version.tags.iter().cloned().collect();
         (version.id, version.name.clone(), tags)
     };
@@ -254,8 +255,8 @@ pub struct Unsure {
 mod tests {
     use super::*;
 
-    fn version(id: i64, name: &str) -> VersionInfo {
-        VersionInfo {
+    fn version(id: i64, name: &str) -> Version {
+        Version {
             id,
             name: name.to_string(),
             tags: Vec::new(),
