@@ -49,7 +49,7 @@ pub async fn run(
                 (deleted, Some(error))
             }
         };
-    let outcome = Outcome {
+    let report = Report {
         target: &target,
         version_id,
         version: version.as_ref(),
@@ -57,7 +57,7 @@ pub async fn run(
         not_journaled: journaled.as_deref(),
         journal: &path,
     };
-    outcome.print(context)?;
+    report.print(context)?;
     match (deleted, journaled) {
         (Deleted::Yes, None) => Ok(()),
         _ => Err(Exit::reported(ExitStatus::Failed)),
@@ -95,7 +95,7 @@ async fn read_what_goes(
 }
 
 /// How the deletion went, for the output.
-struct Outcome<'a> {
+struct Report<'a> {
     target: &'a PackageRef,
     /// The version asked for, if one was.
     version_id: Option<i64>,
@@ -106,7 +106,7 @@ struct Outcome<'a> {
     journal: &'a Path,
 }
 
-impl Outcome<'_> {
+impl Report<'_> {
     fn print(&self, context: &Context) -> Result<(), Exit> {
         if context.json {
             return context.print_json(&DeleteDoc {
