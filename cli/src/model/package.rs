@@ -184,14 +184,10 @@ impl PartialEq for PackageRef {
 impl Eq for PackageRef {}
 
 impl Hash for PackageRef {
-    /// Agrees with `eq`: the login is hashed as `same_account` compares it.
+    /// Agrees with `eq` without a second case-blind rule: the login is left
+    /// out (references that differ only in their owner share a bucket).
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.owner.kind().hash(state);
-        if let Some(login) = self.owner.login() {
-            for byte in login.bytes() {
-                byte.to_ascii_lowercase().hash(state);
-            }
-        }
         self.package_type.hash(state);
         self.name.hash(state);
     }
