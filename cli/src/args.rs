@@ -252,15 +252,6 @@ impl OwnerArgs {
     }
 }
 
-/// The flags that name `owner` on the command line, for hints.
-pub fn owner_flags(owner: &Owner) -> String {
-    match owner {
-        Owner::Org(login) => format!("--org {login}"),
-        Owner::User(login) => format!("--user {login}"),
-        Owner::AuthenticatedUser => "--me".to_string(),
-    }
-}
-
 /// `--type TYPE --name NAME`
 #[derive(Clone, Debug, Args)]
 pub struct PackageArgs {
@@ -499,7 +490,8 @@ mod tests {
         assert_eq!(prune.owner.as_ref().unwrap().owner(), Owner::org("acme"));
         assert_eq!(prune.package_type, Some(TypeArg::Container));
         assert_eq!(prune.names[0].as_str(), "app");
-        let policy = prune.policy();
+        let rules = crate::rule_check::rules_of(&prune).unwrap();
+        let policy = &rules.iter().next().unwrap().retention;
         assert_eq!(policy.keep_latest, Some(3));
         assert_eq!(policy.older_than, Some(chrono::TimeDelta::days(30)));
         assert_eq!(

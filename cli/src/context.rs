@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use crate::exit::Exit;
 use crate::failure::Failure;
+use crate::image_graph::ImageRegistry;
+use crate::model::{PackageRef, Subject};
 use crate::output;
-use crate::registry::Registry;
-use crate::target::Target;
 use crate::ui::Ui;
 
 /// What every command gets.
@@ -22,19 +22,19 @@ pub struct Context {
     pub json: bool,
     pub client: Client,
     /// The container registry, for container packages' images.
-    pub registry: Registry,
+    pub registry: ImageRegistry,
 }
 
 impl Context {
-    /// The versions of `target`'s package in `state`, counted on `progress`.
+    /// The versions of `package` in `state`, counted on `progress`.
     pub async fn versions(
         &self,
-        target: &Target,
+        package: &PackageRef,
         state: PackageVersionState,
         progress: &ProgressBar,
     ) -> Result<Vec<PackageVersion>, Failure> {
         self.client
-            .versions(&target.owner, target.package_type.clone(), &target.package)
+            .versions(&package.owner, package.package_type.clone(), &package.name)
             .state(state)
             .inspect_ok(|_| progress.inc(1))
             .try_collect()
@@ -46,14 +46,14 @@ impl Context {
     /// its explanation.
     pub async fn list_versions(
         &self,
-        target: &Target,
+        package: &PackageRef,
         state: PackageVersionState,
     ) -> Result<Vec<PackageVersion>, Exit> {
         let spinner = self.ui.spinner("listing versions");
         let versions = self
-            .versions(target, state, &spinner)
+            .versions(package, state, &spinner)
             .await
-            .map_err(|failure| failure.exit(target.subject(false)))?;
+            .map_err(|failure| failure.exit(package.subject(false)))?;
         self.ui.finish();
         Ok(versions)
     }
@@ -66,7 +66,10 @@ impl Context {
         package_type: &PackageType,
         visibility: Option<PackageVisibility>,
     ) -> Result<Vec<Package>, Exit> {
-        let target = Target::new(owner.clone(), package_type.clone(), "");
+        let subject = Subject::Packages {
+            owner,
+            package_type,
+        };
         let spinner = self.ui.spinner("listing packages");
         let mut list = self.client.packages(owner, package_type.clone());
         if let Some(visibility) = visibility {
@@ -76,7 +79,7 @@ impl Context {
             .inspect_ok(|_| spinner.inc(1))
             .try_collect()
             .await
-            .map_err(|error| Failure::from(error).exit(target.subject(false)))?;
+            .map_err(|error| Failure::from(error).exit(subject))?;
         self.ui.finish();
         Ok(packages)
     }

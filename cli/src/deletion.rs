@@ -1,6 +1,5 @@
 //! The journaled deletion, shared by `prune` and `delete`: one deletion
-//! journaled before and after, settling an outcome GitHub left unclear, and
-//! opening (and settling) the journal a run appends to.
+//! journaled before and after, settling an outcome GitHub left unclear.
 //!
 //! Order matters for "nothing lost": an `unknown` line is on disk before the
 //! request leaves, and the final line is on disk before the outcome is
@@ -10,18 +9,13 @@
 //! still carry the deletion out afterwards. `restore` checks `unknown` ones
 //! too, and a later run with the same journal settles them.
 
-use std::path::PathBuf;
-
-use chrono::Utc;
 use github_packages::Client;
 
-use crate::context::Context;
-use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::journal::{self, ImageLink, Journal, JournalRecord, Outcome};
-use crate::policy::VersionInfo;
+use crate::journal::{ImageLink, Journal, JournalRecord, Outcome};
+use crate::model::PackageRef;
+use crate::model::Version;
 use crate::presence::{gone, presence};
-use crate::target::Target;
 
 /// How one deletion ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,11 +78,11 @@ impl JournalError {
 
     /// For the "after" case where something may have been deleted: a
     /// message that says what, and how to restore it by hand.
-    pub fn by_hand(&self, target: &Target, version: Option<&VersionInfo>) -> Option<String> {
+    pub fn by_hand(&self, package: &PackageRef, version: Option<&Version>) -> Option<String> {
         let JournalError::After { deleted, error } = self else {
             return None;
         };
-        let what = target.describe(version);
+        let what = package.describe(version);
         let happened = match deleted {
             Deleted::Yes => "was deleted",
             Deleted::Unknown { .. } => "may have been deleted",
@@ -97,7 +91,7 @@ impl JournalError {
         Some(format!(
             "{what} {happened} but the journal could not record it ({error}); \
              to undo by hand: {}",
-            target.restore_command(version.map(|v| v.id))
+            package.restore_command(version.map(|v| v.id))
         ))
     }
 }
@@ -107,10 +101,10 @@ impl JournalError {
 pub async fn delete_journaled(
     client: &Client,
     journal: &Journal,
-    target: &Target,
-    version: Option<&VersionInfo>,
+    package: &PackageRef,
+    version: Option<&Version>,
 ) -> Result<Deleted, JournalError> {
-    delete_journaled_in(client, journal, target, version, None).await
+    delete_journaled_in(client, journal, package, version, None).await
 }
 
 /// [`delete_journaled`], with each journal line naming the image the
@@ -118,12 +112,12 @@ pub async fn delete_journaled(
 pub async fn delete_journaled_in(
     client: &Client,
     journal: &Journal,
-    target: &Target,
-    version: Option<&VersionInfo>,
+    package: &PackageRef,
+    version: Option<&Version>,
     image: Option<&ImageLink>,
 ) -> Result<Deleted, JournalError> {
     let record = |outcome, reason| {
-        let mut record = target.record(version, outcome, reason);
+        let mut record = JournalRecord::new(package, version, outcome, reason);
         if let Some(link) = image {
             record.image = Some(link.image.clone());
             record.image_level = Some(link.level);
@@ -138,26 +132,26 @@ pub async fn delete_journaled_in(
             Some("request sent, no answer recorded yet".to_string()),
         ))
         .map_err(JournalError::Before)?;
-    let (owner, package_type, package) = (
-        &target.owner,
-        target.package_type.clone(),
-        target.package.as_str(),
+    let (owner, package_type, name) = (
+        &package.owner,
+        package.package_type.clone(),
+        package.name.as_str(),
     );
     let result = match version {
         Some(version) => {
             client
-                .delete_version(owner, package_type, package, version.id)
+                .delete_version(owner, package_type, name, version.id)
                 .await
         }
-        None => client.delete_package(owner, package_type, package).await,
+        None => client.delete_package(owner, package_type, name).await,
     };
     let deleted = match result.map_err(Failure::from) {
         Ok(()) => Deleted::Yes,
         Err(failure) if failure.outcome_unknown() => {
-            settle(client, target, version, &failure).await
+            settle(client, package, version, &failure).await
         }
         Err(failure) => Deleted::No {
-            reason: failure.explain(target.subject(version.is_some())),
+            reason: failure.explain(package.subject(version.is_some())),
             failure,
         },
     };
@@ -173,14 +167,14 @@ pub async fn delete_journaled_in(
 /// Finds out whether a deletion whose answer was lost took place.
 async fn settle(
     client: &Client,
-    target: &Target,
-    version: Option<&VersionInfo>,
+    package: &PackageRef,
+    version: Option<&Version>,
     failure: &Failure,
 ) -> Deleted {
-    let subject = target.subject(version.is_some());
+    let subject = package.subject(version.is_some());
     let what_happened = failure.explain(subject);
-    match presence(client, target, version.map(|v| v.id)).await {
-        Ok(presence) if gone(presence, target.package_id) => Deleted::Yes,
+    match presence(client, package, version.map(|v| v.id)).await {
+        Ok(presence) if gone(presence, package.package_id) => Deleted::Yes,
         Ok(_) => Deleted::Unknown {
             reason: format!(
                 "{what_happened}; checked afterwards: still there, but GitHub may still \
@@ -198,97 +192,18 @@ async fn settle(
     }
 }
 
-/// Settles the `unknown` lines of a journal a new run appends to: looks at
-/// what each is about and appends `deleted` (gone) or `failed` (still
-/// there). One that cannot be checked stays `unknown`, with a warning.
-/// Returns how many lines were settled.
-pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usize, Exit> {
-    let (records, warnings) = journal::read(journal.path()).map_err(Exit::failed)?;
-    for warning in warnings {
-        context.ui.warn(warning);
-    }
-    let mut settled = 0;
-    let unknown = journal::latest(&records)
-        .into_iter()
-        .filter(|record| record.outcome == Outcome::Unknown);
-    for record in unknown {
-        let Ok(target) = Target::of_record(&record) else {
-            context.ui.warn(format!(
-                "{}: cannot settle an unknown line about {} '{}' of owner {:?}",
-                journal.path().display(),
-                record.package_type,
-                record.package,
-                record.owner
-            ));
-            continue;
-        };
-        let subject = target.subject(record.version_id.is_some());
-        let (outcome, reason) = match presence(&context.client, &target, record.version_id).await {
-            Ok(presence) if gone(presence, record.package_id) => {
-                (Outcome::Deleted, "settled by a later run: found deleted")
-            }
-            Ok(_) => (Outcome::Failed, "settled by a later run: still there"),
-            Err(failure) => {
-                context.ui.warn(format!(
-                    "could not settle the unknown deletion of {}: {}",
-                    describe_record(&record),
-                    failure.explain(subject)
-                ));
-                continue;
-            }
-        };
-        context
-            .ui
-            .note(format!("{}: {reason}", describe_record(&record)));
-        journal
-            .append(&JournalRecord {
-                time: Utc::now(),
-                outcome,
-                reason: Some(reason.to_string()),
-                ..record
-            })
-            .map_err(Exit::failed)?;
-        settled += 1;
-    }
-    Ok(settled)
-}
-
-fn describe_record(record: &JournalRecord) -> String {
-    let package = format!("{} package {}", record.package_type, record.package);
-    match record.version_id {
-        Some(id) => format!("version {id} of {package}"),
-        None => package,
-    }
-}
-
-/// Opens the journal a run appends to. A journal given with `--journal`
-/// that exists already is settled first (see [`settle_journal`]).
-pub async fn open_journal(
-    context: &Context,
-    given: Option<&PathBuf>,
-    default: impl FnOnce() -> Result<PathBuf, String>,
-) -> Result<(PathBuf, Journal, usize), Exit> {
-    let (path, existing) = match given {
-        Some(path) => (path.clone(), path.exists()),
-        None => (default().map_err(Exit::failed)?, false),
-    };
-    let journal = Journal::open(&path).map_err(Exit::failed)?;
-    context.ui.note(format!("journal {}", path.display()));
-    let settled = if existing {
-        settle_journal(context, &journal).await?
-    } else {
-        0
-    };
-    Ok((path, journal, settled))
-}
-
 #[cfg(test)]
 mod tests {
     use fake_github::{FakeGitHub, Fault, FaultKind, Matcher, Owner};
     use github_packages::types::PackageType;
 
+    use std::path::PathBuf;
+
+    use chrono::Utc;
+
     use super::*;
     use crate::failure::FailureKind;
+    use crate::journal;
     use crate::test_support::client_of;
 
     fn api(github: &FakeGitHub) -> Client {
@@ -302,8 +217,8 @@ mod tests {
         dir.join("journal.jsonl")
     }
 
-    fn info(id: i64) -> VersionInfo {
-        VersionInfo {
+    fn info(id: i64) -> Version {
+        Version {
             id,
             name: "1.0.0".to_string(),
             tags: Vec::new(),
@@ -311,13 +226,13 @@ mod tests {
         }
     }
 
-    async fn seeded() -> (FakeGitHub, Vec<i64>, Target) {
+    async fn seeded() -> (FakeGitHub, Vec<i64>, PackageRef) {
         let github = FakeGitHub::start().await;
         let acme = Owner::org("acme");
         github.add_package(&acme, "npm", "lib", "private");
         let ids = github.add_versions(&acme, "npm", "lib", 3);
-        let target = Target::new(github_packages::Owner::org("acme"), PackageType::Npm, "lib");
-        (github, ids, target)
+        let package = PackageRef::new(github_packages::Owner::org("acme"), PackageType::Npm, "lib");
+        (github, ids, package)
     }
 
     fn is_deleted(github: &FakeGitHub, id: i64) -> bool {
@@ -327,12 +242,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_journal_that_fails_after_the_request_says_what_was_deleted() {
-        let (github, ids, target) = seeded().await;
+        let (github, ids, package) = seeded().await;
         let api = api(&github);
         let path = temp_journal("after");
         let journal = Journal::failing_after(&path, 1);
         let version = info(ids[0]);
-        let error = delete_journaled(&api, &journal, &target, Some(&version))
+        let error = delete_journaled(&api, &journal, &package, Some(&version))
             .await
             .unwrap_err();
         assert!(is_deleted(&github, ids[0]), "the request was sent");
@@ -340,7 +255,7 @@ mod tests {
             panic!("{error:?}")
         };
         assert_eq!(*deleted, Deleted::Yes);
-        let message = error.by_hand(&target, Some(&version)).unwrap();
+        let message = error.by_hand(&package, Some(&version)).unwrap();
         let expected = format!(
             "version {} (1.0.0) of npm package lib (--org acme) was deleted but the journal \
              could not record it",
@@ -360,24 +275,24 @@ mod tests {
 
     #[tokio::test]
     async fn a_journal_that_fails_before_the_request_sends_nothing() {
-        let (github, ids, target) = seeded().await;
+        let (github, ids, package) = seeded().await;
         let api = api(&github);
         let journal = Journal::failing_after(&temp_journal("before"), 0);
-        let error = delete_journaled(&api, &journal, &target, Some(&info(ids[0])))
+        let error = delete_journaled(&api, &journal, &package, Some(&info(ids[0])))
             .await
             .unwrap_err();
         assert!(matches!(error, JournalError::Before(_)), "{error:?}");
-        assert_eq!(error.by_hand(&target, Some(&info(ids[0]))), None);
+        assert_eq!(error.by_hand(&package, Some(&info(ids[0]))), None);
         assert!(github.requests().is_empty());
     }
 
     #[tokio::test]
     async fn a_lost_answer_for_a_version_still_there_is_unknown_not_failed() {
-        let (github, ids, target) = seeded().await;
+        let (github, ids, package) = seeded().await;
         let api = api(&github);
         let journal = Journal::open(&temp_journal("lost")).unwrap();
         github.inject(Fault::new(FaultKind::Status(502)).on(Matcher::Method("DELETE".into())));
-        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[0])))
+        let deleted = delete_journaled(&api, &journal, &package, Some(&info(ids[0])))
             .await
             .unwrap();
         assert_eq!(deleted.outcome(), Outcome::Unknown, "{deleted:?}");
@@ -393,7 +308,7 @@ mod tests {
             Fault::new(FaultKind::AfterAction(Box::new(FaultKind::Status(502))))
                 .on(Matcher::Method("DELETE".into())),
         );
-        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[1])))
+        let deleted = delete_journaled(&api, &journal, &package, Some(&info(ids[1])))
             .await
             .unwrap();
         assert_eq!(deleted, Deleted::Yes);
@@ -406,7 +321,7 @@ mod tests {
             })
             .on(Matcher::Method("GET".into())),
         );
-        let deleted = delete_journaled(&api, &journal, &target, Some(&info(ids[2])))
+        let deleted = delete_journaled(&api, &journal, &package, Some(&info(ids[2])))
             .await
             .unwrap();
         let Deleted::Unknown {

@@ -10,6 +10,7 @@ use github_packages::{Error, ErrorKind, PackageAccess, REPOSITORY_SCOPE, Refusal
 
 use crate::connect::token_vars;
 use crate::exit::{Exit, ExitStatus};
+use crate::model::{OwnerSpelling, Subject};
 
 /// What went wrong with one request, as far as `ghpkg` cares.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,25 +50,6 @@ pub struct Failure {
     pub kind: FailureKind,
     pub status: Option<u16>,
     pub message: String,
-}
-
-/// What the failed request was about, for the hints in explanations.
-#[derive(Clone, Copy, Debug)]
-pub struct Subject<'a> {
-    /// `--org acme`, `--user u` or `--me`.
-    pub owner_flags: &'a str,
-    pub package_type: &'a str,
-    pub package: &'a str,
-    /// Whether the request was about one version (else the whole package).
-    pub version: bool,
-}
-
-impl Subject<'_> {
-    /// Whether the request was about the owner (a listing of packages or
-    /// conflicts) rather than one package.
-    fn owner_level(&self) -> bool {
-        self.package.is_empty()
-    }
 }
 
 impl From<Error> for Failure {
@@ -205,17 +187,17 @@ impl Failure {
 
     /// A one-line explanation with what to do about it.
     pub fn explain(&self, subject: Subject<'_>) -> String {
-        let what = if subject.version {
-            "version"
-        } else {
-            "package"
-        };
+        let what = subject.noun();
         let said = self.said();
+        let owner_flags = subject.owner().flags();
+        let package_type = subject.package_type().as_str();
+        let package = subject
+            .package()
+            .map_or("", |package| package.name.as_str());
         match &self.kind {
             FailureKind::LastVersion => format!(
                 "GitHub does not delete the last version of a package: delete the package instead \
-                 (ghpkg delete {} --type {} --name {}){said}",
-                subject.owner_flags, subject.package_type, subject.package
+                 (ghpkg delete {owner_flags} --type {package_type} --name {package}){said}"
             ),
             FailureKind::TooManyDownloads => format!(
                 "GitHub does not delete a public {what} with more than 5,000 downloads; only GitHub Support can{said}"
@@ -226,25 +208,22 @@ impl Failure {
                 PackageAccess::Delete.scopes().join(" and "),
                 PackageAccess::Restore.scopes().join(" and ")
             ),
-            FailureKind::NotFound if subject.owner_level() => format!(
-                "not found: no owner matching {} that the token can see: check the login \
-                 (--org for an organization, --user for a user){said}",
-                subject.owner_flags
+            FailureKind::NotFound if subject.package().is_none() => format!(
+                "not found: no owner matching {owner_flags} that the token can see: check the \
+                 login (--org for an organization, --user for a user){said}"
             ),
             FailureKind::NotFound => {
-                let hint = if matches!(subject.package_type, "container" | "docker")
-                    && !subject.package.contains('/')
+                let hint = if matches!(package_type, "container" | "docker")
+                    && !package.contains('/')
                 {
                     format!(
-                        "; an image published from a repository may be named REPO/{}, try --name REPO/{}",
-                        subject.package, subject.package
+                        "; an image published from a repository may be named REPO/{package}, try --name REPO/{package}"
                     )
                 } else {
                     String::new()
                 };
                 format!(
-                    "not found: no {} package '{}' for this owner that the token can see{hint}{said}",
-                    subject.package_type, subject.package
+                    "not found: no {package_type} package '{package}' for this owner that the token can see{hint}{said}"
                 )
             }
             FailureKind::Unauthorized => format!(
@@ -300,19 +279,20 @@ fn one_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use github_packages::Owner;
+    use github_packages::types::PackageType;
+
     use super::*;
+    use crate::model::PackageRef;
 
     /// An answer with neither a refusal in words nor a missing scope.
     fn plain(status: u16, message: &str) -> Failure {
         Failure::answered(status, None, &[], message)
     }
 
-    const VERSION: Subject<'static> = Subject {
-        owner_flags: "--org acme",
-        package_type: "container",
-        package: "app",
-        version: true,
-    };
+    fn app() -> PackageRef {
+        PackageRef::new(Owner::org("acme"), PackageType::Container, "app")
+    }
 
     #[test]
     fn last_version_says_to_delete_the_package() {
@@ -323,7 +303,7 @@ mod tests {
             "You cannot delete the last tagged version of a package. You must delete the package instead.",
         );
         assert_eq!(failure.kind, FailureKind::LastVersion);
-        let text = failure.explain(VERSION);
+        let text = failure.explain(Subject::Version(&app()));
         assert!(
             text.starts_with(
                 "GitHub does not delete the last version of a package: delete the package instead \
@@ -344,7 +324,7 @@ mod tests {
         assert_eq!(failure.kind, FailureKind::TooManyDownloads);
         assert!(
             failure
-                .explain(VERSION)
+                .explain(Subject::Version(&app()))
                 .contains("more than 5,000 downloads")
         );
     }
@@ -369,11 +349,9 @@ mod tests {
 
     #[test]
     fn owner_level_not_found_talks_about_the_owner() {
-        let owner = Subject {
-            owner_flags: "--org acme",
-            package_type: "container",
-            package: "",
-            version: false,
+        let owner = Subject::Packages {
+            owner: &Owner::org("acme"),
+            package_type: &PackageType::Container,
         };
         let text = plain(404, "Not Found").explain(owner);
         assert!(
@@ -391,17 +369,20 @@ mod tests {
             status: None,
             message: "invalid package_name \"..\": no request was sent".to_string(),
         };
-        assert_eq!(bad.exit(VERSION).status, ExitStatus::Usage);
+        assert_eq!(bad.exit(Subject::Version(&app())).status, ExitStatus::Usage);
         assert!(bad.stops_the_run());
         let network = Failure {
             kind: FailureKind::Network,
             status: None,
             message: "connection refused\nsecond line".to_string(),
         };
-        assert_eq!(network.exit(VERSION).status, ExitStatus::Failed);
+        assert_eq!(
+            network.exit(Subject::Version(&app())).status,
+            ExitStatus::Failed
+        );
         assert!(network.stops_the_run());
         assert!(!network.outcome_unknown());
-        let text = network.explain(VERSION);
+        let text = network.explain(Subject::Version(&app()));
         assert!(
             text.starts_with("could not reach GitHub (connection refused"),
             "{text}"
@@ -423,24 +404,36 @@ mod tests {
                 .message
                 .ends_with("; the token lacks delete:packages")
         );
-        assert!(failure.explain(VERSION).contains("delete:packages"));
+        assert!(
+            failure
+                .explain(Subject::Version(&app()))
+                .contains("delete:packages")
+        );
     }
 
     #[test]
     fn not_found_image_suggests_the_repo_image_form() {
         let failure = plain(404, "Package not found.");
         assert_eq!(failure.kind, FailureKind::NotFound);
-        assert!(failure.explain(VERSION).contains("try --name REPO/app"));
-        let npm = Subject {
-            package_type: "npm",
-            ..VERSION
+        assert!(
+            failure
+                .explain(Subject::Version(&app()))
+                .contains("try --name REPO/app")
+        );
+        let npm = PackageRef {
+            package_type: PackageType::Npm,
+            ..app()
         };
-        assert!(!failure.explain(npm).contains("REPO/"));
-        let already = Subject {
-            package: "repo/app",
-            ..VERSION
+        assert!(!failure.explain(Subject::Version(&npm)).contains("REPO/"));
+        let already = PackageRef {
+            name: "repo/app".to_string(),
+            ..app()
         };
-        assert!(!failure.explain(already).contains("try --name"));
+        assert!(
+            !failure
+                .explain(Subject::Version(&already))
+                .contains("try --name")
+        );
     }
 
     #[test]
@@ -449,7 +442,7 @@ mod tests {
         let unexpected = plain(200, "");
         assert!(unexpected.outcome_unknown());
         assert_eq!(
-            unexpected.explain(VERSION),
+            unexpected.explain(Subject::Version(&app())),
             "GitHub answered 200, which ghpkg did not expect"
         );
         assert!(Failure::transport("connection reset").outcome_unknown());
@@ -467,7 +460,11 @@ mod tests {
             message: "API rate limit exceeded".to_string(),
         };
         assert!(limited.stops_the_run());
-        assert!(limited.explain(VERSION).contains("until 12:30:00 UTC"));
+        assert!(
+            limited
+                .explain(Subject::Version(&app()))
+                .contains("until 12:30:00 UTC")
+        );
         assert!(plain(401, "Bad credentials").stops_the_run());
         assert!(!plain(403, "Must have admin rights").stops_the_run());
     }
@@ -475,7 +472,7 @@ mod tests {
     #[test]
     fn explanations_are_one_line() {
         let failure = plain(400, "line one\nline two");
-        assert!(!failure.explain(VERSION).contains('\n'));
+        assert!(!failure.explain(Subject::Version(&app())).contains('\n'));
     }
 
     #[tokio::test]

@@ -7,23 +7,24 @@ mod command_check;
 mod commands;
 mod connect;
 mod context;
+mod data_dir;
 mod deletion;
 mod duration;
 mod exit;
 mod failure;
 mod glob;
+mod image_graph;
 mod journal;
+mod model;
 mod output;
 mod pacing;
 mod policy;
 mod policy_file;
 mod presence;
 mod prune;
-mod registry;
 mod rule_check;
 mod rules;
 mod step_summary;
-mod target;
 #[cfg(test)]
 mod test_support;
 mod ui;
@@ -36,7 +37,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use crate::args::{Cli, Command};
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
-use crate::registry::Registry;
+use crate::image_graph::ImageRegistry;
 use crate::ui::Ui;
 
 fn main() -> ExitCode {
@@ -68,7 +69,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
     }
     let env = |name: &str| std::env::var(name).ok();
     let (client, token_source, registry) = connect::client(&cli.global, env)?;
-    let registry = Registry::connect(cli.global.registry.as_deref(), registry, env);
+    let registry = ImageRegistry::connect(cli.global.registry.as_deref(), registry, env);
     // Only now, checked: the URL holds no user info, query or fragment.
     ui.note(format!(
         "API root {}; token from {token_source}",

@@ -7,32 +7,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use github_packages::types::PackageVersion;
-
-use crate::duration::format_age;
 use crate::glob::Glob;
-use crate::output::tags_of;
-
-/// What the policy looks at in a version.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VersionInfo {
-    pub id: i64,
-    pub name: String,
-    pub tags: Vec<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl VersionInfo {
-    /// What the policy needs to know about a listed version.
-    pub fn of(version: &PackageVersion) -> VersionInfo {
-        VersionInfo {
-            id: version.id,
-            name: version.name.clone(),
-            tags: tags_of(version),
-            created_at: version.created_at,
-        }
-    }
-}
+use crate::model::{Reason, Selected, Version};
 
 /// Which versions `prune` deletes. Selection flags (`--tag`, `--untagged`,
 /// `--keep-latest`, `--older-than`) narrow the candidates; all given flags must
@@ -76,19 +52,15 @@ pub enum Action {
 /// The policy's verdict on one version, with a reason a person can read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
-    pub version: VersionInfo,
+    pub version: Version,
     pub action: Action,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 /// Decides every version, newest first. Versions are sorted by creation time
 /// (then id) so the result does not depend on the order the API listed them.
-pub fn decide(
-    policy: &RetentionPolicy,
-    versions: &[VersionInfo],
-    now: DateTime<Utc>,
-) -> Vec<Decision> {
-    let mut ordered: Vec<&VersionInfo> = versions.iter().collect();
+pub fn decide(policy: &RetentionPolicy, versions: &[Version], now: DateTime<Utc>) -> Vec<Decision> {
+    let mut ordered: Vec<&Version> = versions.iter().collect();
     ordered.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
 
     let mut selected_so_far = 0usize;
@@ -97,10 +69,10 @@ pub fn decide(
         .map(|version| {
             let (action, reason) = match filter(policy, version) {
                 Err(reason) => (Action::Keep, reason),
-                Ok(mut why) => {
+                Ok(why) => {
                     let rank = selected_so_far;
                     selected_so_far += 1;
-                    judge(policy, version, rank, now, &mut why)
+                    judge(policy, version, rank, now, why)
                 }
             };
             Decision {
@@ -116,9 +88,7 @@ pub fn decide(
     if !decisions.is_empty() && decisions.iter().all(|d| d.action == Action::Delete) {
         let newest = &mut decisions[0];
         newest.action = Action::Keep;
-        newest.reason = "the policy selects every version, but GitHub does not delete the last \
-                         version of a package: kept the newest (delete the whole package instead)"
-            .to_string();
+        newest.reason = Reason::LastVersion;
     }
     decisions
 }
@@ -126,19 +96,15 @@ pub fn decide(
 /// The policy's verdict on one version on its own: its tag filters and age
 /// rule, without `--keep-latest`'s count (and so without the rule that keeps
 /// a package's last version), for a version the count does not apply to.
-/// An empty reason means the policy selects every version.
-pub fn decide_alone(
-    policy: &RetentionPolicy,
-    version: &VersionInfo,
-    now: DateTime<Utc>,
-) -> Decision {
+/// An empty [`Reason::Selected`] means the policy selects every version.
+pub fn decide_alone(policy: &RetentionPolicy, version: &Version, now: DateTime<Utc>) -> Decision {
     let uncounted = RetentionPolicy {
         keep_latest: None,
         ..policy.clone()
     };
     let (action, reason) = match filter(&uncounted, version) {
         Err(reason) => (Action::Keep, reason),
-        Ok(mut why) => judge(&uncounted, version, 0, now, &mut why),
+        Ok(why) => judge(&uncounted, version, 0, now, why),
     };
     Decision {
         version: version.clone(),
@@ -147,49 +113,34 @@ pub fn decide_alone(
     }
 }
 
-/// The tag filters: `Err(reason to keep)` or `Ok(reasons it was selected)`.
-fn filter(policy: &RetentionPolicy, version: &VersionInfo) -> Result<Vec<String>, String> {
+/// The tag filters: `Err(reason to keep)` or `Ok(rules that selected it)`.
+fn filter(policy: &RetentionPolicy, version: &Version) -> Result<Vec<Selected>, Reason> {
     let tags = &version.tags;
-    for pattern in &policy.keep_tags {
-        if let Some(tag) = pattern.first_match(tags) {
-            return Err(format!(
-                "tag '{tag}' matches --keep-tag '{}'",
-                pattern.as_str()
-            ));
-        }
+    let glob_hit = |globs: &[Glob]| {
+        globs.iter().find_map(|glob| {
+            let tag = glob.first_match(tags)?;
+            Some((tag.to_string(), glob.as_str().to_string()))
+        })
+    };
+    if let Some((tag, glob)) = glob_hit(&policy.keep_tags) {
+        return Err(Reason::KeepTag { tag, glob });
     }
     let mut why = Vec::new();
     if policy.untagged {
         if !tags.is_empty() {
-            return Err(format!(
-                "tagged ({}); --untagged selects only untagged versions",
-                tags.join(", ")
-            ));
+            return Err(Reason::Tagged { tags: tags.clone() });
         }
-        why.push("untagged".to_string());
+        why.push(Selected::Untagged);
     }
     if !policy.tags.is_empty() {
-        let hit = policy
-            .tags
-            .iter()
-            .find_map(|pattern| pattern.first_match(tags).map(|tag| (tag, pattern)));
-        match hit {
-            Some((tag, pattern)) => {
-                why.push(format!("tag '{tag}' matches --tag '{}'", pattern.as_str()))
-            }
-            None if tags.is_empty() => {
-                return Err("untagged; --tag selects only tagged versions".to_string());
-            }
-            None => return Err(format!("no tag ({}) matches --tag", tags.join(", "))),
+        match glob_hit(&policy.tags) {
+            Some((tag, glob)) => why.push(Selected::Tag { tag, glob }),
+            None if tags.is_empty() => return Err(Reason::Untagged),
+            None => return Err(Reason::NoTagMatches { tags: tags.clone() }),
         }
     }
-    for pattern in &policy.exclude_tags {
-        if let Some(tag) = pattern.first_match(tags) {
-            return Err(format!(
-                "tag '{tag}' matches --exclude-tag '{}'",
-                pattern.as_str()
-            ));
-        }
+    if let Some((tag, glob)) = glob_hit(&policy.exclude_tags) {
+        return Err(Reason::ExcludeTag { tag, glob });
     }
     Ok(why)
 }
@@ -198,39 +149,25 @@ fn filter(policy: &RetentionPolicy, version: &VersionInfo) -> Result<Vec<String>
 /// position among the selected versions, newest first.
 fn judge(
     policy: &RetentionPolicy,
-    version: &VersionInfo,
+    version: &Version,
     rank: usize,
     now: DateTime<Utc>,
-    why: &mut Vec<String>,
-) -> (Action, String) {
+    mut why: Vec<Selected>,
+) -> (Action, Reason) {
     if let Some(keep) = policy.keep_latest {
         if rank < keep {
-            return (
-                Action::Keep,
-                format!("one of the {keep} newest selected versions (--keep-latest)"),
-            );
+            return (Action::Keep, Reason::AmongNewest(keep));
         }
-        why.push(format!("not among the {keep} newest"));
+        why.push(Selected::NotAmongNewest(keep));
     }
     let age = now - version.created_at;
     if let Some(limit) = policy.older_than {
         if age <= limit {
-            return (
-                Action::Keep,
-                format!(
-                    "created {} ago, not older than {}",
-                    format_age(age),
-                    format_age(limit)
-                ),
-            );
+            return (Action::Keep, Reason::NotOlder { age, limit });
         }
-        why.push(format!(
-            "created {} ago, older than {}",
-            format_age(age),
-            format_age(limit)
-        ));
+        why.push(Selected::Older { age, limit });
     }
-    (Action::Delete, why.join("; "))
+    (Action::Delete, Reason::Selected(why))
 }
 
 #[cfg(test)]
@@ -242,8 +179,8 @@ mod tests {
     }
 
     /// A version `days` days old, with an id that grows as versions get newer.
-    fn version(id: i64, days: i64, tags: &[&str]) -> VersionInfo {
-        VersionInfo {
+    fn version(id: i64, days: i64, tags: &[&str]) -> Version {
+        Version {
             id,
             name: format!("sha256:{id:04}"),
             tags: tags.iter().map(|tag| tag.to_string()).collect(),
@@ -255,7 +192,7 @@ mod tests {
         patterns.iter().map(|p| Glob::parse(p).unwrap()).collect()
     }
 
-    fn sample() -> Vec<VersionInfo> {
+    fn sample() -> Vec<Version> {
         vec![
             version(1, 100, &["v1.0.0"]),
             version(2, 90, &[]),
@@ -267,7 +204,7 @@ mod tests {
         ]
     }
 
-    fn deleted(policy: &RetentionPolicy, versions: &[VersionInfo]) -> Vec<i64> {
+    fn deleted(policy: &RetentionPolicy, versions: &[Version]) -> Vec<i64> {
         let mut ids: Vec<i64> = decide(policy, versions, now())
             .into_iter()
             .filter(|d| d.action == Action::Delete)
@@ -302,12 +239,15 @@ mod tests {
         assert_eq!(deleted(&policy, &sample()), [1, 2, 3, 4]);
         let decisions = decide(&policy, &sample(), now());
         assert!(
-            decisions[0].reason.contains("3 newest"),
+            decisions[0].reason.to_string().contains("3 newest"),
             "{}",
             decisions[0].reason
         );
         assert!(
-            decisions[3].reason.contains("not among the 3 newest"),
+            decisions[3]
+                .reason
+                .to_string()
+                .contains("not among the 3 newest"),
             "{}",
             decisions[3].reason
         );
@@ -331,9 +271,12 @@ mod tests {
         assert_eq!(deleted(&policy, &sample()), [1, 2, 3, 4]);
         let decisions = decide(&policy, &sample(), now());
         let kept = decisions.iter().find(|d| d.version.id == 5).unwrap();
-        assert_eq!(kept.reason, "created 20d ago, not older than 30d");
+        assert_eq!(
+            kept.reason.to_string(),
+            "created 20d ago, not older than 30d"
+        );
         let gone = decisions.iter().find(|d| d.version.id == 4).unwrap();
-        assert_eq!(gone.reason, "created 40d ago, older than 30d");
+        assert_eq!(gone.reason.to_string(), "created 40d ago, older than 30d");
     }
 
     #[test]
@@ -355,9 +298,13 @@ mod tests {
         assert_eq!(deleted(&policy, &sample()), [3, 5]);
         let decisions = decide(&policy, &sample(), now());
         let gone = decisions.iter().find(|d| d.version.id == 5).unwrap();
-        assert_eq!(gone.reason, "tag 'pr-15' matches --tag 'pr-*'");
+        assert_eq!(gone.reason.to_string(), "tag 'pr-15' matches --tag 'pr-*'");
         let untagged = decisions.iter().find(|d| d.version.id == 7).unwrap();
-        assert!(untagged.reason.contains("untagged"), "{}", untagged.reason);
+        assert!(
+            untagged.reason.to_string().contains("untagged"),
+            "{}",
+            untagged.reason
+        );
     }
 
     #[test]
@@ -379,7 +326,10 @@ mod tests {
         assert_eq!(deleted(&policy, &sample()), [3]);
         let decisions = decide(&policy, &sample(), now());
         let kept = decisions.iter().find(|d| d.version.id == 5).unwrap();
-        assert_eq!(kept.reason, "tag 'sha-abc' matches --exclude-tag 'sha-*'");
+        assert_eq!(
+            kept.reason.to_string(),
+            "tag 'sha-abc' matches --exclude-tag 'sha-*'"
+        );
     }
 
     #[test]
@@ -401,7 +351,10 @@ mod tests {
         assert_eq!(deleted(&policy, &sample()), [2, 3, 4, 5]);
         let decisions = decide(&policy, &sample(), now());
         let kept = decisions.iter().find(|d| d.version.id == 6).unwrap();
-        assert_eq!(kept.reason, "tag 'v1.1.0' matches --keep-tag 'v*'");
+        assert_eq!(
+            kept.reason.to_string(),
+            "tag 'v1.1.0' matches --keep-tag 'v*'"
+        );
     }
 
     #[test]
@@ -432,7 +385,7 @@ mod tests {
         let decisions = decide(&policy, &sample(), now());
         let gone = decisions.iter().find(|d| d.version.id == 1).unwrap();
         assert_eq!(
-            gone.reason,
+            gone.reason.to_string(),
             "tag 'v1.0.0' matches --tag 'v*'; not among the 1 newest; created 100d ago, older than 50d"
         );
     }
@@ -446,7 +399,7 @@ mod tests {
         let decisions = decide(&policy, &sample(), now());
         assert_eq!(decisions[0].version.id, 7);
         assert_eq!(decisions[0].action, Action::Keep);
-        assert!(decisions[0].reason.contains("last version"));
+        assert!(decisions[0].reason.to_string().contains("last version"));
         assert_eq!(deleted(&policy, &sample()), [1, 2, 3, 4, 5, 6]);
     }
 

@@ -5,7 +5,7 @@
 use github_packages::Client;
 
 use crate::failure::{Failure, FailureKind};
-use crate::target::Target;
+use crate::model::PackageRef;
 
 /// What the server holds now for a package or one of its versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,13 +21,13 @@ pub enum Presence {
 /// is there now.
 pub async fn presence(
     client: &Client,
-    target: &Target,
+    target: &PackageRef,
     version_id: Option<i64>,
 ) -> Result<Presence, Failure> {
     let (owner, package_type, package) = (
         &target.owner,
         target.package_type.clone(),
-        target.package.as_str(),
+        target.name.as_str(),
     );
     let found = match version_id {
         Some(id) => client
@@ -76,7 +76,7 @@ mod tests {
         let package_id = github.add_package(&acme, "npm", "lib", "private");
         let ids = github.add_versions(&acme, "npm", "lib", 2);
         let client = client_of(&github);
-        let lib = Target::new(Owner::org("acme"), PackageType::Npm, "lib");
+        let lib = PackageRef::new(Owner::org("acme"), PackageType::Npm, "lib");
         assert_eq!(
             presence(&client, &lib, None).await,
             Ok(Presence::Active {
@@ -92,7 +92,7 @@ mod tests {
             presence(&client, &lib, Some(ids[0])).await,
             Ok(Presence::Deleted)
         );
-        let other = Target::new(Owner::org("acme"), PackageType::Npm, "other");
+        let other = PackageRef::new(Owner::org("acme"), PackageType::Npm, "other");
         assert_eq!(presence(&client, &other, None).await, Ok(Presence::Deleted));
     }
 }

@@ -9,86 +9,63 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::output::json::PruneSummary;
-use crate::target::Target;
+use crate::model::{Mode, PackageRef, Subject, Tally};
 use crate::ui::Ui;
 
 /// The environment variable GitHub Actions sets to the summary file.
 pub const VARIABLE: &str = "GITHUB_STEP_SUMMARY";
 
-/// What happened to one package's versions.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub would_delete: usize,
-    pub deleted: usize,
-    pub kept: usize,
-    /// Failed, or deleted but not journaled.
-    pub failed: usize,
-    /// Sent, but whether GitHub carried the deletion out is not known.
-    pub unknown: usize,
-    /// Not attempted (interrupted, or the run had to stop).
-    pub skipped: usize,
+/// One line of the summary: a package, or an owner's packages of one type
+/// that could not be listed.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    pub subject: Subject<'a>,
+    pub tally: Tally,
+    /// Why the package (or the listing) failed, if it did.
+    pub error: Option<&'a str>,
 }
 
-impl Counts {
-    fn add(&mut self, other: &Counts) {
-        self.would_delete += other.would_delete;
-        self.deleted += other.deleted;
-        self.kept += other.kept;
-        self.failed += other.failed;
-        self.unknown += other.unknown;
-        self.skipped += other.skipped;
-    }
-}
-
-/// One package's line in the summary.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PackageRow {
-    /// As `Owner` displays it: `org:acme`, `user:octocat`, `@me`.
-    pub owner: String,
-    pub package_type: String,
-    pub package: String,
-    pub counts: Counts,
-    /// Why the package could not be listed or planned, if so.
-    pub error: Option<String>,
-}
-
-impl PackageRow {
-    pub fn of(target: &Target, counts: Counts, error: Option<&str>) -> PackageRow {
-        PackageRow {
-            owner: target.owner.to_string(),
-            package_type: target.package_type.to_string(),
-            package: target.package.clone(),
-            counts,
-            error: error.map(str::to_string),
+impl<'a> Row<'a> {
+    pub fn of(package: &'a PackageRef, tally: Tally, error: Option<&'a str>) -> Row<'a> {
+        Row {
+            subject: Subject::Package(package),
+            tally,
+            error,
         }
     }
 }
 
 /// The summary's Markdown.
-pub fn render(dry_run: bool, rows: &[PackageRow], journal: Option<&Path>) -> String {
+pub fn render(mode: Mode, rows: &[Row], journal: Option<&Path>) -> String {
     let mut text = String::new();
-    if dry_run {
-        text.push_str("### ghpkg prune (dry run)\n\n");
-        text.push_str("| Package | Type | Owner | Would delete | Kept | Note |\n");
-        text.push_str("|---|---|---|---:|---:|---|\n");
-    } else {
-        text.push_str("### ghpkg prune\n\n");
-        text.push_str("| Package | Type | Owner | Deleted | Kept | Failed | Note |\n");
-        text.push_str("|---|---|---|---:|---:|---:|---|\n");
+    match mode {
+        Mode::DryRun => {
+            text.push_str("### ghpkg prune (dry run)\n\n");
+            text.push_str("| Package | Type | Owner | Would delete | Kept | Note |\n");
+            text.push_str("|---|---|---|---:|---:|---|\n");
+        }
+        Mode::Execute => {
+            text.push_str("### ghpkg prune\n\n");
+            text.push_str("| Package | Type | Owner | Deleted | Kept | Failed | Note |\n");
+            text.push_str("|---|---|---|---:|---:|---:|---|\n");
+        }
     }
-    let mut total = Counts::default();
+    let mut total = Tally::default();
     let mut failed_packages = 0;
     for row in rows {
-        total.add(&row.counts);
+        total.add(&row.tally);
         failed_packages += usize::from(row.error.is_some());
+        let package = match row.subject.package() {
+            Some(package) => package.name.as_str(),
+            None => "(packages not listed)",
+        };
         let cells = [
-            cell(&row.package),
-            cell(&row.package_type),
-            cell(&row.owner),
+            cell(package),
+            cell(row.subject.package_type().as_str()),
+            cell(&row.subject.owner().to_string()),
         ];
         text.push_str(&format!("| {} ", cells.join(" | ")));
-        text.push_str(&counts_cells(dry_run, &row.counts));
+        text.push_str(&counts_cells(mode, &row.tally));
         text.push_str(&format!("| {} |\n", cell(&note(row))));
     }
     let packages = match rows.len() {
@@ -96,7 +73,7 @@ pub fn render(dry_run: bool, rows: &[PackageRow], journal: Option<&Path>) -> Str
         n => format!("{n} packages"),
     };
     text.push_str(&format!("| **{packages}** |  |  "));
-    text.push_str(&counts_cells(dry_run, &total));
+    text.push_str(&counts_cells(mode, &total));
     let total_note = match failed_packages {
         0 => String::new(),
         1 => "1 package failed".to_string(),
@@ -104,7 +81,7 @@ pub fn render(dry_run: bool, rows: &[PackageRow], journal: Option<&Path>) -> Str
     };
     text.push_str(&format!("| {total_note} |\n\n"));
 
-    if dry_run {
+    if mode.is_dry_run() {
         text.push_str("Dry run: nothing was deleted.\n\n");
     }
     if let Some(path) = journal {
@@ -118,30 +95,29 @@ pub fn render(dry_run: bool, rows: &[PackageRow], journal: Option<&Path>) -> Str
     text
 }
 
-fn counts_cells(dry_run: bool, counts: &Counts) -> String {
-    if dry_run {
-        format!("| {} | {} ", counts.would_delete, counts.kept)
-    } else {
-        format!(
+fn counts_cells(mode: Mode, tally: &Tally) -> String {
+    match mode {
+        Mode::DryRun => format!("| {} | {} ", tally.would_delete, tally.kept),
+        Mode::Execute => format!(
             "| {} | {} | {} ",
-            counts.deleted,
-            counts.kept,
-            counts.failed + counts.unknown + counts.skipped
-        )
+            tally.deleted,
+            tally.kept,
+            tally.failed_or_not_journaled() + tally.unknown + tally.skipped
+        ),
     }
 }
 
 /// The package's error, or what the failed count is made of.
-fn note(row: &PackageRow) -> String {
-    if let Some(error) = &row.error {
+fn note(row: &Row) -> String {
+    if let Some(error) = row.error {
         return format!("failed: {error}");
     }
     let mut parts = Vec::new();
-    if row.counts.unknown > 0 {
-        parts.push(format!("{} unknown", row.counts.unknown));
+    if row.tally.unknown > 0 {
+        parts.push(format!("{} unknown", row.tally.unknown));
     }
-    if row.counts.skipped > 0 {
-        parts.push(format!("{} not attempted", row.counts.skipped));
+    if row.tally.skipped > 0 {
+        parts.push(format!("{} not attempted", row.tally.skipped));
     }
     parts.join(", ")
 }
@@ -151,26 +127,13 @@ fn cell(text: &str) -> String {
     text.replace(['\r', '\n'], " ").replace('|', "\\|")
 }
 
-impl From<&PruneSummary> for Counts {
-    fn from(summary: &PruneSummary) -> Counts {
-        Counts {
-            would_delete: summary.would_delete,
-            deleted: summary.deleted,
-            kept: summary.kept,
-            failed: summary.failed + summary.deleted_not_journaled,
-            unknown: summary.unknown,
-            skipped: summary.skipped,
-        }
-    }
-}
-
 /// Appends the summary to `$GITHUB_STEP_SUMMARY` when it is set. A summary
 /// that cannot be written is a warning: the prune itself went as it went.
-pub fn publish(ui: &Ui, dry_run: bool, rows: &[PackageRow], journal: Option<&Path>) {
+pub fn publish(ui: &Ui, mode: Mode, rows: &[Row], journal: Option<&Path>) {
     let Some(file) = std::env::var_os(VARIABLE).filter(|file| !file.is_empty()) else {
         return;
     };
-    if let Err(error) = append(Path::new(&file), &render(dry_run, rows, journal)) {
+    if let Err(error) = append(Path::new(&file), &render(mode, rows, journal)) {
         ui.warn(error);
     }
 }
@@ -192,33 +155,33 @@ pub fn append(file: &Path, markdown: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn row(package: &str, counts: Counts, error: Option<&str>) -> PackageRow {
-        PackageRow {
-            owner: "org:acme".into(),
-            package_type: "container".into(),
-            package: package.into(),
-            counts,
-            error: error.map(str::to_string),
-        }
+    use github_packages::Owner;
+    use github_packages::types::PackageType;
+
+    fn app() -> PackageRef {
+        PackageRef::new(Owner::org("acme"), PackageType::Container, "app")
     }
 
     #[test]
     fn an_executed_run_has_a_row_per_package_a_total_and_the_journal() {
+        let app = app();
+        let api = PackageRef {
+            name: "api".into(),
+            ..app.clone()
+        };
+        let counted = Tally {
+            deleted: 3,
+            kept: 5,
+            failed: 1,
+            unknown: 1,
+            ..Default::default()
+        };
+        let none = Tally::default();
         let rows = [
-            row(
-                "app",
-                Counts {
-                    deleted: 3,
-                    kept: 5,
-                    failed: 1,
-                    unknown: 1,
-                    ..Default::default()
-                },
-                None,
-            ),
-            row("api", Counts::default(), Some("not found | gone\nreally")),
+            Row::of(&app, counted, None),
+            Row::of(&api, none, Some("not found | gone\nreally")),
         ];
-        let text = render(false, &rows, Some(Path::new("/tmp/j.jsonl")));
+        let text = render(Mode::Execute, &rows, Some(Path::new("/tmp/j.jsonl")));
         assert_eq!(
             text,
             "### ghpkg prune\n\n\
@@ -235,16 +198,13 @@ mod tests {
 
     #[test]
     fn a_dry_run_counts_what_would_be_deleted() {
-        let rows = [row(
-            "app",
-            Counts {
-                would_delete: 4,
-                kept: 2,
-                ..Default::default()
-            },
-            None,
-        )];
-        let text = render(true, &rows, None);
+        let app = app();
+        let counted = Tally {
+            would_delete: 4,
+            kept: 2,
+            ..Default::default()
+        };
+        let text = render(Mode::DryRun, &[Row::of(&app, counted, None)], None);
         assert_eq!(
             text,
             "### ghpkg prune (dry run)\n\n\

@@ -5,9 +5,9 @@ use github_packages::Owner;
 use crate::args::{TypeArg, VisibilityArg};
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::output::json::{OwnerView, PackageView, PackagesDoc};
+use crate::model::OwnerSpelling;
+use crate::output::json::{PackageView, PackagesDoc};
 use crate::output::{self, packages_text};
-use crate::target::{Target, owner_words};
 
 pub async fn run(
     context: &Context,
@@ -16,10 +16,9 @@ pub async fn run(
     visibility: Option<VisibilityArg>,
 ) -> Result<(), Exit> {
     let package_type = package_type.package_type();
-    let target = Target::new(owner, package_type.clone(), "");
     let packages = context
         .list_packages(
-            &target.owner,
+            &owner,
             &package_type,
             visibility.map(VisibilityArg::visibility),
         )
@@ -27,17 +26,14 @@ pub async fn run(
     let views: Vec<PackageView> = packages.iter().map(PackageView::from).collect();
     if context.json {
         return context.print_json(&PackagesDoc {
-            owner: OwnerView::from(&target.owner),
+            owner: owner.view(),
             package_type: package_type.as_str(),
             packages: &views,
         });
     }
     output::print_text(&packages_text(
         &views,
-        format!(
-            "no {package_type} packages for {}",
-            owner_words(&target.owner)
-        ),
+        format!("no {package_type} packages for {}", owner.words()),
     ));
     Ok(())
 }

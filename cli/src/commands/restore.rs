@@ -23,35 +23,17 @@ use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
 use crate::failure::{Failure, FailureKind};
 use crate::journal::{self, JournalRecord, Outcome};
-use crate::output::json::{About, RestoreDoc, RestoreResult, RestoreRow, RestoreSummary};
+use crate::model::{PackageRef, RestoreTally, Restored};
+use crate::output::json::{RestoreDoc, RestoreRow};
 use crate::output::{self, Table, tags_cell};
 use crate::presence::{Presence, presence};
-use crate::target::{PackageKey, Target};
 
 /// Restores in flight at once.
 const CONCURRENCY: usize = 4;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Restored {
-    Yes,
-    AlreadyActive,
-    Failed(String),
-}
-
-impl Restored {
-    /// The word `--json` and the text table show for this result.
-    fn result(&self) -> RestoreResult {
-        match self {
-            Restored::Yes => RestoreResult::Restored,
-            Restored::AlreadyActive => RestoreResult::AlreadyActive,
-            Restored::Failed(_) => RestoreResult::Failed,
-        }
-    }
-}
-
 /// One thing to restore.
 struct Item {
-    target: Target,
+    package: PackageRef,
     version_id: Option<i64>,
     name: Option<String>,
     tags: Vec<String>,
@@ -79,7 +61,7 @@ pub async fn one(
     version_id: Option<i64>,
 ) -> Result<(), Exit> {
     let item = Item {
-        target: Target::new(owner, package_type.package_type(), name),
+        package: PackageRef::new(owner, package_type.package_type(), name),
         version_id,
         name: None,
         tags: Vec::new(),
@@ -94,13 +76,37 @@ pub async fn one(
 
 /// `ghpkg restore --journal FILE`
 pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
+    let items = items_of_journal(context, path)?;
+    let active = active_versions(context, &items).await;
+    let bar = context.ui.bar("restoring", items.len() as u64);
+    let mut results: Vec<(usize, Restored)> = Vec::with_capacity(items.len());
+    // Packages one by one, then their versions concurrently.
+    let split = items
+        .iter()
+        .position(|item| item.version_id.is_some())
+        .unwrap_or(items.len());
+    for (index, item) in items[..split].iter().enumerate() {
+        results.push((index, restore(context, item, None).await));
+        bar.inc(1);
+    }
+    results.extend(restore_versions(context, &items, split, &active, &bar).await);
+    results.sort_by_key(|(index, _)| *index);
+    context.ui.finish();
+    let results: Vec<Restored> = results.into_iter().map(|(_, result)| result).collect();
+    report(context, Some(path), &items, &results)
+}
+
+/// What a journal records as deleted, or possibly deleted (`unknown`:
+/// GitHub may have deleted it, even after answering otherwise); each is
+/// checked before it is restored. Whole packages first (their versions can
+/// only come back with them), then the versions of container images from
+/// the deepest level up, so that a child is back before the index that
+/// lists it.
+fn items_of_journal(context: &Context, path: &Path) -> Result<Vec<Item>, Exit> {
     let (records, warnings) = journal::read(path).map_err(Exit::usage)?;
     for warning in warnings {
         context.ui.warn(warning);
     }
-    // Deleted ones, and unknown ones (GitHub may have deleted them, even
-    // after answering otherwise): each is checked before it is restored.
-    // Whole packages first: their versions can only come back with them.
     let mut items: Vec<Item> = Vec::new();
     for record in journal::latest(&records) {
         if record.outcome == Outcome::Failed {
@@ -113,8 +119,6 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
                 .warn(format!("{}: skipped a line: {error}", path.display())),
         }
     }
-    // Then the versions of container images from the deepest level up, so
-    // that a child is back before the index that lists it.
     items.sort_by_key(|item| {
         (
             item.version_id.is_some(),
@@ -126,15 +130,21 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
         items.len(),
         path.display()
     ));
+    Ok(items)
+}
 
-    // Which versions are active already, one listing per package.
-    let mut active: HashMap<PackageKey, Option<HashSet<i64>>> = HashMap::new();
+/// Which versions are active already, one listing per package (`None`
+/// where the listing failed).
+async fn active_versions(
+    context: &Context,
+    items: &[Item],
+) -> HashMap<PackageRef, Option<HashSet<i64>>> {
+    let mut active: HashMap<PackageRef, Option<HashSet<i64>>> = HashMap::new();
     for item in items.iter().filter(|item| item.version_id.is_some()) {
-        let key = item.target.key();
-        if active.contains_key(&key) {
+        let target = &item.package;
+        if active.contains_key(target) {
             continue;
         }
-        let target = &item.target;
         let listed = context
             .versions(target, PackageVersionState::Active, &ProgressBar::hidden())
             .await;
@@ -144,31 +154,31 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
             Err(failure) => {
                 context.ui.note(format!(
                     "could not list the active versions of {}: {}",
-                    target.package,
+                    target.name,
                     failure.explain(target.subject(false))
                 ));
                 None
             }
         };
-        active.insert(key, ids);
+        active.insert(target.clone(), ids);
     }
+    active
+}
 
-    let bar = context.ui.bar("restoring", items.len() as u64);
-    let mut results: Vec<(usize, Restored)> = Vec::with_capacity(items.len());
-    // Packages one by one, then their versions concurrently.
-    let split = items
-        .iter()
-        .position(|item| item.version_id.is_some())
-        .unwrap_or(items.len());
-    for (index, item) in items[..split].iter().enumerate() {
-        results.push((index, restore(context, item, None).await));
-        bar.inc(1);
-    }
-    // Level by level (a sort key, above), each level's versions concurrently.
-    let mut rest: Vec<(usize, &Item)> = items.iter().enumerate().skip(split).collect();
-    // Images with a version that did not come back: their lower levels
-    // (the indexes that list it) are not attempted.
-    let mut incomplete: HashSet<(PackageKey, &str)> = HashSet::new();
+/// Restores the versions (`items[first..]`), level by level (they are
+/// sorted so), each level's concurrently. Images with a version that did
+/// not come back have their lower levels (the indexes that list it) not
+/// attempted.
+async fn restore_versions(
+    context: &Context,
+    items: &[Item],
+    first: usize,
+    active: &HashMap<PackageRef, Option<HashSet<i64>>>,
+    bar: &ProgressBar,
+) -> Vec<(usize, Restored)> {
+    let mut results = Vec::new();
+    let mut rest: Vec<(usize, &Item)> = items.iter().enumerate().skip(first).collect();
+    let mut incomplete: HashSet<(PackageRef, &str)> = HashSet::new();
     while !rest.is_empty() {
         let level = rest[0].1.image_level.unwrap_or(0);
         let cut = rest
@@ -184,18 +194,15 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
             bar.inc(1);
         }
         let versions = futures_util::stream::iter(batch)
-            .map(|(index, item)| {
-                let known = active.get(&item.target.key()).cloned().flatten();
-                let bar = &bar;
-                async move {
-                    let already = match (&known, item.version_id) {
-                        (Some(ids), Some(id)) => Some(ids.contains(&id)),
-                        _ => None,
-                    };
-                    let result = restore(context, item, already).await;
-                    bar.inc(1);
-                    (index, result)
-                }
+            .map(|(index, item)| async move {
+                let known = active.get(&item.package).cloned().flatten();
+                let already = match (&known, item.version_id) {
+                    (Some(ids), Some(id)) => Some(ids.contains(&id)),
+                    _ => None,
+                };
+                let result = restore(context, item, already).await;
+                bar.inc(1);
+                (index, result)
             })
             .buffer_unordered(CONCURRENCY)
             .collect::<Vec<_>>()
@@ -207,32 +214,29 @@ pub async fn from_journal(context: &Context, path: &Path) -> Result<(), Exit> {
         }
         results.extend(versions);
     }
-    results.sort_by_key(|(index, _)| *index);
-    context.ui.finish();
-    let results: Vec<Restored> = results.into_iter().map(|(_, result)| result).collect();
-    report(context, Some(path), &items, &results)
+    results
 }
 
 /// The container image an item was deleted with, in its package.
-fn image_key(item: &Item) -> Option<(PackageKey, &str)> {
-    Some((item.target.key(), item.image.as_deref()?))
+fn image_key(item: &Item) -> Option<(PackageRef, &str)> {
+    Some((item.package.clone(), item.image.as_deref()?))
 }
 
 /// Every image of the item's package that lists it: the one it was deleted
 /// with and the others the journal names; none for a signature or referrer
 /// that no index lists (the image it is attached to is whole without it).
-fn image_keys(item: &Item) -> impl Iterator<Item = (PackageKey, &str)> {
+fn image_keys(item: &Item) -> impl Iterator<Item = (PackageRef, &str)> {
     let images = item
         .image
         .iter()
         .chain(&item.also_in_images)
         .filter(|_| !item.attached);
-    images.map(|image| (item.target.key(), image.as_str()))
+    images.map(|image| (item.package.clone(), image.as_str()))
 }
 
 fn item_of(record: JournalRecord) -> Result<Item, String> {
     Ok(Item {
-        target: Target::of_record(&record)?,
+        package: PackageRef::of_record(&record)?,
         version_id: record.version_id,
         name: record.name,
         tags: record.tags,
@@ -247,9 +251,9 @@ fn item_of(record: JournalRecord) -> Result<Item, String> {
 /// otherwise the current state is read first, and only what is deleted is
 /// restored.
 async fn restore(context: &Context, item: &Item, already_active: Option<bool>) -> Restored {
-    let target = &item.target;
+    let target = &item.package;
     let (owner, package_type, package) =
-        (&target.owner, &target.package_type, target.package.as_str());
+        (&target.owner, &target.package_type, target.name.as_str());
     let found = match already_active {
         Some(true) => return Restored::AlreadyActive,
         Some(false) => Ok(Presence::Deleted),
@@ -294,12 +298,12 @@ async fn restore(context: &Context, item: &Item, already_active: Option<bool>) -
 
 /// What restoring something that is there amounts to: nothing to do, unless
 /// the package there is not the one that was deleted.
-fn active(target: &Target, item: &Item, package_id: Option<i64>) -> Restored {
+fn active(target: &PackageRef, item: &Item, package_id: Option<i64>) -> Restored {
     match (item.version_id, target.package_id, package_id) {
         (None, Some(deleted), Some(now)) if deleted != now => Restored::Failed(format!(
             "a different {} package named '{}' exists now (id {now}; the deleted one was id \
              {deleted}): GitHub does not restore a package while another of its name exists",
-            target.package_type, target.package
+            target.package_type, target.name
         )),
         _ => Restored::AlreadyActive,
     }
@@ -311,14 +315,7 @@ fn report(
     items: &[Item],
     results: &[Restored],
 ) -> Result<(), Exit> {
-    let mut summary = RestoreSummary::default();
-    for result in results {
-        match result {
-            Restored::Yes => summary.restored += 1,
-            Restored::AlreadyActive => summary.already_active += 1,
-            Restored::Failed(_) => summary.failed += 1,
-        }
-    }
+    let summary = RestoreTally::of(results);
     let failed = summary.failed;
     if context.json {
         context.print_json(&RestoreDoc {
@@ -327,15 +324,12 @@ fn report(
                 .iter()
                 .zip(results)
                 .map(|(item, result)| RestoreRow {
-                    about: About::from(&item.target),
+                    about: &item.package,
                     version_id: item.version_id,
                     name: item.name.as_deref(),
                     tags: &item.tags,
-                    result: result.result(),
-                    error: match result {
-                        Restored::Failed(why) => Some(why),
-                        _ => None,
-                    },
+                    result,
+                    error: result.error(),
                 })
                 .collect(),
             summary,
@@ -344,16 +338,13 @@ fn report(
         let mut table = Table::new(&["RESULT", "TYPE", "PACKAGE", "ID", "NAME", "TAGS", "WHY"]);
         for (item, result) in items.iter().zip(results) {
             table.row(vec![
-                result.result().to_string(),
-                item.target.package_type.to_string(),
-                item.target.package.clone(),
+                result.to_string(),
+                item.package.package_type.to_string(),
+                item.package.name.clone(),
                 item.version_id.map_or("-".to_string(), |id| id.to_string()),
                 item.name.clone().unwrap_or_else(|| "-".to_string()),
                 tags_cell(&item.tags),
-                match result {
-                    Restored::Failed(why) => why.clone(),
-                    _ => String::new(),
-                },
+                result.error().unwrap_or_default().to_string(),
             ]);
         }
         let mut text = if table.is_empty() {

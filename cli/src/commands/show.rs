@@ -6,11 +6,9 @@ use crate::args::PackageArgs;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::output::json::{
-    About, OwnerView, PackageView, ShowPackageDoc, ShowVersionDoc, VersionView,
-};
+use crate::model::{OwnerSpelling, PackageRef};
+use crate::output::json::{PackageView, ShowPackageDoc, ShowVersionDoc, VersionView};
 use crate::output::{self, Table, tags_cell, tags_of, time_cell};
-use crate::target::Target;
 
 pub async fn run(
     context: &Context,
@@ -18,10 +16,9 @@ pub async fn run(
     package: &PackageArgs,
     version_id: Option<i64>,
 ) -> Result<(), Exit> {
-    let target = Target::new(owner, package.package_type.package_type(), &package.name);
+    let target = PackageRef::new(owner, package.package_type.package_type(), &package.name);
     let subject = target.subject(version_id.is_some());
-    let (owner, package_type, name) =
-        (&target.owner, &target.package_type, target.package.as_str());
+    let (owner, package_type, name) = (&target.owner, &target.package_type, target.name.as_str());
     let mut lines = Table::new(&["FIELD", "VALUE"]);
     match version_id {
         Some(id) => {
@@ -33,7 +30,7 @@ pub async fn run(
             let view = VersionView::from(&version);
             if context.json {
                 return context.print_json(&ShowVersionDoc {
-                    about: About::from(&target),
+                    about: &target,
                     version: view,
                 });
             }
@@ -62,7 +59,7 @@ pub async fn run(
             let view = PackageView::from(&found);
             if context.json {
                 return context.print_json(&ShowPackageDoc {
-                    owner: OwnerView::from(owner),
+                    owner: owner.view(),
                     package: view,
                 });
             }

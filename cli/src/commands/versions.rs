@@ -7,9 +7,9 @@ use crate::args::{PackageArgs, StateArg};
 use crate::context::Context;
 use crate::duration::format_age;
 use crate::exit::Exit;
-use crate::output::json::{About, VersionView, VersionsDoc};
+use crate::model::PackageRef;
+use crate::output::json::{VersionView, VersionsDoc};
 use crate::output::{self, Table, tags_cell, time_cell};
-use crate::target::Target;
 
 pub async fn run(
     context: &Context,
@@ -17,12 +17,12 @@ pub async fn run(
     package: &PackageArgs,
     state: StateArg,
 ) -> Result<(), Exit> {
-    let target = Target::new(owner, package.package_type.package_type(), &package.name);
+    let target = PackageRef::new(owner, package.package_type.package_type(), &package.name);
     let versions = context.list_versions(&target, state.state()).await?;
     let views: Vec<VersionView> = versions.iter().map(VersionView::from).collect();
     if context.json {
         return context.print_json(&VersionsDoc {
-            about: About::from(&target),
+            about: &target,
             state: state.state().to_string(),
             versions: &views,
         });
@@ -32,7 +32,7 @@ pub async fn run(
             "no {} versions of {} package {}\n",
             state.state(),
             target.package_type,
-            target.package
+            target.name
         ));
         return Ok(());
     }

@@ -3,34 +3,14 @@
 //! each command's document against the fake server, so a change here shows
 //! up in review.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
-use github_packages::Owner;
 use github_packages::types::{Package, PackageVersion};
 use serde::Serialize;
 
 use super::tags_of;
 use crate::journal::Outcome;
+use crate::model::{Fate, Mode, OwnerView, PackageRef, Reason, RestoreTally, Restored, Tally};
 use crate::policy::Action;
-use crate::target::Target;
-
-/// An owner in JSON output: `{"kind": "org", "login": "acme"}`.
-#[derive(Debug, Serialize)]
-pub struct OwnerView {
-    pub kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-}
-
-impl From<&Owner> for OwnerView {
-    fn from(owner: &Owner) -> Self {
-        OwnerView {
-            kind: owner.kind(),
-            login: owner.login().map(str::to_string),
-        }
-    }
-}
 
 /// A package in JSON output.
 #[derive(Debug, Serialize)]
@@ -92,25 +72,6 @@ impl From<&PackageVersion> for VersionView {
     }
 }
 
-/// The package a document or row is about: `owner`, `type`, `package`.
-#[derive(Debug, Serialize)]
-pub struct About<'a> {
-    pub owner: OwnerView,
-    #[serde(rename = "type")]
-    pub package_type: &'a str,
-    pub package: &'a str,
-}
-
-impl<'a> From<&'a Target> for About<'a> {
-    fn from(target: &'a Target) -> Self {
-        About {
-            owner: OwnerView::from(&target.owner),
-            package_type: target.package_type.as_str(),
-            package: &target.package,
-        }
-    }
-}
-
 /// `ghpkg packages --json`.
 #[derive(Debug, Serialize)]
 pub struct PackagesDoc<'a> {
@@ -124,7 +85,7 @@ pub struct PackagesDoc<'a> {
 #[derive(Debug, Serialize)]
 pub struct VersionsDoc<'a> {
     #[serde(flatten)]
-    pub about: About<'a>,
+    pub about: &'a PackageRef,
     /// `active` or `deleted`.
     pub state: String,
     pub versions: &'a [VersionView],
@@ -134,7 +95,7 @@ pub struct VersionsDoc<'a> {
 #[derive(Debug, Serialize)]
 pub struct ShowVersionDoc<'a> {
     #[serde(flatten)]
-    pub about: About<'a>,
+    pub about: &'a PackageRef,
     pub version: VersionView,
 }
 
@@ -156,7 +117,7 @@ pub struct ConflictsDoc<'a> {
 #[derive(Debug, Serialize)]
 pub struct DeleteDoc<'a> {
     #[serde(flatten)]
-    pub about: About<'a>,
+    pub about: &'a PackageRef,
     pub version_id: Option<i64>,
     pub name: Option<&'a str>,
     pub outcome: Outcome,
@@ -171,57 +132,34 @@ pub struct DeleteDoc<'a> {
 pub struct RestoreDoc<'a> {
     pub journal: Option<String>,
     pub results: Vec<RestoreRow<'a>>,
-    pub summary: RestoreSummary,
+    pub summary: RestoreTally,
 }
 
 /// One thing `restore` was asked to bring back.
 #[derive(Debug, Serialize)]
 pub struct RestoreRow<'a> {
     #[serde(flatten)]
-    pub about: About<'a>,
+    pub about: &'a PackageRef,
     pub version_id: Option<i64>,
     pub name: Option<&'a str>,
     pub tags: &'a [String],
-    pub result: RestoreResult,
+    /// `restored`, `already-active` or `failed`.
+    pub result: &'a Restored,
     pub error: Option<&'a str>,
-}
-
-/// What became of one thing `restore` was asked to bring back: `restored`,
-/// `already-active` or `failed`. The text table shows the same words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RestoreResult {
-    Restored,
-    AlreadyActive,
-    Failed,
-}
-
-impl fmt::Display for RestoreResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_word(self, f)
-    }
-}
-
-/// The counts that end a restore.
-#[derive(Debug, Default, PartialEq, Eq, Serialize)]
-pub struct RestoreSummary {
-    pub restored: usize,
-    pub already_active: usize,
-    pub failed: usize,
 }
 
 /// `ghpkg prune --json`, dry run or `--execute`.
 #[derive(Debug, Serialize)]
 pub struct PruneDoc<'a> {
     /// `dry-run` or `execute`.
-    pub mode: &'static str,
+    pub mode: Mode,
     #[serde(flatten)]
-    pub about: About<'a>,
+    pub about: &'a PackageRef,
     pub versions: Vec<PruneRow<'a>>,
     /// For a container package: the images the policy decided about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageView<'a>>>,
-    pub summary: &'a PruneSummary,
+    pub summary: &'a Tally,
     pub journal: Option<String>,
 }
 
@@ -236,7 +174,7 @@ pub struct ImageView<'a> {
     pub created_at: DateTime<Utc>,
     /// `keep` or `delete`: what the policy decided about the image.
     pub action: Action,
-    pub reason: &'a str,
+    pub reason: String,
     /// The versions it reaches, nearest first.
     pub members: Vec<ImageMemberView<'a>>,
     /// Manifests it lists that are not in the package (already missing).
@@ -274,8 +212,10 @@ pub struct PruneRow<'a> {
     /// The policy's decision: `delete` or `keep`.
     pub action: Action,
     /// Why the policy decided so.
-    pub reason: &'a str,
-    pub result: PruneResult,
+    pub reason: &'a Reason,
+    /// `would-delete`, `kept`, `deleted`, `deleted-not-journaled`,
+    /// `failed`, `unknown` or `skipped`.
+    pub result: &'a Fate,
     /// Why a deletion failed, stayed unknown or was skipped.
     pub error: Option<&'a str>,
     /// For a container version: the digest of the image it is listed
@@ -284,62 +224,19 @@ pub struct PruneRow<'a> {
     pub image: Option<&'a str>,
 }
 
-/// What became of one version in this prune: `would-delete`, `kept`,
-/// `deleted`, `deleted-not-journaled`, `failed`, `unknown` or `skipped`.
-/// The text table shows the same words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PruneResult {
-    WouldDelete,
-    Kept,
-    Deleted,
-    DeletedNotJournaled,
-    Failed,
-    Unknown,
-    Skipped,
-}
-
-impl fmt::Display for PruneResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_word(self, f)
-    }
-}
-
-/// Writes the word a unit variant serializes to, so text output and JSON
-/// say the same thing from one declaration.
-fn write_word(value: &impl Serialize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(word)) => f.write_str(&word),
-        _ => Err(fmt::Error),
-    }
-}
-
-/// The counts that end every prune.
-#[derive(Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PruneSummary {
-    pub would_delete: usize,
-    pub deleted: usize,
-    /// Deleted, but the journal could not record them (see stderr).
-    pub deleted_not_journaled: usize,
-    pub kept: usize,
-    pub failed: usize,
-    pub unknown: usize,
-    pub skipped: usize,
-}
-
 /// `ghpkg prune --json` over many packages (`--name` globs,
 /// `--all-packages`, `--policy`): one entry per package, in the order they
 /// were pruned, and the totals of the run.
 #[derive(Debug, Serialize)]
 pub struct PruneRunDoc<'a> {
     /// `dry-run` or `execute`.
-    pub mode: &'static str,
+    pub mode: Mode,
     pub packages: Vec<PrunePackageDoc<'a>>,
     /// Owner and type pairs whose packages could not be listed, so none of
     /// them was pruned.
     pub unlisted: Vec<UnlistedDoc<'a>>,
     /// The counts over every package.
-    pub summary: &'a PruneSummary,
+    pub summary: &'a Tally,
     /// Packages that could not be listed, planned or pruned to the end.
     pub failed_packages: usize,
     pub journal: Option<String>,
@@ -349,7 +246,7 @@ pub struct PruneRunDoc<'a> {
 #[derive(Debug, Serialize)]
 pub struct PrunePackageDoc<'a> {
     #[serde(flatten)]
-    pub about: About<'a>,
+    pub about: &'a PackageRef,
     /// Where the rule that selected the package is written: `FILE:LINE`,
     /// or `the command line`.
     pub rule: String,
@@ -358,7 +255,7 @@ pub struct PrunePackageDoc<'a> {
     /// For a container package: the images the policy decided about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageView<'a>>>,
-    pub summary: PruneSummary,
+    pub summary: Tally,
     pub error: Option<&'a str>,
 }
 

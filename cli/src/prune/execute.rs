@@ -1,20 +1,26 @@
-//! Carrying out a [`Plan`]: its deletions, journaled (see `deletion`), at
-//! most `concurrency` at a time, stopping early when further deletions would
-//! fail the same way, and on Ctrl-C.
+//! Carrying out a [`Plan`] ([`carry_out`]): its deletions, journaled (see
+//! `deletion`) on the run's journal, at most `concurrency` at a time,
+//! stopping early when further deletions would fail the same way, and on
+//! Ctrl-C.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt;
+use indicatif::ProgressBar;
 
-use super::Fate;
-use super::interrupts::Interrupts;
+use super::interrupts::{Interrupts, Listener};
 use super::plan::{Plan, unchanged};
 use crate::context::Context;
 use crate::deletion::{Deleted, JournalError, delete_journaled_in};
+use crate::exit::Exit;
 use crate::exit::ExitStatus;
 use crate::journal::Journal;
+use crate::journal::run::RunJournal;
+use crate::model::Fate;
+use crate::model::Version;
 use crate::policy::{Action, Decision};
 
 /// How carrying out a plan went.
@@ -30,6 +36,55 @@ pub struct Executed {
     pub stopped: Option<String>,
 }
 
+/// The fates of `plan`'s versions: a dry run's, or (with `execute`) those of
+/// carrying it out on the run's journal, opened if this is the run's first
+/// deletion; with why deletions stopped early, if they did. A container
+/// package that changed since it was planned ([`unchanged`]) has nothing
+/// deleted: its deletions are skipped, and the run goes on. Only the
+/// journal failing to open is an error.
+pub async fn carry_out<F>(
+    context: &Context,
+    plan: &mut Plan,
+    concurrency: usize,
+    journal: &mut RunJournal<'_, F>,
+    interrupts: &mut Interrupts,
+) -> Result<Executed, Exit>
+where
+    F: Fn() -> Result<PathBuf, String> + Copy,
+{
+    let without_deleting = |fates| Executed {
+        fates,
+        stopped: None,
+    };
+    if plan.mode.is_dry_run() {
+        return Ok(without_deleting(plan.dry_run()));
+    }
+    if plan.to_delete().is_empty() {
+        return Ok(without_deleting(vec![Fate::Kept; plan.decisions.len()]));
+    }
+    // Fail closed: a container package that changed since it was planned
+    // may have a new image that needs a version the plan deletes.
+    if plan.images.is_some()
+        && let Err(unsure) = unchanged(context, plan, &HashSet::new()).await
+    {
+        let why = unsure.why;
+        context.ui.error(format!(
+            "nothing in {} was deleted: {why}",
+            plan.package.repository()
+        ));
+        if unsure.stops_the_run {
+            return Ok(Executed {
+                fates: plan.not_attempted(&why),
+                stopped: Some(why),
+            });
+        }
+        return Ok(without_deleting(plan.not_attempted(&why)));
+    }
+    let opened = journal.get(context).await?;
+    plan.package.learn_login(&context.client).await;
+    Ok(execute(context, opened, plan, concurrency, interrupts).await)
+}
+
 /// Deletes the selected versions, at most `concurrency` at a time. Ctrl-C
 /// (on `interrupts`) stops new deletions; those in flight finish and are
 /// journaled. A second Ctrl-C exits at once (their `unknown` lines are
@@ -41,99 +96,27 @@ pub async fn execute(
     concurrency: usize,
     interrupts: &mut Interrupts,
 ) -> Executed {
-    let target = &plan.target;
-    let to_delete = plan.to_delete();
     let Interrupts {
         listener,
         interrupted,
     } = interrupts;
     let interrupted: &AtomicBool = interrupted;
-    // Polled alongside the deletions, in the same task: it needs no 'static
-    // borrow, and speaks through the Ui, around the progress bar.
-    let watcher = async {
-        // Interrupted before (while an earlier package was pruned): said
-        // then; only the second Ctrl-C is waited for.
-        let first = interrupted.load(Ordering::SeqCst) || {
-            let came = listener.next().await;
-            if came {
-                interrupted.store(true, Ordering::SeqCst);
-                context.ui.say(
-                    "interrupted: finishing the deletions in flight (Ctrl-C again to quit now)",
-                );
-            }
-            came
-        };
-        if first && listener.next().await {
-            context.ui.finish();
-            std::process::exit(ExitStatus::Interrupted.code().into());
-        }
-        std::future::pending::<()>().await
-    };
     // Why the run stopped early, if it did (rate limit, bad token, network,
     // journal).
     let stop: Mutex<Option<String>> = Mutex::new(None);
-    let bar = context.ui.bar("deleting", to_delete.len() as u64);
-
-    // Level by level (an index before its children): a version whose index
-    // or image was not deleted is not attempted, so no remaining version
-    // points at a deleted one.
-    //
-    // A container package is listed again before each level and every
-    // `recheck_every` deletions (its first check, before any deletion, is
-    // `carry_out`'s): if it changed meanwhile (a new image may list a
-    // version still to delete), nothing more in it is deleted.
-    let recheck = plan.images.is_some();
-    let recheck_every = recheck_every(plan.decisions.len());
-    let deletions = async {
-        let mut fates: HashMap<i64, Fate> = HashMap::new();
-        let mut changed: Option<String> = None;
-        'levels: for level in plan.deletion_levels() {
-            for chunk in level.chunks(recheck_every) {
-                let quiet = !interrupted.load(Ordering::SeqCst)
-                    && stop.lock().unwrap_or_else(|p| p.into_inner()).is_none();
-                if recheck && !fates.is_empty() && quiet {
-                    let settled: HashSet<i64> = fates.keys().copied().collect();
-                    if let Err(unsure) = unchanged(context, plan, &settled).await {
-                        context.ui.error(format!(
-                            "stopped deleting in {}: {}",
-                            target.repository(),
-                            unsure.why
-                        ));
-                        if unsure.stops_the_run {
-                            stop_with(&stop, &unsure.why);
-                        }
-                        changed = Some(unsure.why);
-                        break 'levels;
-                    }
-                }
-                let done = &fates;
-                let level_fates: Vec<(i64, Fate)> = futures_util::stream::iter(chunk)
-                    .map(|(decision, after)| {
-                        let run = Run {
-                            context,
-                            journal,
-                            plan,
-                            interrupted,
-                            stop: &stop,
-                        };
-                        let bar = &bar;
-                        async move {
-                            let fate = run.attempt(decision, after, done).await;
-                            bar.inc(1);
-                            (decision.version.id, fate)
-                        }
-                    })
-                    .buffer_unordered(concurrency)
-                    .collect()
-                    .await;
-                fates.extend(level_fates);
-            }
-        }
-        (fates, changed)
+    let bar = context.ui.bar("deleting", plan.to_delete().len() as u64);
+    let run = Run {
+        context,
+        journal,
+        plan,
+        interrupted,
+        stop: &stop,
     };
+    // The watcher is polled alongside the deletions, in the same task: it
+    // needs no 'static borrow, and speaks through the Ui, around the bar.
     let (mut fates, changed) = tokio::select! {
-        fates = deletions => fates,
-        () = watcher => unreachable!("the watcher never ends"),
+        fates = run.delete_levels(concurrency, &bar) => fates,
+        () = watch(context, listener, interrupted) => unreachable!("the watcher never ends"),
     };
     context.ui.finish();
     Executed {
@@ -156,6 +139,28 @@ pub async fn execute(
     }
 }
 
+/// Waits for Ctrl-C while deletions run: the first stops new ones (said
+/// once), the second exits at once. Never ends otherwise.
+async fn watch(context: &Context, listener: &mut Listener, interrupted: &AtomicBool) {
+    // Interrupted before (while an earlier package was pruned): said then;
+    // only the second Ctrl-C is waited for.
+    let first = interrupted.load(Ordering::SeqCst) || {
+        let came = listener.next().await;
+        if came {
+            interrupted.store(true, Ordering::SeqCst);
+            context
+                .ui
+                .say("interrupted: finishing the deletions in flight (Ctrl-C again to quit now)");
+        }
+        came
+    };
+    if first && listener.next().await {
+        context.ui.finish();
+        std::process::exit(ExitStatus::Interrupted.code().into());
+    }
+    std::future::pending::<()>().await
+}
+
 /// What every deletion of one plan shares.
 #[derive(Clone, Copy)]
 struct Run<'a> {
@@ -168,75 +173,157 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// The plan's deletions, level by level (an index before its
+    /// children): a version whose index or image was not deleted is not
+    /// attempted, so no remaining version points at a deleted one. The
+    /// fates by version id, and why deletions stopped when the package
+    /// changed.
+    ///
+    /// A container package is listed again before each level and every
+    /// `recheck_every` deletions (its first check, before any deletion, is
+    /// `carry_out`'s): if it changed meanwhile (a new image may list a
+    /// version still to delete), nothing more in it is deleted.
+    async fn delete_levels(
+        &self,
+        concurrency: usize,
+        bar: &ProgressBar,
+    ) -> (HashMap<i64, Fate>, Option<String>) {
+        let recheck_every = recheck_every(self.plan.decisions.len());
+        let mut fates: HashMap<i64, Fate> = HashMap::new();
+        for level in self.plan.deletion_levels() {
+            for chunk in level.chunks(recheck_every) {
+                if let Err(why) = self.recheck(&fates).await {
+                    return (fates, Some(why));
+                }
+                let done = &fates;
+                let chunk_fates: Vec<(i64, Fate)> = futures_util::stream::iter(chunk)
+                    .map(|(decision, after)| async move {
+                        let fate = self.attempt(decision, after, done).await;
+                        bar.inc(1);
+                        (decision.version.id, fate)
+                    })
+                    .buffer_unordered(concurrency)
+                    .collect()
+                    .await;
+                fates.extend(chunk_fates);
+            }
+        }
+        (fates, None)
+    }
+
+    /// Before more deletions in a container package: `Err` with why the
+    /// package changed since it was planned (or could not be listed), and
+    /// then nothing more in it is deleted. Nothing is listed before the
+    /// first deletion (`carry_out` did), nor once deletions have stopped.
+    async fn recheck(&self, fates: &HashMap<i64, Fate>) -> Result<(), String> {
+        let quiet = !self.interrupted.load(Ordering::SeqCst)
+            && self
+                .stop
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_none();
+        if self.plan.images.is_none() || fates.is_empty() || !quiet {
+            return Ok(());
+        }
+        let settled: HashSet<i64> = fates.keys().copied().collect();
+        let Err(unsure) = unchanged(self.context, self.plan, &settled).await else {
+            return Ok(());
+        };
+        self.context.ui.error(format!(
+            "stopped deleting in {}: {}",
+            self.plan.package.repository(),
+            unsure.why
+        ));
+        if unsure.stops_the_run {
+            stop_with(self.stop, &unsure.why);
+        }
+        Err(unsure.why)
+    }
+
     /// One deletion: not attempted after a Ctrl-C, once deletions have
     /// stopped, or when a version that lists or refers to it (`after`) is
     /// not `Deleted` in `done`; otherwise journaled and sent.
     async fn attempt(&self, decision: &Decision, after: &[i64], done: &HashMap<i64, Fate>) -> Fate {
-        let target = &self.plan.target;
-        let version = &decision.version;
-        let stopped = self.stop.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let held_back = after
-            .iter()
-            .find(|parent| !matches!(done.get(parent), Some(Fate::Deleted)));
-        if self.interrupted.load(Ordering::SeqCst) {
-            Fate::Skipped("interrupted before it was attempted".to_string())
-        } else if let Some(why) = stopped {
-            Fate::Skipped(format!("not attempted: {why}"))
-        } else if let Some(parent) = held_back {
-            Fate::Skipped(format!(
-                "not attempted: version {parent}, which lists or refers to it, was not \
-                 deleted"
-            ))
-        } else {
-            self.context.ui.note(format!(
-                "deleting version {} ({})",
-                version.id, version.name
-            ));
-            let link = self.plan.image_link(version.id);
-            match delete_journaled_in(
-                &self.context.client,
-                self.journal,
-                target,
-                Some(version),
-                link.as_ref(),
-            )
-            .await
-            {
-                Ok(deleted) => {
-                    if deleted.stops_the_run() {
-                        stop_with(self.stop, deleted.reason().unwrap_or_default());
-                    }
-                    match deleted {
-                        Deleted::Yes => Fate::Deleted,
-                        Deleted::No { reason, .. } => Fate::Failed(reason),
-                        Deleted::Unknown { reason, .. } => Fate::Unknown(reason),
-                    }
-                }
-                Err(JournalError::Before(error)) => {
-                    stop_with(self.stop, &error);
-                    Fate::Failed(format!("not sent: {error}"))
-                }
-                Err(failed @ JournalError::After { .. }) => {
-                    stop_with(self.stop, failed.error());
-                    if let Some(message) = failed.by_hand(target, Some(version)) {
-                        self.context.ui.error(message);
-                    }
-                    let JournalError::After { deleted, error } = failed else {
-                        unreachable!("matched above")
-                    };
-                    let not_journaled = format!("not journaled: {error}");
-                    match deleted {
-                        Deleted::Yes => Fate::DeletedNotJournaled(not_journaled),
-                        Deleted::No { reason, .. } => {
-                            Fate::Failed(format!("{reason}; {not_journaled}"))
-                        }
-                        Deleted::Unknown { reason, .. } => {
-                            Fate::Unknown(format!("{reason}; {not_journaled}"))
-                        }
-                    }
-                }
-            }
+        if let Some(skipped) = self.not_attempted(after, done) {
+            return skipped;
         }
+        let version = &decision.version;
+        self.context.ui.note(format!(
+            "deleting version {} ({})",
+            version.id, version.name
+        ));
+        let link = self.plan.image_link(version.id);
+        let result = delete_journaled_in(
+            &self.context.client,
+            self.journal,
+            &self.plan.package,
+            Some(version),
+            link.as_ref(),
+        )
+        .await;
+        self.fate_of(version, result)
+    }
+
+    /// Why a deletion is not attempted, if it is not: a Ctrl-C, deletions
+    /// that stopped, or a version that lists or refers to it (`after`)
+    /// that is not `Deleted` in `done`.
+    fn not_attempted(&self, after: &[i64], done: &HashMap<i64, Fate>) -> Option<Fate> {
+        if self.interrupted.load(Ordering::SeqCst) {
+            return Some(Fate::Skipped(
+                "interrupted before it was attempted".to_string(),
+            ));
+        }
+        let stopped = self.stop.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(why) = stopped {
+            return Some(Fate::Skipped(format!("not attempted: {why}")));
+        }
+        let parent = after
+            .iter()
+            .find(|parent| !matches!(done.get(parent), Some(Fate::Deleted)))?;
+        Some(Fate::Skipped(format!(
+            "not attempted: version {parent}, which lists or refers to it, was not deleted"
+        )))
+    }
+
+    /// The fate of a deletion that was sent (or, the journal failing, not),
+    /// stopping further deletions when they would fail the same way.
+    fn fate_of(&self, version: &Version, result: Result<Deleted, JournalError>) -> Fate {
+        let (deleted, not_journaled) = match result {
+            Ok(deleted) => {
+                if deleted.stops_the_run() {
+                    stop_with(self.stop, deleted.reason().unwrap_or_default());
+                }
+                (deleted, None)
+            }
+            Err(JournalError::Before(error)) => {
+                stop_with(self.stop, &error);
+                return Fate::Failed(format!("not sent: {error}"));
+            }
+            Err(failed @ JournalError::After { .. }) => {
+                stop_with(self.stop, failed.error());
+                if let Some(message) = failed.by_hand(&self.plan.package, Some(version)) {
+                    self.context.ui.error(message);
+                }
+                let JournalError::After { deleted, error } = failed else {
+                    unreachable!("matched above")
+                };
+                (deleted, Some(format!("not journaled: {error}")))
+            }
+        };
+        match (deleted, not_journaled) {
+            (Deleted::Yes, None) => Fate::Deleted,
+            (Deleted::Yes, Some(why)) => Fate::DeletedNotJournaled(why),
+            (Deleted::No { reason, .. }, why) => Fate::Failed(joined(reason, why)),
+            (Deleted::Unknown { reason, .. }, why) => Fate::Unknown(joined(reason, why)),
+        }
+    }
+}
+
+/// `reason`, and why it is not journaled if it is not.
+fn joined(reason: String, not_journaled: Option<String>) -> String {
+    match not_journaled {
+        Some(why) => format!("{reason}; {why}"),
+        None => reason,
     }
 }
 

@@ -23,7 +23,9 @@ use chrono::{DateTime, Utc};
 use github_packages::images::{ImageGraph, Member, Relation, short};
 
 use crate::journal::ImageLink;
-use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide, decide_alone};
+use crate::model::Reason;
+use crate::model::Version;
+use crate::policy::{Action, Decision, RetentionPolicy, decide, decide_alone};
 
 /// The policy's verdict on one image.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,8 +34,8 @@ pub struct ImageDecision {
     pub image: usize,
     /// Keep or delete the image.
     pub action: Action,
-    /// Why.
-    pub reason: String,
+    /// Why (worded for images: see [`Reason::wording`]).
+    pub reason: Reason,
 }
 
 /// One deletion of an image plan.
@@ -80,192 +82,35 @@ pub struct ImagePlan {
 /// order) with `policy` as of `now`.
 pub fn plan_images(
     policy: &RetentionPolicy,
-    versions: &[VersionInfo],
+    versions: &[Version],
     graph: ImageGraph,
     now: DateTime<Utc>,
 ) -> ImagePlan {
-    let images = graph.images();
-    let root_info = |image: usize| VersionInfo {
-        tags: graph.own_tags(images[image].root).to_vec(),
-        ..versions[images[image].root].clone()
-    };
-    // `--keep-latest` counts top-level images only: a tagged manifest that
-    // another image lists is an image too, but counting it would let it
-    // take the place of an image people pull.
-    let (top, listed): (Vec<usize>, Vec<usize>) =
-        (0..images.len()).partition(|&image| !listed_elsewhere(&graph, image));
-    let roots: Vec<VersionInfo> = top.iter().map(|&image| root_info(image)).collect();
-    let image_by_root: HashMap<i64, usize> = images
-        .iter()
-        .enumerate()
-        .map(|(index, image)| (versions[image.root].id, index))
-        .collect();
-    let mut image_decisions: Vec<ImageDecision> = decide(policy, &roots, now)
-        .into_iter()
-        .map(|decision| ImageDecision {
-            image: image_by_root[&decision.version.id],
-            action: decision.action,
-            // The policy speaks of versions; here it counted images.
-            reason: decision
-                .reason
-                .replace("selected versions", "selected images")
-                .replace("untagged versions", "untagged images"),
-        })
-        .collect();
-    image_decisions.extend(listed.into_iter().map(|image| {
-        let decision = decide_alone(policy, &root_info(image), now);
-        let mut reason = if decision.reason.is_empty() {
-            "selected by the policy".to_string()
-        } else {
-            decision
-                .reason
-                .replace("untagged versions", "untagged images")
-        };
-        if policy.keep_latest.is_some() {
-            reason.push_str("; listed by another image, so --keep-latest does not count it");
-        }
-        ImageDecision {
-            image,
-            action: decision.action,
-            reason,
-        }
-    }));
-    // Newest root first, as `decide` orders them.
-    image_decisions.sort_by(|a, b| {
-        let (a, b) = (
-            &versions[images[a.image].root],
-            &versions[images[b.image].root],
-        );
-        b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
-    });
-    let action_of: HashMap<usize, &ImageDecision> = image_decisions
-        .iter()
-        .map(|decision| (decision.image, decision))
-        .collect();
+    let image_decisions = decide_images(policy, versions, &graph, now);
     let kept: Vec<usize> = image_decisions
         .iter()
         .filter(|decision| decision.action == Action::Keep)
         .map(|decision| decision.image)
         .collect();
     let protected = graph.reach(kept.iter().copied());
-
-    // Each version is shown under the first kept image that reaches it,
-    // else the first image (newest first) that does.
-    let mut image_of: Vec<Option<usize>> = vec![None; versions.len()];
-    let mut membership: Vec<Option<&Member>> = vec![None; versions.len()];
-    let ordered = kept.iter().copied().chain(
-        image_decisions
-            .iter()
-            .filter(|decision| decision.action == Action::Delete)
-            .map(|decision| decision.image),
+    let (image_of, membership) = shown_under(&graph, &image_decisions, &kept, versions.len());
+    let decisions = version_decisions(
+        &graph,
+        versions,
+        &image_decisions,
+        &protected,
+        &image_of,
+        &membership,
     );
-    for image in ordered {
-        let entry = &images[image];
-        image_of[entry.root].get_or_insert(image);
-        for member in &entry.members {
-            if image_of[member.version].is_none() {
-                image_of[member.version] = Some(image);
-                membership[member.version] = Some(member);
-            }
-        }
-    }
-    let image_of: Vec<usize> = image_of
-        .into_iter()
-        .map(|image| image.expect("every version belongs to an image"))
-        .collect();
-
-    let describe = |image: usize| describe(&graph, image);
-    let decisions: Vec<Decision> = versions
-        .iter()
-        .enumerate()
-        .map(|(version, info)| {
-            let image = image_of[version];
-            let decision = action_of[&image];
-            let is_root = images[image].root == version;
-            let (action, reason) = match (protected.contains(&version), is_root) {
-                (true, true) => (Action::Keep, decision.reason.clone()),
-                (false, true) => (Action::Delete, decision.reason.clone()),
-                (true, false) => (
-                    Action::Keep,
-                    format!(
-                        "{} of kept {}",
-                        relation(membership[version]),
-                        describe(image)
-                    ),
-                ),
-                (false, false) => (
-                    Action::Delete,
-                    format!(
-                        "{} of deleted {} ({})",
-                        relation(membership[version]),
-                        describe(image),
-                        decision.reason
-                    ),
-                ),
-            };
-            Decision {
-                version: info.clone(),
-                action,
-                reason,
-            }
-        })
-        .collect();
-
     let to_delete: HashSet<usize> = (0..versions.len())
         .filter(|version| !protected.contains(version))
         .collect();
-    let mut level: HashMap<usize, usize> = HashMap::new();
-    let steps: Vec<Step> = graph
-        .deletion_order(&to_delete)
-        .into_iter()
-        .map(|version| {
-            let after: Vec<usize> = graph
-                .parents(version)
-                .iter()
-                .copied()
-                .filter(|parent| to_delete.contains(parent))
-                .collect();
-            // A parent not placed yet is in a cycle with this version: it
-            // does not hold this one back.
-            let after: Vec<usize> = after
-                .into_iter()
-                .filter(|p| level.contains_key(p))
-                .collect();
-            let depth = after
-                .iter()
-                .map(|parent| level[parent] + 1)
-                .max()
-                .unwrap_or(0);
-            level.insert(version, depth);
-            Step {
-                version,
-                level: depth,
-                after,
-            }
-        })
-        .collect();
+    let steps = deletion_steps(&graph, &to_delete);
     let mut levels = vec![None; versions.len()];
     for step in &steps {
         levels[step.version] = Some(step.level);
     }
-    let mut also_in: Vec<Vec<usize>> = vec![Vec::new(); versions.len()];
-    let mut listed = vec![false; versions.len()];
-    let mut attached = vec![false; versions.len()];
-    for decision in &image_decisions {
-        for version in images[decision.image].versions() {
-            if levels[version].is_some() && image_of[version] != decision.image {
-                also_in[version].push(decision.image);
-            }
-        }
-        for member in &images[decision.image].members {
-            match member.relation {
-                Relation::Signature { .. } | Relation::Referrer { .. } => {
-                    attached[member.version] = true
-                }
-                _ => listed[member.version] = true,
-            }
-        }
-    }
+    let (also_in, attached) = shared_and_attached(&graph, &image_decisions, &image_of, &levels);
     ImagePlan {
         graph,
         images: image_decisions,
@@ -279,10 +124,205 @@ pub fn plan_images(
             .collect(),
         levels,
         also_in,
-        attached: (0..versions.len())
-            .map(|version| attached[version] && !listed[version])
-            .collect(),
+        attached,
     }
+}
+
+/// The policy's verdict on each image, newest root first. `--keep-latest`
+/// counts top-level images only: a tagged manifest that another image
+/// lists is an image too, but counting it would let it take the place of
+/// an image people pull; it is decided on its own.
+fn decide_images(
+    policy: &RetentionPolicy,
+    versions: &[Version],
+    graph: &ImageGraph,
+    now: DateTime<Utc>,
+) -> Vec<ImageDecision> {
+    let images = graph.images();
+    let root_info = |image: usize| Version {
+        tags: graph.own_tags(images[image].root).to_vec(),
+        ..versions[images[image].root].clone()
+    };
+    let (top, listed): (Vec<usize>, Vec<usize>) =
+        (0..images.len()).partition(|&image| !listed_elsewhere(graph, image));
+    let roots: Vec<Version> = top.iter().map(|&image| root_info(image)).collect();
+    let image_by_root: HashMap<i64, usize> = images
+        .iter()
+        .enumerate()
+        .map(|(index, image)| (versions[image.root].id, index))
+        .collect();
+    let mut decisions: Vec<ImageDecision> = decide(policy, &roots, now)
+        .into_iter()
+        .map(|decision| ImageDecision {
+            image: image_by_root[&decision.version.id],
+            action: decision.action,
+            reason: decision.reason,
+        })
+        .collect();
+    decisions.extend(listed.into_iter().map(|image| {
+        let decision = decide_alone(policy, &root_info(image), now);
+        ImageDecision {
+            image,
+            action: decision.action,
+            reason: Reason::Listed {
+                reason: Box::new(decision.reason),
+                keep_latest: policy.keep_latest.is_some(),
+            },
+        }
+    }));
+    // Newest root first, as `decide` orders them.
+    decisions.sort_by(|a, b| {
+        let (a, b) = (
+            &versions[images[a.image].root],
+            &versions[images[b.image].root],
+        );
+        b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
+    });
+    decisions
+}
+
+/// Per version: the image it is shown under (the first kept image that
+/// reaches it, else the first image, newest first, that does), and how it
+/// is that image's member (`None` for the root).
+fn shown_under<'g>(
+    graph: &'g ImageGraph,
+    decisions: &[ImageDecision],
+    kept: &[usize],
+    versions: usize,
+) -> (Vec<usize>, Vec<Option<&'g Member>>) {
+    let images = graph.images();
+    let mut image_of: Vec<Option<usize>> = vec![None; versions];
+    let mut membership: Vec<Option<&Member>> = vec![None; versions];
+    let deleted = decisions
+        .iter()
+        .filter(|decision| decision.action == Action::Delete)
+        .map(|decision| decision.image);
+    for image in kept.iter().copied().chain(deleted) {
+        let entry = &images[image];
+        image_of[entry.root].get_or_insert(image);
+        for member in &entry.members {
+            if image_of[member.version].is_none() {
+                image_of[member.version] = Some(image);
+                membership[member.version] = Some(member);
+            }
+        }
+    }
+    let image_of = image_of
+        .into_iter()
+        .map(|image| image.expect("every version belongs to an image"))
+        .collect();
+    (image_of, membership)
+}
+
+/// Each version's decision: a root follows its image's verdict; any other
+/// version is kept if a kept image reaches it, else goes with its image.
+fn version_decisions(
+    graph: &ImageGraph,
+    versions: &[Version],
+    image_decisions: &[ImageDecision],
+    protected: &HashSet<usize>,
+    image_of: &[usize],
+    membership: &[Option<&Member>],
+) -> Vec<Decision> {
+    let decision_of: HashMap<usize, &ImageDecision> = image_decisions
+        .iter()
+        .map(|decision| (decision.image, decision))
+        .collect();
+    versions
+        .iter()
+        .enumerate()
+        .map(|(version, info)| {
+            let image = image_of[version];
+            let verdict = &decision_of[&image].reason;
+            let kept = protected.contains(&version);
+            let action = if kept { Action::Keep } else { Action::Delete };
+            let reason = if graph.images()[image].root == version {
+                Reason::OfImage(Box::new(verdict.clone()))
+            } else {
+                let relation = relation(membership[version]);
+                let image = describe(graph, image);
+                if kept {
+                    Reason::InKeptImage { relation, image }
+                } else {
+                    Reason::InDeletedImage {
+                        relation,
+                        image,
+                        reason: Box::new(verdict.clone()),
+                    }
+                }
+            };
+            Decision {
+                version: info.clone(),
+                action,
+                reason,
+            }
+        })
+        .collect()
+}
+
+/// The deletions of `to_delete`, each after the versions that reach it.
+fn deletion_steps(graph: &ImageGraph, to_delete: &HashSet<usize>) -> Vec<Step> {
+    let mut level: HashMap<usize, usize> = HashMap::new();
+    graph
+        .deletion_order(to_delete)
+        .into_iter()
+        .map(|version| {
+            // A parent not placed yet is in a cycle with this version: it
+            // does not hold this one back.
+            let after: Vec<usize> = graph
+                .parents(version)
+                .iter()
+                .copied()
+                .filter(|parent| to_delete.contains(parent) && level.contains_key(parent))
+                .collect();
+            let depth = after
+                .iter()
+                .map(|parent| level[parent] + 1)
+                .max()
+                .unwrap_or(0);
+            level.insert(version, depth);
+            Step {
+                version,
+                level: depth,
+                after,
+            }
+        })
+        .collect()
+}
+
+/// Per deleted version: the other deleted images that reach it; and per
+/// version: whether it is deleted only as a signature or referrer, listed
+/// by no deleted index.
+fn shared_and_attached(
+    graph: &ImageGraph,
+    decisions: &[ImageDecision],
+    image_of: &[usize],
+    levels: &[Option<usize>],
+) -> (Vec<Vec<usize>>, Vec<bool>) {
+    let versions = image_of.len();
+    let mut also_in: Vec<Vec<usize>> = vec![Vec::new(); versions];
+    let mut listed = vec![false; versions];
+    let mut attached = vec![false; versions];
+    for decision in decisions {
+        let image = &graph.images()[decision.image];
+        for version in image.versions() {
+            if levels[version].is_some() && image_of[version] != decision.image {
+                also_in[version].push(decision.image);
+            }
+        }
+        for member in &image.members {
+            match member.relation {
+                Relation::Signature { .. } | Relation::Referrer { .. } => {
+                    attached[member.version] = true
+                }
+                _ => listed[member.version] = true,
+            }
+        }
+    }
+    let attached = (0..versions)
+        .map(|version| attached[version] && !listed[version])
+        .collect();
+    (also_in, attached)
 }
 
 impl ImagePlan {

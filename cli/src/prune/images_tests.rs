@@ -7,6 +7,7 @@ use github_packages::images::{GraphVersion, ImageGraph};
 use github_packages::registry::{Digest, Manifest, OCI_INDEX, OCI_MANIFEST};
 
 use super::*;
+use crate::model::Unit;
 
 fn now() -> DateTime<Utc> {
     "2025-06-01T00:00:00Z".parse().unwrap()
@@ -15,7 +16,7 @@ fn now() -> DateTime<Utc> {
 /// Versions and manifests, added oldest first.
 #[derive(Default)]
 struct Package {
-    infos: Vec<VersionInfo>,
+    infos: Vec<Version>,
     manifests: HashMap<Digest, Manifest>,
 }
 
@@ -26,7 +27,7 @@ impl Package {
             digest.clone(),
             Manifest::parse(body.as_bytes(), None).unwrap(),
         );
-        self.infos.push(VersionInfo {
+        self.infos.push(Version {
             id: 100 + self.infos.len() as i64,
             name: digest.to_string(),
             tags: tags.iter().map(|tag| tag.to_string()).collect(),
@@ -106,6 +107,7 @@ fn untagged_children_of_a_kept_image_stay() {
     assert!(
         plan.decisions[amd64]
             .reason
+            .to_string()
             .contains("platform linux/amd64 of kept image"),
         "{}",
         plan.decisions[amd64].reason
@@ -140,7 +142,10 @@ fn a_deleted_image_goes_index_first_and_keeps_a_shared_child() {
     assert_eq!(plan.decisions[shared].action, Action::Keep);
     assert_eq!(plan.image_of[shared], plan.image_of[new]);
     assert!(
-        plan.decisions[old_only].reason.contains("of deleted image"),
+        plan.decisions[old_only]
+            .reason
+            .to_string()
+            .contains("of deleted image"),
         "{}",
         plan.decisions[old_only].reason
     );
@@ -185,6 +190,7 @@ fn keep_latest_does_not_count_a_tagged_manifest_an_index_lists() {
     assert!(
         plan.decisions[old]
             .reason
+            .to_string()
             .contains("2 newest selected images"),
         "{}",
         plan.decisions[old].reason
@@ -196,7 +202,10 @@ fn keep_latest_does_not_count_a_tagged_manifest_an_index_lists() {
         .find(|decision| plan.graph.images()[decision.image].root == child)
         .unwrap();
     assert!(
-        of_child.reason.contains("--keep-latest does not count it"),
+        of_child
+            .reason
+            .wording(Unit::Image)
+            .contains("--keep-latest does not count it"),
         "{}",
         of_child.reason
     );
@@ -263,6 +272,7 @@ fn attachments_follow_their_image_whatever_their_tags() {
     assert!(
         plan.decisions[referrers]
             .reason
+            .to_string()
             .starts_with("referrers index of deleted image"),
         "{}",
         plan.decisions[referrers].reason

@@ -13,23 +13,24 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use github_packages::types::{PackageType, PackageVersion, PackageVersionState};
 
-use super::Fate;
 use super::images::{ImagePlan, plan_images};
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::journal::ImageLink;
-use crate::policy::{Action, Decision, RetentionPolicy, VersionInfo, decide};
-use crate::target::Target;
+use crate::model::PackageRef;
+use crate::model::Version;
+use crate::model::{Fate, Mode};
+use crate::policy::{Action, Decision, RetentionPolicy, decide};
 
 /// What to do with each active version of one package.
 #[derive(Clone, Debug)]
 pub struct Plan {
     /// The package (its login learnt before executing, for `--me`).
-    pub target: Target,
+    pub package: PackageRef,
     /// Every active version, newest first, with the policy's action and reason.
     pub decisions: Vec<Decision>,
     /// Whether the plan is to be carried out (`--execute`) or only shown.
-    pub execute: bool,
+    pub mode: Mode,
     /// The time the policy's ages were computed at.
     pub now: DateTime<Utc>,
     /// For a container package: its images, which the policy decided about
@@ -106,15 +107,15 @@ impl Plan {
 /// command) and decides about each with `policy` as of `now`.
 pub async fn plan(
     context: &Context,
-    mut target: Target,
+    mut target: PackageRef,
     policy: &RetentionPolicy,
-    execute: bool,
+    mode: Mode,
     now: DateTime<Utc>,
 ) -> Result<Plan, Exit> {
     let versions = context
         .list_versions(&target, PackageVersionState::Active)
         .await?;
-    let infos: Vec<VersionInfo> = versions.iter().map(VersionInfo::of).collect();
+    let infos: Vec<Version> = versions.iter().map(Version::of).collect();
     // A container package's versions are manifests that make up images:
     // the policy decides about images, read from the registry first.
     let (decisions, images) = if target.package_type == PackageType::Container && !infos.is_empty()
@@ -136,9 +137,9 @@ pub async fn plan(
         (decide(policy, &infos, now), None)
     };
     let plan = Plan {
-        target,
+        package: target,
         decisions,
-        execute,
+        mode,
         now,
         images,
     };
@@ -151,7 +152,7 @@ pub async fn plan(
 }
 
 /// The one line that says a container package is not pruned, and why.
-fn refuse(target: &Target, why: &str) -> Exit {
+fn refuse(target: &PackageRef, why: &str) -> Exit {
     let package = target.repository();
     Exit::failed(format!(
         "cannot prune {package}, so nothing in {package} was deleted: {why}"
@@ -161,7 +162,7 @@ fn refuse(target: &Target, why: &str) -> Exit {
 /// Why a listing that names a version twice (by id or by name) cannot be
 /// planned from: it changed while it was read, and which of the two an
 /// image reaches is a guess.
-fn repeated(versions: &[VersionInfo]) -> Option<String> {
+fn repeated(versions: &[Version]) -> Option<String> {
     let again = "the listing changed while it was read; run again";
     let mut ids = HashSet::new();
     let mut names: HashMap<&str, i64> = HashMap::new();
@@ -213,27 +214,27 @@ pub async fn unchanged(
     let again = "the listing changed since planning; run again";
     // No spinner of its own: it may run beside the deletions' progress bar.
     let hidden = indicatif::ProgressBar::hidden();
-    let now: Vec<VersionInfo> = context
-        .versions(&plan.target, PackageVersionState::Active, &hidden)
+    let now: Vec<Version> = context
+        .versions(&plan.package, PackageVersionState::Active, &hidden)
         .await
         .map_err(|failure| Unsure {
             why: format!(
                 "could not list the versions again before deleting ({}); run again",
-                failure.explain(plan.target.subject(false))
+                failure.explain(plan.package.subject(false))
             ),
             stops_the_run: failure.stops_the_run(),
         })?
         .iter()
-        .map(VersionInfo::of)
+        .map(Version::of)
         .filter(|version| !settled.contains(&version.id))
         .collect();
-    let before: Vec<&VersionInfo> = plan
+    let before: Vec<&Version> = plan
         .decisions
         .iter()
         .map(|d| &d.version)
         .filter(|version| !settled.contains(&version.id))
         .collect();
-    let key = |version: &VersionInfo| {
+    let key = |version: &Version| {
         let tags: BTreeSet<String> = version.tags.iter().cloned().collect();
         (version.id, version.name.clone(), tags)
     };
@@ -272,8 +273,8 @@ pub struct Unsure {
 mod tests {
     use super::*;
 
-    fn version(id: i64, name: &str) -> VersionInfo {
-        VersionInfo {
+    fn version(id: i64, name: &str) -> Version {
+        Version {
             id,
             name: name.to_string(),
             tags: Vec::new(),

@@ -1,45 +1,47 @@
-//! Printing one package's prune: a table and a summary line, or the
-//! `--json` document (`output::json::PruneDoc`). A run over many packages
-//! (`prune::many`) prints the same table, rows and images for each package.
+//! The report of a prune run, as text or as `--json`: two renderers of one
+//! [`Ran`]. A run of one prints its package's table (or the document
+//! `output::json::PruneDoc`); a run over many prints each package's table
+//! under a heading, with the owners whose packages could not be listed (or
+//! `output::json::PruneRunDoc`). Both JSON documents are a published
+//! contract.
 
-use std::path::Path;
+use github_packages::images::{Member, Relation};
 
-use github_packages::images::Relation;
-
-use super::Fate;
 use super::images::ImagePlan;
 use super::plan::Plan;
+use super::run::{Pruned, Ran};
 use crate::context::Context;
 use crate::duration::format_age;
 use crate::exit::Exit;
 use crate::journal;
-use crate::output::json::{About, ImageMemberView, ImageView, PruneDoc, PruneRow, PruneSummary};
+use crate::model::{Fate, OwnerSpelling, Unit};
+use crate::output::json::{
+    ImageMemberView, ImageView, PruneDoc, PrunePackageDoc, PruneRow, PruneRunDoc, UnlistedDoc,
+};
 use crate::output::{self, Table, tags_cell};
 use crate::policy::Action;
 
-/// Prints one package's prune: each version of `plan` with its fate (one per
-/// decision), the summary, and the journal when the run wrote to it.
-pub fn report(
-    context: &Context,
-    plan: &Plan,
-    fates: &[Fate],
-    summary: &PruneSummary,
-    journal_path: Option<&Path>,
-) -> Result<(), Exit> {
+/// Prints a run of one package: each version with its fate, the tally, and
+/// the journal when the run wrote to it.
+pub fn one_package(context: &Context, ran: &Ran) -> Result<(), Exit> {
+    let Some(Pruned::Done { plan, fates, .. }) = ran.pruned.first() else {
+        // The run's caller ends a run of one whose package failed before.
+        return Ok(());
+    };
     if context.json {
         return context.print_json(&PruneDoc {
-            mode: mode(plan.execute),
-            about: About::from(&plan.target),
+            mode: ran.mode,
+            about: &plan.package,
             versions: rows(plan, fates),
             images: plan.images.as_ref().map(image_views),
-            summary,
-            journal: journal_path.map(|p| p.display().to_string()),
+            summary: &ran.tally,
+            journal: ran.journal.as_ref().map(|p| p.display().to_string()),
         });
     }
     let mut text = versions_text(plan, fates);
-    text.push_str(&summary.line(!plan.execute));
+    text.push_str(&ran.tally.line(ran.mode));
     text.push('\n');
-    if let Some(path) = journal_path {
+    if let Some(path) = &ran.journal {
         text.push_str(&journal::undo_hint(path));
         text.push('\n');
     }
@@ -47,9 +49,87 @@ pub fn report(
     Ok(())
 }
 
-/// `dry-run` or `execute`, as the JSON documents say.
-pub fn mode(execute: bool) -> &'static str {
-    if execute { "execute" } else { "dry-run" }
+/// Prints a run over many packages: every package's table and one line of
+/// totals, or one JSON document.
+pub fn many_packages(context: &Context, ran: &Ran) -> Result<(), Exit> {
+    if context.json {
+        return context.print_json(&many_document(ran));
+    }
+    let mut text = String::new();
+    for unlisted in &ran.unlisted {
+        text.push_str(&format!(
+            "== {} {}: cannot list the packages: {}\n\n",
+            unlisted.owner, unlisted.package_type, unlisted.error
+        ));
+    }
+    for package in &ran.pruned {
+        let about = package.package();
+        text.push_str(&format!(
+            "== {} {} {} (rule at {})\n",
+            about.owner,
+            about.package_type,
+            about.name,
+            package.rule().source
+        ));
+        match package {
+            Pruned::Done {
+                plan, fates, tally, ..
+            } => {
+                text.push_str(&versions_text(plan, fates));
+                text.push_str(&tally.package_line(ran.mode));
+            }
+            Pruned::Failed { error, .. } => text.push_str(&format!("failed: {error}")),
+        }
+        text.push_str("\n\n");
+    }
+    let total = ran.pruned.len() + ran.unlisted.len();
+    let packages = match ran.failed_packages() {
+        0 => format!("{total} packages"),
+        failed => format!("{total} packages, {failed} failed"),
+    };
+    text.push_str(&format!("{packages}: {}\n", ran.tally.line(ran.mode)));
+    if let Some(path) = &ran.journal {
+        text.push_str(&journal::undo_hint(path));
+        text.push('\n');
+    }
+    output::print_text(&text);
+    Ok(())
+}
+
+fn many_document<'a>(ran: &'a Ran) -> PruneRunDoc<'a> {
+    PruneRunDoc {
+        mode: ran.mode,
+        packages: ran
+            .pruned
+            .iter()
+            .map(|package| PrunePackageDoc {
+                about: package.package(),
+                rule: package.rule().source.to_string(),
+                versions: match package {
+                    Pruned::Done { plan, fates, .. } => rows(plan, fates),
+                    Pruned::Failed { .. } => Vec::new(),
+                },
+                images: match package {
+                    Pruned::Done { plan, .. } => plan.images.as_ref().map(image_views),
+                    Pruned::Failed { .. } => None,
+                },
+                summary: package.tally(),
+                error: package.error(),
+            })
+            .collect(),
+        unlisted: ran
+            .unlisted
+            .iter()
+            .map(|unlisted| UnlistedDoc {
+                owner: unlisted.owner.view(),
+                package_type: unlisted.package_type.as_str(),
+                error: &unlisted.error,
+            })
+            .collect(),
+        summary: &ran.tally,
+        failed_packages: ran.failed_packages(),
+        journal: ran.journal.as_ref().map(|p| p.display().to_string()),
+    }
 }
 
 /// Each version of `plan` with its fate, for `--json`.
@@ -64,7 +144,7 @@ pub fn rows<'a>(plan: &'a Plan, fates: &'a [Fate]) -> Vec<PruneRow<'a>> {
             created_at: d.version.created_at,
             action: d.action,
             reason: &d.reason,
-            result: fate.result(),
+            result: fate,
             error: fate.error(),
             image: plan
                 .images
@@ -82,7 +162,7 @@ pub fn versions_text(plan: &Plan, fates: &[Fate]) -> String {
     for (d, fate) in plan.decisions.iter().zip(fates) {
         let why = match fate.error() {
             Some(error) => format!("{}: {error}", d.reason),
-            None => d.reason.clone(),
+            None => d.reason.to_string(),
         };
         // An image's members are indented under its root.
         let member = plan.images.as_ref().is_some_and(|images| {
@@ -94,7 +174,7 @@ pub fn versions_text(plan: &Plan, fates: &[Fate]) -> String {
             d.version.name.clone()
         };
         table.row(vec![
-            fate.result().to_string(),
+            fate.to_string(),
             d.version.id.to_string(),
             name,
             tags_cell(&d.version.tags),
@@ -105,7 +185,7 @@ pub fn versions_text(plan: &Plan, fates: &[Fate]) -> String {
     let mut text = if table.is_empty() {
         format!(
             "no active versions in {} package {}\n",
-            plan.target.package_type, plan.target.package
+            plan.package.package_type, plan.package.name
         )
     } else {
         table.render()
@@ -138,39 +218,38 @@ pub fn image_views(plan: &ImagePlan) -> Vec<ImageView<'_>> {
                 tags: graph.own_tags(image.root),
                 created_at: root.created_at,
                 action: decision.action,
-                reason: &decision.reason,
+                reason: decision.reason.wording(Unit::Image),
                 members: image
                     .members
                     .iter()
-                    .map(|member| {
-                        let (platform, describes, artifact_type) = match &member.relation {
-                            Relation::Platform(platform) => {
-                                (Some(platform.to_string()), None, None)
-                            }
-                            Relation::Attestation { describes } => {
-                                (None, describes.as_ref().map(ToString::to_string), None)
-                            }
-                            Relation::Manifest => (None, None, None),
-                            Relation::Signature { kind } => (None, None, Some(kind.to_string())),
-                            Relation::Referrer { artifact_type } => {
-                                (None, None, artifact_type.clone())
-                            }
-                        };
-                        let version = &plan.decisions[member.version];
-                        ImageMemberView {
-                            id: version.version.id,
-                            digest: &version.version.name,
-                            kind: member.relation.kind(),
-                            platform,
-                            describes,
-                            artifact_type,
-                            via: &plan.decisions[member.via].version.name,
-                            action: version.action,
-                        }
-                    })
+                    .map(|member| member_view(plan, member))
                     .collect(),
                 missing: image.missing.iter().map(ToString::to_string).collect(),
             }
         })
         .collect()
+}
+
+/// A version an image reaches, as `prune --json` shows it.
+fn member_view<'a>(plan: &'a ImagePlan, member: &Member) -> ImageMemberView<'a> {
+    let (platform, describes, artifact_type) = match &member.relation {
+        Relation::Platform(platform) => (Some(platform.to_string()), None, None),
+        Relation::Attestation { describes } => {
+            (None, describes.as_ref().map(ToString::to_string), None)
+        }
+        Relation::Manifest => (None, None, None),
+        Relation::Signature { kind } => (None, None, Some(kind.to_string())),
+        Relation::Referrer { artifact_type } => (None, None, artifact_type.clone()),
+    };
+    let version = &plan.decisions[member.version];
+    ImageMemberView {
+        id: version.version.id,
+        digest: &version.version.name,
+        kind: member.relation.kind(),
+        platform,
+        describes,
+        artifact_type,
+        via: &plan.decisions[member.via].version.name,
+        action: version.action,
+    }
 }

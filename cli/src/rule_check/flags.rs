@@ -9,7 +9,6 @@ use super::{Refusal, check};
 use crate::args::{OwnerArgs, PruneArgs};
 use crate::exit::Exit;
 use crate::glob::Glob;
-use crate::policy::RetentionPolicy;
 use crate::policy_file;
 use crate::rules::{RuleSource, Rules};
 
@@ -40,19 +39,6 @@ impl PruneArgs {
         match &self.policy {
             Some(_) => Ok(()),
             None => flags_rules(self).map(drop),
-        }
-    }
-
-    /// The retention the flags give: the checked rule's (see [`rules_of`]),
-    /// for the prune of one package, which holds only the arguments.
-    pub fn policy(&self) -> RetentionPolicy {
-        RetentionPolicy {
-            keep_latest: self.keep_latest,
-            older_than: self.older_than,
-            tags: self.tags.clone(),
-            exclude_tags: self.exclude_tags.clone(),
-            keep_tags: self.keep_tags.clone(),
-            untagged: self.untagged,
         }
     }
 }

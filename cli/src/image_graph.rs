@@ -1,7 +1,7 @@
-//! The container registry `prune` reads images from: which one (from
-//! `--registry`, `GHPKG_REGISTRY`, or the API root), its manifest cache
-//! under the data directory, and reading one package's image graph, failing
-//! closed.
+//! Reading a container package's image graph from its registry, failing
+//! closed: which registry (from `--registry`, `GHPKG_REGISTRY`, or the API
+//! root), its manifest cache under the data directory, and the graph of one
+//! package's versions. (The registry client itself is the client crate's.)
 
 use github_packages::images::{GraphVersion, ImageGraph};
 use github_packages::registry::{
@@ -9,9 +9,8 @@ use github_packages::registry::{
 };
 
 use crate::exit::Exit;
-use crate::journal;
-use crate::policy::VersionInfo;
-use crate::target::Target;
+use crate::model::PackageRef;
+use crate::model::Version;
 use crate::ui::Ui;
 
 /// The environment variable `--registry` falls back on.
@@ -22,7 +21,7 @@ const MANIFEST_CONCURRENCY: usize = 16;
 
 /// The registry, or why there is none (said only when a container package
 /// needs it).
-pub enum Registry {
+pub enum ImageRegistry {
     Ready {
         client: RegistryClient,
         /// `None` when there is no data directory: every manifest is read.
@@ -31,7 +30,7 @@ pub enum Registry {
     Unavailable(String),
 }
 
-impl Registry {
+impl ImageRegistry {
     /// The registry of `--registry URL`, else `$GHPKG_REGISTRY`, else the one
     /// that goes with the API root (ghcr.io for api.github.com,
     /// `https://containers.HOST` for `https://HOST/api/v3`).
@@ -39,7 +38,7 @@ impl Registry {
         flag: Option<&str>,
         builder: RegistryBuilder,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Registry {
+    ) -> ImageRegistry {
         let given = flag
             .map(str::to_string)
             .or_else(|| env(REGISTRY_VAR).filter(|url| !url.trim().is_empty()));
@@ -52,7 +51,7 @@ impl Registry {
             Some(url) => builder.url(url),
             None if builder.has_url() => builder,
             None => {
-                return Registry::Unavailable(
+                return ImageRegistry::Unavailable(
                     "no container registry is known for this API root: pass --registry URL \
                      (e.g. https://containers.HOST)"
                         .to_string(),
@@ -61,12 +60,12 @@ impl Registry {
         };
         let client = match builder.build() {
             Ok(client) => client,
-            Err(error) => return Registry::Unavailable(format!("{source}: {error}")),
+            Err(error) => return ImageRegistry::Unavailable(format!("{source}: {error}")),
         };
-        let cache = journal::data_dir(env)
+        let cache = crate::data_dir::data_dir(env)
             .ok()
             .map(|dir| ManifestCache::new(dir.join("manifests")));
-        Registry::Ready { client, cache }
+        ImageRegistry::Ready { client, cache }
     }
 
     /// Reads the manifests of `versions` (the package's active versions)
@@ -76,19 +75,19 @@ impl Registry {
     pub async fn graph(
         &self,
         ui: &Ui,
-        target: &Target,
-        versions: &[VersionInfo],
+        package: &PackageRef,
+        versions: &[Version],
     ) -> Result<ImageGraph, Exit> {
-        let login = target.owner.login().or(target.login.as_deref());
-        let package = target.repository();
+        let login = package.owner.login().or(package.login.as_deref());
+        let repo = package.repository();
         let refuse = |why: String| {
             Exit::failed(format!(
-                "cannot read the images of {package}, so nothing in {package} was deleted: {why}"
+                "cannot read the images of {repo}, so nothing in {repo} was deleted: {why}"
             ))
         };
         let (client, cache) = match self {
-            Registry::Ready { client, cache } => (client, cache),
-            Registry::Unavailable(why) => return Err(refuse(why.clone())),
+            ImageRegistry::Ready { client, cache } => (client, cache),
+            ImageRegistry::Unavailable(why) => return Err(refuse(why.clone())),
         };
         let Some(login) = login else {
             return Err(refuse(
@@ -110,7 +109,7 @@ impl Registry {
         let _spinner = ui.spinner("reading manifests");
         let read = client
             .manifests(
-                &repository(login, &target.package),
+                &repository(login, &package.name),
                 &digests,
                 cache.as_ref(),
                 MANIFEST_CONCURRENCY,
