@@ -14,10 +14,10 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-#[path = "../tests/support/large_prune.rs"]
-mod large_prune;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
-use large_prune::LargePrune;
+use support::large_prune;
 
 const VERSIONS: usize = 2_000;
 /// The scaled budget: GitHub's 900 points a minute as 1,000 points a
@@ -35,37 +35,25 @@ struct Figures {
 }
 
 fn run(budget: &str, round: usize) -> Figures {
-    let prune = LargePrune::new(&format!("bench-prune-{round}"), VERSIONS, POINTS, WINDOW);
-    let github = &prune.github;
-    let mut command = prune.command(budget);
+    let fixture = large_prune::fixture(&format!("bench-{round}"), VERSIONS, POINTS, WINDOW);
+    let mut command = large_prune::command(&fixture, budget);
     command.stdout(Stdio::null()).stderr(Stdio::null());
     let mut child = command.spawn().expect("ghpkg starts");
     // Listing first: poll (cheaply, few requests are recorded yet) for the
     // first DELETE, then wait for the end.
     let first_delete = loop {
-        if github
-            .requests()
-            .iter()
-            .any(|request| request.method == "DELETE")
-        {
-            break Instant::now();
-        }
-        if child.try_wait().unwrap().is_some() {
+        if fixture.requests("DELETE") > 0 || child.try_wait().unwrap().is_some() {
             break Instant::now();
         }
         std::thread::sleep(Duration::from_millis(1));
     };
     let status = child.wait().unwrap();
     let elapsed = first_delete.elapsed();
-    let deleted = prune
-        .deleted()
-        .into_iter()
-        .filter(|deleted| *deleted)
-        .count();
+    let deleted = large_prune::deleted(&fixture);
     Figures {
         elapsed,
-        deleted,
-        refusals: github.secondary_limit_refusals(),
+        deleted: deleted.into_iter().filter(|deleted| *deleted).count(),
+        refusals: fixture.github.secondary_limit_refusals(),
         code: status.code().unwrap_or(-1),
     }
 }

@@ -11,17 +11,21 @@
 //! the first run filled (only the listing). It prints figures; it asserts
 //! only that the plans agree.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fake_github::{FakeGitHub, ImageSpec, Owner};
+use fake_github::{ImageSpec, Owner};
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::Fixture;
 
 const IMAGES: usize = 3_000;
 const LATENCY: Duration = Duration::from_millis(20);
 
 fn main() {
-    let github = FakeGitHub::start_in_background();
+    let fixture = Fixture::new("plan");
+    let github = &fixture.github;
     let acme = Owner::org("acme");
     github.add_package(&acme, "container", "app", "private");
     let started = Instant::now();
@@ -37,30 +41,15 @@ fn main() {
     );
     github.set_latency(LATENCY);
 
-    let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ghpkg-bench-prune-images");
-    let _ = std::fs::remove_dir_all(&data);
     let plan = |label: &str| {
         github.clear_requests();
         let reads = github.manifest_reads();
         let started = Instant::now();
-        let output = Command::new(env!("CARGO_BIN_EXE_ghpkg"))
-            .args(
-                "prune --org acme --type container --name app --keep-latest 100 --json".split(' '),
-            )
-            .env_clear()
-            .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
-            .env("GITHUB_API_URL", github.base_url())
-            .env("GHPKG_REGISTRY", github.registry_url())
-            .env("GHPKG_DATA_DIR", &data)
-            .output()
-            .expect("ghpkg runs");
+        let run =
+            fixture.run("prune --org acme --type container --name app --keep-latest 100 --json");
         let elapsed = started.elapsed();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        run.assert_code(0);
+        let document = run.json();
         let requests = github.requests().len();
         println!(
             "{label:>12}: {:7.2} s, {requests:5} requests, {:5} manifests read, {} images",

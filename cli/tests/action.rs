@@ -15,21 +15,14 @@ use support::{Fixture, Run, run_command};
 
 const RUN_SH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/run.sh");
 
-/// `bash action/run.sh` with the runner's variables pointing into the
-/// fixture's directory, the fake's token and URL, and `inputs` as the
-/// `INPUT_*` variables action.yml sets.
+/// `bash action/run.sh` with the fixture's clean environment (the fake's
+/// token and URLs), the runner's variables pointing into the fixture's
+/// directory, and `inputs` as the `INPUT_*` variables action.yml sets.
 fn action(fixture: &Fixture, inputs: &[(&str, &str)]) -> Command {
-    let mut command = Command::new("bash");
+    let mut command = fixture.program("bash");
     command
         .arg(RUN_SH)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &fixture.dir)
-        .env("GHPKG", env!("CARGO_BIN_EXE_ghpkg"))
-        .env("GHPKG_DATA_DIR", fixture.data_dir())
-        .env("GITHUB_TOKEN", fake_github::FakeGitHub::TOKEN)
-        .env("GITHUB_API_URL", fixture.github.base_url())
-        .env("GHPKG_REGISTRY", fixture.github.registry_url())
+        .env("GHPKG", support::GHPKG)
         .env("RUNNER_TEMP", fixture.dir.join("runner-temp"))
         .env("GITHUB_RUN_ID", "4711")
         .env("GITHUB_RUN_ATTEMPT", "2")

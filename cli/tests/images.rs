@@ -4,49 +4,43 @@
 //! image that cannot be pulled.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::process::Command;
 
 use chrono::{TimeDelta, Utc};
 use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, PublishedImage};
 use serde_json::Value;
 
 mod support;
-use support::{Run, scratch_dir};
+use support::{Fixture, Ids, Run};
 
-struct Fixture {
-    github: FakeGitHub,
-    dir: PathBuf,
-    acme: Owner,
+/// The organization every test here prunes in.
+fn acme() -> Owner {
+    Owner::org("acme")
 }
 
-type Ids = BTreeSet<i64>;
+/// A fixture whose fake holds `acme`'s empty container package `app`.
+fn with_app(name: &str) -> Fixture {
+    let fixture = Fixture::new(name);
+    let github = &fixture.github;
+    github.add_package(&acme(), "container", "app", "private");
+    fixture
+}
 
-impl Fixture {
-    fn new(name: &str) -> Fixture {
-        let dir = scratch_dir(&format!("ghpkg-images-{name}"));
-        let github = FakeGitHub::start_in_background();
-        let acme = Owner::org("acme");
-        github.add_package(&acme, "container", "app", "private");
-        Fixture { github, dir, acme }
-    }
+/// The journal the tests here prune with.
+const JOURNAL: &str = "prune.jsonl";
 
+/// What the tests here do with `acme/app` on the shared fixture.
+trait AppImages {
+    fn publish(&self, spec: ImageSpec) -> PublishedImage;
+    fn execute(&self, policy: &str, journal: &str) -> Run;
+    fn assert_pullable(&self, digest: &str);
+    fn fail_restores_of(&self, id: i64);
+    fn deleted(&self) -> Ids;
+    fn request_order(&self, method: &str) -> Vec<i64>;
+}
+
+impl AppImages for Fixture {
     fn publish(&self, spec: ImageSpec) -> PublishedImage {
-        self.github.publish_image(&self.acme, "app", &spec)
-    }
-
-    fn run(&self, line: &str, extra: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_ghpkg"))
-            .args(line.split_whitespace())
-            .args(extra)
-            .env_clear()
-            .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
-            .env("GITHUB_API_URL", self.github.base_url())
-            .env("GHPKG_REGISTRY", self.github.registry_url())
-            .env("GHPKG_DATA_DIR", self.dir.join("data"))
-            .output()
-            .expect("ghpkg runs");
-        Run::from(output)
+        self.github.publish_image(&acme(), "app", &spec)
     }
 
     /// `prune --execute` on `acme/app`, then the check that every tag
@@ -54,8 +48,8 @@ impl Fixture {
     fn execute(&self, policy: &str, journal: &str) -> Run {
         let line =
             format!("prune --org acme --type container --name app {policy} --execute --json");
-        let run = self.run(&line, &["--journal", journal]);
-        let broken = self.github.broken_images(&self.acme, "app");
+        let run = self.run_with(&line, &["--journal", journal]);
+        let broken = self.github.broken_images(&acme(), "app");
         assert!(
             broken.is_empty(),
             "broken images after {policy}: {broken:#?}"
@@ -65,7 +59,7 @@ impl Fixture {
 
     /// The image `digest` pulls whole: every manifest it needs is there.
     fn assert_pullable(&self, digest: &str) {
-        let missing = self.github.unpullable(&self.acme, "app", digest);
+        let missing = self.github.unpullable(&acme(), "app", digest);
         assert!(missing.is_empty(), "{digest}: {missing:?}");
     }
 
@@ -82,16 +76,8 @@ impl Fixture {
     }
 
     fn deleted(&self) -> Ids {
-        let versions = self.github.versions(&self.acme, "container", "app");
-        versions
-            .iter()
-            .filter(|v| v.deleted)
-            .map(|v| v.id)
-            .collect()
-    }
-
-    fn journal(&self) -> String {
-        self.dir.join("prune.jsonl").display().to_string()
+        let (deleted, _) = self.server_state(&acme(), "container", "app");
+        deleted
     }
 
     /// Ids in the order their DELETE (or restore POST) reached the server.
@@ -125,11 +111,11 @@ fn orphan(days: i64) -> ImageSpec {
 
 #[test]
 fn a_kept_multi_arch_image_keeps_its_untagged_children() {
-    let fixture = Fixture::new("multi-arch");
+    let fixture = with_app("multi-arch");
     let image =
         fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
     let stray = fixture.publish(orphan(3));
-    let run = fixture.execute("--untagged", &fixture.journal());
+    let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(0);
     assert_eq!(fixture.deleted(), ids([stray.root.id]));
     let document = run.json();
@@ -150,10 +136,10 @@ fn a_kept_multi_arch_image_keeps_its_untagged_children() {
 
 #[test]
 fn a_single_platform_push_with_attestations_is_kept_whole() {
-    let fixture = Fixture::new("single-platform");
+    let fixture = with_app("single-platform");
     let image = fixture.publish(ImageSpec::new(&["v1"]));
     assert_eq!(image.ids().len(), 3, "index, manifest, attestation");
-    let run = fixture.execute("--untagged", &fixture.journal());
+    let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(0);
     assert!(fixture.deleted().is_empty());
     assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
@@ -161,7 +147,7 @@ fn a_single_platform_push_with_attestations_is_kept_whole() {
 
 #[test]
 fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
-    let fixture = Fixture::new("moved-tag");
+    let fixture = with_app("moved-tag");
     let old = fixture.publish(
         ImageSpec::new(&["latest"])
             .platforms(&["linux/amd64", "linux/arm64"])
@@ -169,7 +155,7 @@ fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
     );
     let new =
         fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
-    let journal = fixture.journal();
+    let journal = fixture.journal(JOURNAL);
     let run = fixture.execute("--untagged", &journal);
     run.assert_code(0);
     assert_eq!(fixture.deleted(), ids(old.ids()));
@@ -185,7 +171,9 @@ fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
     }
 
     fixture.github.clear_requests();
-    fixture.run("restore --journal", &[&journal]).assert_code(0);
+    fixture
+        .run_with("restore --journal", &[&journal])
+        .assert_code(0);
     assert!(fixture.deleted().is_empty());
     let restored = fixture.request_order("POST");
     assert_eq!(
@@ -198,7 +186,7 @@ fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
 
 #[test]
 fn a_child_shared_by_a_kept_and_a_deleted_index_stays() {
-    let fixture = Fixture::new("shared-child");
+    let fixture = with_app("shared-child");
     let old = fixture.publish(
         ImageSpec::new(&["latest"])
             .platforms(&["linux/amd64", "linux/arm64"])
@@ -212,7 +200,7 @@ fn a_child_shared_by_a_kept_and_a_deleted_index_stays() {
             .attestations(false)
             .shared(&shared.digest, "linux/amd64"),
     );
-    let run = fixture.execute("--untagged", &fixture.journal());
+    let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(0);
     assert_eq!(fixture.deleted(), ids([old.root.id, old.platforms[1].id]));
     fixture.assert_pullable(&new.root.digest);
@@ -228,7 +216,7 @@ fn a_child_shared_by_a_kept_and_a_deleted_index_stays() {
 
 #[test]
 fn signatures_and_referrers_follow_their_image() {
-    let fixture = Fixture::new("attachments");
+    let fixture = with_app("attachments");
     let old = fixture.publish(
         ImageSpec::new(&["v1"])
             .cosign(&["sig", "att"])
@@ -243,7 +231,7 @@ fn signatures_and_referrers_follow_their_image() {
     );
     // --older-than 30d alone would select old's attachments and keep new's
     // by age; images decide: old goes whole, new stays whole.
-    let run = fixture.execute("--older-than 30d", &fixture.journal());
+    let run = fixture.execute("--older-than 30d", &fixture.journal(JOURNAL));
     run.assert_code(0);
     assert_eq!(fixture.deleted(), ids(old.ids()));
     let document = run.json();
@@ -259,10 +247,10 @@ fn signatures_and_referrers_follow_their_image() {
 
 #[test]
 fn a_manifest_that_cannot_be_read_stops_that_package() {
-    let fixture = Fixture::new("unreadable");
+    let fixture = with_app("unreadable");
     let old = fixture.publish(ImageSpec::new(&[]).created_at(Utc::now() - TimeDelta::days(5)));
     fixture.publish(ImageSpec::new(&["latest"]));
-    let journal = fixture.journal();
+    let journal = fixture.journal(JOURNAL);
 
     // A body that is not its digest's.
     fixture.github.corrupt_manifest(&old.platforms[0].digest);
@@ -314,7 +302,7 @@ fn a_version_listed_without_its_tags_stops_that_package() {
 
 #[test]
 fn a_registry_that_refuses_the_token_stops_that_package() {
-    let fixture = Fixture::new("refused");
+    let fixture = with_app("refused");
     fixture.publish(ImageSpec::new(&["latest"]));
     fixture.publish(orphan(2));
     fixture.github.inject(
@@ -322,7 +310,7 @@ fn a_registry_that_refuses_the_token_stops_that_package() {
             .on(Matcher::PathContains("/token".into()))
             .times(10),
     );
-    let run = fixture.execute("--untagged", &fixture.journal());
+    let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(1);
     assert!(fixture.deleted().is_empty());
     let lines: Vec<&str> = run.stderr.lines().collect();
@@ -333,14 +321,11 @@ fn a_registry_that_refuses_the_token_stops_that_package() {
 
 #[test]
 fn the_dry_run_shows_images_with_their_members() {
-    let fixture = Fixture::new("dry-run");
+    let fixture = with_app("dry-run");
     let kept =
         fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
     let gone = fixture.publish(orphan(3));
-    let run = fixture.run(
-        "prune --org acme --type container --name app --untagged",
-        &[],
-    );
+    let run = fixture.run("prune --org acme --type container --name app --untagged");
     run.assert_code(0);
     let out = &run.stdout;
     assert!(out.contains(&kept.root.digest), "{out}");
@@ -352,18 +337,15 @@ fn the_dry_run_shows_images_with_their_members() {
     // A second run reads every manifest from the cache.
     let reads = fixture.github.manifest_reads();
     fixture
-        .run(
-            "prune --org acme --type container --name app --untagged",
-            &[],
-        )
+        .run("prune --org acme --type container --name app --untagged")
         .assert_code(0);
     assert_eq!(fixture.github.manifest_reads(), reads);
 }
 
 #[test]
 fn prune_help_explains_images_and_the_registry() {
-    let fixture = Fixture::new("help");
-    let run = fixture.run("prune --help", &[]);
+    let fixture = with_app("help");
+    let run = fixture.run("prune --help");
     run.assert_code(0);
     for text in [
         "pruned by image",
@@ -380,7 +362,7 @@ fn prune_help_explains_images_and_the_registry() {
 
 #[test]
 fn a_listing_that_names_a_version_twice_stops_that_package() {
-    let fixture = Fixture::new("listed-twice");
+    let fixture = with_app("listed-twice");
     fixture.publish(ImageSpec::new(&["latest"]));
     // More than a page (100) of untagged images.
     for days in 1..=100 {
@@ -390,13 +372,13 @@ fn a_listing_that_names_a_version_twice_stops_that_package() {
     // page 2 starts with the version page 1 ended with.
     fixture.github.inject(
         Fault::new(FaultKind::Publish {
-            owner: fixture.acme.clone(),
+            owner: acme(),
             package: "app".into(),
             image: ImageSpec::single(&["new"]).created_at(Utc::now()),
         })
         .on(Matcher::QueryContains("page=2".into())),
     );
-    let run = fixture.execute("--untagged", &fixture.journal());
+    let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(1);
     assert!(fixture.deleted().is_empty());
     assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
@@ -420,7 +402,7 @@ fn row(document: &Value, id: i64) -> &Value {
 
 #[test]
 fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
-    let fixture = Fixture::new("pushed-meanwhile");
+    let fixture = with_app("pushed-meanwhile");
     fixture.publish(ImageSpec::new(&["latest"]));
     let stray = fixture.publish(orphan(3));
     // While ghpkg reads manifests (after listing the versions), an image is
@@ -432,13 +414,13 @@ fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
         .created_at(Utc::now());
     fixture.github.inject(
         Fault::new(FaultKind::Publish {
-            owner: fixture.acme.clone(),
+            owner: acme(),
             package: "app".into(),
             image: push,
         })
         .on(Matcher::PathContains("/manifests/".into())),
     );
-    let journal = fixture.journal();
+    let journal = fixture.journal(JOURNAL);
     let run = fixture.execute("--untagged", &journal);
     run.assert_code(1);
     assert_eq!(fixture.github.pending_faults(), 0, "the push happened");
@@ -468,18 +450,17 @@ fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
 
 #[test]
 fn a_kept_image_with_a_missing_child_stops_that_package() {
-    let fixture = Fixture::new("kept-incomplete");
+    let fixture = with_app("kept-incomplete");
     let kept =
         fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
     fixture.publish(orphan(3));
     // Deleted behind ghpkg's back: the kept image is broken already.
     let gone = &kept.platforms[1];
-    let acme = &fixture.acme;
     fixture
         .github
-        .set_version_deleted(acme, "container", "app", gone.id, true);
+        .set_version_deleted(&acme(), "container", "app", gone.id, true);
     let line = "prune --org acme --type container --name app --untagged --execute";
-    let run = fixture.run(line, &["--journal", &fixture.journal()]);
+    let run = fixture.run_with(line, &["--journal", &fixture.journal(JOURNAL)]);
     run.assert_code(1);
     assert_eq!(fixture.deleted(), ids([gone.id]));
     assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());
@@ -498,7 +479,7 @@ fn a_kept_image_with_a_missing_child_stops_that_package() {
 
 #[test]
 fn a_deleted_image_with_a_missing_child_is_deleted_with_a_note() {
-    let fixture = Fixture::new("deleted-incomplete");
+    let fixture = with_app("deleted-incomplete");
     fixture.publish(ImageSpec::new(&["latest"]));
     let old = fixture.publish(
         ImageSpec::new(&[])
@@ -506,11 +487,10 @@ fn a_deleted_image_with_a_missing_child_is_deleted_with_a_note() {
             .created_at(Utc::now() - TimeDelta::days(10)),
     );
     let gone = &old.platforms[1];
-    let acme = &fixture.acme;
     fixture
         .github
-        .set_version_deleted(acme, "container", "app", gone.id, true);
-    let run = fixture.execute("--untagged", &fixture.journal());
+        .set_version_deleted(&acme(), "container", "app", gone.id, true);
+    let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(0);
     assert_eq!(fixture.deleted(), ids(old.ids()));
     assert!(
@@ -526,21 +506,21 @@ fn a_deleted_image_with_a_missing_child_is_deleted_with_a_note() {
 
 #[test]
 fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
-    let fixture = Fixture::new("restore-child-fails");
+    let fixture = with_app("restore-child-fails");
     let old = fixture.publish(
         ImageSpec::new(&["latest"])
             .platforms(&["linux/amd64", "linux/arm64"])
             .created_at(Utc::now() - TimeDelta::days(10)),
     );
     fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
-    let journal = fixture.journal();
+    let journal = fixture.journal(JOURNAL);
     fixture.execute("--untagged", &journal).assert_code(0);
     assert_eq!(fixture.deleted(), ids(old.ids()));
 
     fixture.github.clear_requests();
     let child = &old.platforms[0];
     fixture.fail_restores_of(child.id);
-    let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
+    let run = fixture.run_with("restore --json --retries 0 --journal", &[&journal]);
     run.assert_code(1);
     // The other children are back; the failed one and its index are not.
     assert_eq!(fixture.deleted(), ids([child.id, old.root.id]));
@@ -564,7 +544,9 @@ fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
 
     // Once the child can come back, the whole image does.
     fixture.github.clear_faults();
-    fixture.run("restore --journal", &[&journal]).assert_code(0);
+    fixture
+        .run_with("restore --journal", &[&journal])
+        .assert_code(0);
     assert!(fixture.deleted().is_empty());
     fixture.assert_pullable(&old.root.digest);
 }
@@ -573,7 +555,7 @@ fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
 /// them and named for the other: if it cannot come back, neither index does.
 #[test]
 fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
-    let fixture = Fixture::new("restore-shared-child-fails");
+    let fixture = with_app("restore-shared-child-fails");
     let days_ago = |days| Utc::now() - TimeDelta::days(days);
     let first = fixture.publish(
         ImageSpec::new(&["v1"])
@@ -588,7 +570,7 @@ fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
             .created_at(days_ago(9)),
     );
     fixture.publish(ImageSpec::new(&["latest"]).created_at(Utc::now()));
-    let journal = fixture.journal();
+    let journal = fixture.journal(JOURNAL);
     fixture.execute("--older-than 5d", &journal).assert_code(0);
     let gone: Ids = first.ids().into_iter().chain(second.ids()).collect();
     assert_eq!(fixture.deleted(), gone);
@@ -607,7 +589,7 @@ fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
 
     fixture.github.clear_requests();
     fixture.fail_restores_of(shared.id);
-    let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
+    let run = fixture.run_with("restore --json --retries 0 --journal", &[&journal]);
     run.assert_code(1);
     let restored = fixture.request_order("POST");
     for index in [first.root.id, second.root.id] {
@@ -624,7 +606,7 @@ fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
 /// that manifest (and ghpkg deletes nothing more there).
 #[test]
 fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
-    let fixture = Fixture::new("pushed-while-deleting");
+    let fixture = with_app("pushed-while-deleting");
     fixture.publish(ImageSpec::new(&["latest"]).created_at(Utc::now()));
     let old = fixture.publish(
         ImageSpec::new(&[])
@@ -641,7 +623,7 @@ fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
         .created_at(Utc::now());
     fixture.github.inject(
         Fault::new(FaultKind::Publish {
-            owner: fixture.acme.clone(),
+            owner: acme(),
             package: "app".into(),
             image: push,
         })
@@ -650,7 +632,7 @@ fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
             Matcher::PathContains(format!("/versions/{}", old.root.id)),
         ])),
     );
-    let run = fixture.execute("--untagged", &fixture.journal());
+    let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(1);
     assert_eq!(fixture.github.pending_faults(), 0, "the push happened");
     assert_eq!(fixture.deleted(), ids([old.root.id]));
@@ -676,20 +658,20 @@ fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
 /// signature cannot come back, the image still does, whole.
 #[test]
 fn restore_brings_back_an_image_whose_signature_failed() {
-    let fixture = Fixture::new("restore-signature-fails");
+    let fixture = with_app("restore-signature-fails");
     fixture.publish(ImageSpec::new(&["latest"]).created_at(Utc::now()));
     let old = fixture.publish(
         ImageSpec::new(&[])
             .cosign(&["sig"])
             .created_at(Utc::now() - TimeDelta::days(30)),
     );
-    let journal = fixture.journal();
+    let journal = fixture.journal(JOURNAL);
     fixture.execute("--untagged", &journal).assert_code(0);
     assert_eq!(fixture.deleted(), ids(old.ids()));
 
     let signature = &old.cosign[0];
     fixture.fail_restores_of(signature.id);
-    let run = fixture.run("restore --json --retries 0 --journal", &[&journal]);
+    let run = fixture.run_with("restore --json --retries 0 --journal", &[&journal]);
     run.assert_code(1);
     assert_eq!(fixture.deleted(), ids([signature.id]));
     fixture.assert_pullable(&old.root.digest);

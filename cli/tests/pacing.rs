@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::large_prune::LargePrune;
+use support::large_prune;
 
 /// GitHub's 900 points a minute, scaled to 2,000 points a second so that
 /// 2,000 deletions (10,000 points) take about five seconds. Without the
@@ -22,15 +22,14 @@ const BUDGET: u32 = POINTS * 3 / 4;
 
 #[test]
 fn a_prune_of_2000_versions_meets_no_secondary_limit() {
-    let prune = LargePrune::new("pacing-2000", 2_000, POINTS, WINDOW);
-    let output = prune
-        .command(&format!("{BUDGET}/{}s", WINDOW.as_secs()))
+    let fixture = large_prune::fixture("pacing-2000", 2_000, POINTS, WINDOW);
+    let output = large_prune::command(&fixture, &format!("{BUDGET}/{}s", WINDOW.as_secs()))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert_eq!(prune.github.secondary_limit_refusals(), 0, "{stderr}");
-    let deleted = prune.deleted();
+    assert_eq!(fixture.github.secondary_limit_refusals(), 0, "{stderr}");
+    let deleted = large_prune::deleted(&fixture);
     assert_eq!(deleted.iter().filter(|deleted| **deleted).count(), 2_000);
     assert!(!deleted[0], "the newest is kept");
 }

@@ -105,9 +105,15 @@
 //! Tests that are not async (e.g. ones that run a CLI binary) use
 //! [`FakeGitHub::start_in_background`], which runs the server on its own
 //! thread.
+//!
+//! With the feature `client`, `client_for` and `client_builder_for` give the
+//! client crate's `Client` for a running fake: the one way the workspace's
+//! tests and benchmarks build it.
 #![warn(missing_docs)]
 
 mod api;
+#[cfg(feature = "client")]
+mod client;
 mod fault;
 mod image;
 mod json;
@@ -132,6 +138,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
+#[cfg(feature = "client")]
+pub use client::{client_builder_for, client_for, fast_retries};
 pub use fault::{Fault, FaultKind, Gate, Matcher};
 pub use image::{ImageSpec, OCI_INDEX, OCI_MANIFEST, PublishedImage, Pushed};
 pub use real_registry::{RealRegistry, RegistryAnswer};

@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use github_packages::{Client, RetryPolicy};
+use github_packages::{Client, ClientBuilder, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -77,14 +77,22 @@ impl Scripted {
         Scripted { base_url, seen }
     }
 
-    /// A client of this server (token `t`) with the given retries.
-    pub(crate) fn client(&self, retry: RetryPolicy) -> Client {
+    /// The token its clients send (the wire snapshot shows it).
+    pub(crate) const TOKEN: &str = "wire-test-token";
+
+    /// A builder for a client of this server, with [`Self::TOKEN`].
+    pub(crate) fn client_builder(&self) -> ClientBuilder {
         Client::builder()
-            .token("t")
+            .token(Self::TOKEN)
             .base_url(&self.base_url)
+    }
+
+    /// A client of this server with the given retries.
+    pub(crate) fn client(&self, retry: RetryPolicy) -> Client {
+        self.client_builder()
             .retry(retry)
             .build()
-            .unwrap()
+            .expect("a client for the scripted server")
     }
 
     /// The requests received so far.

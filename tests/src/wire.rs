@@ -3,7 +3,7 @@
 //! as received (raw percent-encoded path, query, headers) and answers with a
 //! minimal valid body.
 
-use github_packages::Client;
+use github_packages::RetryPolicy;
 use github_packages::types::{PackageType, PackageVersionState, PackageVisibility};
 
 use crate::scripted::{Scripted, Seen, reply};
@@ -85,20 +85,10 @@ fn operations_of_the_client() -> Vec<String> {
 
 /// Built the way users build it, with a token, so the snapshot shows the
 /// headers every request carries.
-fn client_for(base_url: &str) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(base_url)
-        .build()
-        .expect("client builds")
-}
-
-const TOKEN: &str = "wire-test-token";
-
 #[tokio::test]
 async fn every_operation_on_the_wire() {
     let server = Scripted::start(minimal_answer).await;
-    let client = client_for(&server.base_url);
+    let client = server.client(RetryPolicy::default());
     let container = PackageType::Container;
     let name = "repo/image";
     let mut transcript = Vec::new();
@@ -301,7 +291,7 @@ async fn every_operation_on_the_wire() {
             );
         }
         assert!(
-            request.contains(&format!("authorization: Bearer {TOKEN}")),
+            request.contains(&format!("authorization: Bearer {}", Scripted::TOKEN)),
             "every request carries the token as a bearer token:\n{request}"
         );
     }
@@ -347,7 +337,7 @@ async fn the_api_version_on_the_wire_and_both_versions_decode() {
     let mut sent = Vec::new();
     let mut has_downloads = Vec::new();
     for chosen in [None, Some("2026-03-10")] {
-        let mut builder = Client::builder().token(TOKEN).base_url(&server.base_url);
+        let mut builder = server.client_builder();
         if let Some(version) = chosen {
             builder = builder.api_version(version);
         }

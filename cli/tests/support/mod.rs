@@ -1,6 +1,8 @@
-//! What the end-to-end test binaries share: a scratch directory per test,
-//! the outcome of one `ghpkg` run, a fake GitHub to run `ghpkg` against
-//! ([`Fixture`]), and reading its journals.
+//! The one harness of `ghpkg`'s end-to-end tests and benchmarks: a fake
+//! GitHub and a scratch directory ([`Fixture`]), `ghpkg` (or a script that
+//! runs it) started against them with a clean environment, the outcome of
+//! one run ([`Run`]), and reading its journals. Benchmarks take it in with
+//! `#[path = "../tests/support/mod.rs"] mod support;`.
 #![allow(dead_code, reason = "each test binary uses the part it needs")]
 
 pub mod large_prune;
@@ -9,6 +11,7 @@ pub mod registry_process;
 pub mod token_front;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -16,9 +19,13 @@ use std::time::{Duration, Instant};
 use fake_github::{FakeGitHub, Owner};
 use serde_json::Value;
 
-/// An empty directory for one test, under Cargo's scratch directory.
-pub fn scratch_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+/// The `ghpkg` binary Cargo built for these tests.
+pub const GHPKG: &str = env!("CARGO_BIN_EXE_ghpkg");
+
+/// An empty directory `ghpkg-TARGET-NAME` below `base`, TARGET being the
+/// test or bench target (so that targets never share one).
+fn empty_dir(base: &Path, name: &str) -> PathBuf {
+    let dir = base.join(format!("ghpkg-{}-{name}", env!("CARGO_CRATE_NAME")));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -63,29 +70,51 @@ impl From<Output> for Run {
     }
 }
 
-/// A fake server, a scratch directory, and a way to run `ghpkg` against them.
+/// A fake GitHub, a scratch directory, and a way to run `ghpkg` against
+/// them.
 pub struct Fixture {
     pub github: FakeGitHub,
     pub dir: PathBuf,
+    /// Whether `dir` goes on drop (one in memory); otherwise it stays for a
+    /// look after a failure, and the next run empties it.
+    remove_on_drop: bool,
 }
 
 impl Fixture {
+    /// A fresh fake and an empty directory named for the target and `name`
+    /// under Cargo's scratch directory.
     pub fn new(name: &str) -> Fixture {
-        let dir = scratch_dir(&format!("ghpkg-e2e-{name}"));
+        let dir = empty_dir(Path::new(env!("CARGO_TARGET_TMPDIR")), name);
         Fixture {
             github: FakeGitHub::start_in_background(),
             dir,
+            remove_on_drop: false,
         }
     }
 
-    /// `ghpkg LINE EXTRA…` with a clean environment: the fake's token and
-    /// URL, and a data directory (`GHPKG_DATA_DIR`) inside the scratch
-    /// directory, on every platform.
-    pub fn command(&self, line: &str, extra: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ghpkg"));
+    /// As [`Fixture::new`], but the directory in memory where the system
+    /// has it (`/dev/shm`), removed on drop: for runs that write thousands
+    /// of journal lines, whose syncing to a disk would set the pace.
+    pub fn in_memory(name: &str) -> Fixture {
+        let shm = Path::new("/dev/shm");
+        if !shm.is_dir() {
+            return Fixture::new(name);
+        }
+        let dir = empty_dir(shm, &format!("{name}-{}", std::process::id()));
+        Fixture {
+            github: FakeGitHub::start_in_background(),
+            dir,
+            remove_on_drop: true,
+        }
+    }
+
+    /// `program` with a clean environment: PATH, HOME in the scratch
+    /// directory, the fake's token, API and registry URLs, and a data
+    /// directory (`GHPKG_DATA_DIR`) inside the scratch directory, on every
+    /// platform.
+    pub fn program(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut command = Command::new(program);
         command
-            .args(line.split_whitespace())
-            .args(extra)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.dir)
@@ -93,6 +122,13 @@ impl Fixture {
             .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
             .env("GITHUB_API_URL", self.github.base_url())
             .env("GHPKG_REGISTRY", self.github.registry_url());
+        command
+    }
+
+    /// `ghpkg LINE EXTRA…` with the clean environment of [`Fixture::program`].
+    pub fn command(&self, line: &str, extra: &[&str]) -> Command {
+        let mut command = self.program(GHPKG);
+        command.args(line.split_whitespace()).args(extra);
         command
     }
 
@@ -147,6 +183,14 @@ impl Fixture {
     pub fn requests(&self, method: &str) -> usize {
         let requests = self.github.requests();
         requests.iter().filter(|r| r.method == method).count()
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if self.remove_on_drop {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 

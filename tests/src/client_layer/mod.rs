@@ -16,33 +16,10 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use fake_github::{FakeGitHub, RecordedRequest};
-use github_packages::{Client, ClientBuilder, RetryPolicy};
-
-/// Retries with waits of a few milliseconds, so tests never sleep for long.
-/// Waits GitHub asks for are still honoured up to two seconds; tests ask
-/// for none (`retry-after: 0`, which the client stretches to 100 ms or so)
-/// or for far longer (to see them refused), except the few in `retries`
-/// that check a wait of a second or more is really waited out.
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(4))
-        .secondary_rate_limit_wait(Duration::from_millis(1))
-        .max_wait(Duration::from_secs(2))
-}
-
-/// A builder pointed at the fake, with its token and fast retries.
-fn builder(github: &FakeGitHub) -> ClientBuilder {
-    Client::builder()
-        .token(FakeGitHub::TOKEN)
-        .base_url(github.base_url())
-        .retry(fast_retries())
-}
-
-fn client(github: &FakeGitHub) -> Client {
-    builder(github).build().expect("client for the fake")
-}
+// The one client of the fake, under the short names these tests use.
+use fake_github::{
+    FakeGitHub, RecordedRequest, client_builder_for as builder, client_for as client, fast_retries,
+};
 
 /// The requests with this method, in order.
 fn requests_with_method(github: &FakeGitHub, method: &str) -> Vec<RecordedRequest> {
