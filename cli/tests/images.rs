@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner, PublishedImage};
 use serde_json::Value;
 
@@ -33,6 +33,7 @@ trait AppImages {
     fn publish(&self, spec: ImageSpec) -> PublishedImage;
     fn execute(&self, policy: &str, journal: &str) -> Run;
     fn assert_pullable(&self, digest: &str);
+    fn publish_when(&self, on: Matcher, image: ImageSpec);
     fn fail_restores_of(&self, id: i64);
     fn deleted(&self) -> Ids;
     fn request_order(&self, method: &str) -> Vec<i64>;
@@ -61,6 +62,19 @@ impl AppImages for Fixture {
     fn assert_pullable(&self, digest: &str) {
         let missing = self.github.unpullable(&acme(), "app", digest);
         assert!(missing.is_empty(), "{digest}: {missing:?}");
+    }
+
+    /// Pushes `image` to `app` just before the first request `on` matches
+    /// is answered.
+    fn publish_when(&self, on: Matcher, image: ImageSpec) {
+        let owner = acme();
+        let package = "app".into();
+        let push = FaultKind::Publish {
+            owner,
+            package,
+            image,
+        };
+        self.github.inject(Fault::new(push).on(on));
     }
 
     /// Every restore of version `id` is answered 500 from now on.
@@ -104,16 +118,25 @@ fn members<'a>(image: &'a Value, field: &str) -> Vec<&'a str> {
     members.iter().filter_map(|m| m[field].as_str()).collect()
 }
 
+/// `days` days ago.
+fn days_ago(days: i64) -> DateTime<Utc> {
+    Utc::now() - TimeDelta::days(days)
+}
+
 /// An untagged single-manifest image, created `days` ago.
 fn orphan(days: i64) -> ImageSpec {
-    ImageSpec::single(&[]).created_at(Utc::now() - TimeDelta::days(days))
+    ImageSpec::single(&[]).created_at(days_ago(days))
+}
+
+/// An image for linux/amd64 and linux/arm64, as buildx pushes it.
+fn multi_arch(tags: &[&str]) -> ImageSpec {
+    ImageSpec::new(tags).platforms(&["linux/amd64", "linux/arm64"])
 }
 
 #[test]
 fn a_kept_multi_arch_image_keeps_its_untagged_children() {
     let fixture = with_app("multi-arch");
-    let image =
-        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let image = fixture.publish(multi_arch(&["latest"]));
     let stray = fixture.publish(orphan(3));
     let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(0);
@@ -148,13 +171,8 @@ fn a_single_platform_push_with_attestations_is_kept_whole() {
 #[test]
 fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
     let fixture = with_app("moved-tag");
-    let old = fixture.publish(
-        ImageSpec::new(&["latest"])
-            .platforms(&["linux/amd64", "linux/arm64"])
-            .created_at(Utc::now() - TimeDelta::days(10)),
-    );
-    let new =
-        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let old = fixture.publish(multi_arch(&["latest"]).created_at(days_ago(10)));
+    let new = fixture.publish(multi_arch(&["latest"]));
     let journal = fixture.journal(JOURNAL);
     let run = fixture.execute("--untagged", &journal);
     run.assert_code(0);
@@ -188,10 +206,9 @@ fn a_moved_tag_deletes_the_old_image_index_first_and_restore_brings_it_back() {
 fn a_child_shared_by_a_kept_and_a_deleted_index_stays() {
     let fixture = with_app("shared-child");
     let old = fixture.publish(
-        ImageSpec::new(&["latest"])
-            .platforms(&["linux/amd64", "linux/arm64"])
+        multi_arch(&["latest"])
             .attestations(false)
-            .created_at(Utc::now() - TimeDelta::days(10)),
+            .created_at(days_ago(10)),
     );
     let shared = &old.platforms[0];
     let new = fixture.publish(
@@ -221,13 +238,13 @@ fn signatures_and_referrers_follow_their_image() {
         ImageSpec::new(&["v1"])
             .cosign(&["sig", "att"])
             .referrer("application/spdx+json")
-            .created_at(Utc::now() - TimeDelta::days(40)),
+            .created_at(days_ago(40)),
     );
     let new = fixture.publish(
         ImageSpec::new(&["v2"])
             .cosign(&["sig"])
             .referrer("application/spdx+json")
-            .created_at(Utc::now() - TimeDelta::days(1)),
+            .created_at(days_ago(1)),
     );
     // --older-than 30d alone would select old's attachments and keep new's
     // by age; images decide: old goes whole, new stays whole.
@@ -248,7 +265,7 @@ fn signatures_and_referrers_follow_their_image() {
 #[test]
 fn a_manifest_that_cannot_be_read_stops_that_package() {
     let fixture = with_app("unreadable");
-    let old = fixture.publish(ImageSpec::new(&[]).created_at(Utc::now() - TimeDelta::days(5)));
+    let old = fixture.publish(ImageSpec::new(&[]).created_at(days_ago(5)));
     fixture.publish(ImageSpec::new(&["latest"]));
     let journal = fixture.journal(JOURNAL);
 
@@ -322,8 +339,7 @@ fn a_registry_that_refuses_the_token_stops_that_package() {
 #[test]
 fn the_dry_run_shows_images_with_their_members() {
     let fixture = with_app("dry-run");
-    let kept =
-        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let kept = fixture.publish(multi_arch(&["latest"]));
     let gone = fixture.publish(orphan(3));
     let run = fixture.run("prune --org acme --type container --name app --untagged");
     run.assert_code(0);
@@ -370,13 +386,9 @@ fn a_listing_that_names_a_version_twice_stops_that_package() {
     }
     // A push while page 2 is asked for moves every version one place down:
     // page 2 starts with the version page 1 ended with.
-    fixture.github.inject(
-        Fault::new(FaultKind::Publish {
-            owner: acme(),
-            package: "app".into(),
-            image: ImageSpec::single(&["new"]).created_at(Utc::now()),
-        })
-        .on(Matcher::QueryContains("page=2".into())),
+    fixture.publish_when(
+        Matcher::QueryContains("page=2".into()),
+        ImageSpec::single(&["new"]).created_at(Utc::now()),
     );
     let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(1);
@@ -412,14 +424,7 @@ fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
         .attestations(false)
         .shared(&stray.root.digest, "linux/amd64")
         .created_at(Utc::now());
-    fixture.github.inject(
-        Fault::new(FaultKind::Publish {
-            owner: acme(),
-            package: "app".into(),
-            image: push,
-        })
-        .on(Matcher::PathContains("/manifests/".into())),
-    );
+    fixture.publish_when(Matcher::PathContains("/manifests/".into()), push);
     let journal = fixture.journal(JOURNAL);
     let run = fixture.execute("--untagged", &journal);
     run.assert_code(1);
@@ -451,8 +456,7 @@ fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
 #[test]
 fn a_kept_image_with_a_missing_child_stops_that_package() {
     let fixture = with_app("kept-incomplete");
-    let kept =
-        fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let kept = fixture.publish(multi_arch(&["latest"]));
     fixture.publish(orphan(3));
     // Deleted behind ghpkg's back: the kept image is broken already.
     let gone = &kept.platforms[1];
@@ -481,11 +485,7 @@ fn a_kept_image_with_a_missing_child_stops_that_package() {
 fn a_deleted_image_with_a_missing_child_is_deleted_with_a_note() {
     let fixture = with_app("deleted-incomplete");
     fixture.publish(ImageSpec::new(&["latest"]));
-    let old = fixture.publish(
-        ImageSpec::new(&[])
-            .platforms(&["linux/amd64", "linux/arm64"])
-            .created_at(Utc::now() - TimeDelta::days(10)),
-    );
+    let old = fixture.publish(multi_arch(&[]).created_at(days_ago(10)));
     let gone = &old.platforms[1];
     fixture
         .github
@@ -507,12 +507,8 @@ fn a_deleted_image_with_a_missing_child_is_deleted_with_a_note() {
 #[test]
 fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
     let fixture = with_app("restore-child-fails");
-    let old = fixture.publish(
-        ImageSpec::new(&["latest"])
-            .platforms(&["linux/amd64", "linux/arm64"])
-            .created_at(Utc::now() - TimeDelta::days(10)),
-    );
-    fixture.publish(ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]));
+    let old = fixture.publish(multi_arch(&["latest"]).created_at(days_ago(10)));
+    fixture.publish(multi_arch(&["latest"]));
     let journal = fixture.journal(JOURNAL);
     fixture.execute("--untagged", &journal).assert_code(0);
     assert_eq!(fixture.deleted(), ids(old.ids()));
@@ -556,12 +552,7 @@ fn restore_does_not_bring_back_an_index_whose_child_failed_to_come_back() {
 #[test]
 fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
     let fixture = with_app("restore-shared-child-fails");
-    let days_ago = |days| Utc::now() - TimeDelta::days(days);
-    let first = fixture.publish(
-        ImageSpec::new(&["v1"])
-            .platforms(&["linux/amd64", "linux/arm64"])
-            .created_at(days_ago(10)),
-    );
+    let first = fixture.publish(multi_arch(&["v1"]).created_at(days_ago(10)));
     let shared = &first.platforms[0];
     let second = fixture.publish(
         ImageSpec::new(&["v2"])
@@ -608,11 +599,7 @@ fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
 fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
     let fixture = with_app("pushed-while-deleting");
     fixture.publish(ImageSpec::new(&["latest"]).created_at(Utc::now()));
-    let old = fixture.publish(
-        ImageSpec::new(&[])
-            .platforms(&["linux/amd64", "linux/arm64"])
-            .created_at(Utc::now() - TimeDelta::days(30)),
-    );
+    let old = fixture.publish(multi_arch(&[]).created_at(days_ago(30)));
     let reused = &old.platforms[0];
     // A rebuild pushes a new tagged index over an existing platform
     // manifest while the old index's DELETE is being answered.
@@ -621,16 +608,12 @@ fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
         .attestations(false)
         .shared(&reused.digest, "linux/amd64")
         .created_at(Utc::now());
-    fixture.github.inject(
-        Fault::new(FaultKind::Publish {
-            owner: acme(),
-            package: "app".into(),
-            image: push,
-        })
-        .on(Matcher::All(vec![
+    fixture.publish_when(
+        Matcher::All(vec![
             Matcher::Method("DELETE".into()),
             Matcher::PathContains(format!("/versions/{}", old.root.id)),
-        ])),
+        ]),
+        push,
     );
     let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(1);
@@ -663,7 +646,7 @@ fn restore_brings_back_an_image_whose_signature_failed() {
     let old = fixture.publish(
         ImageSpec::new(&[])
             .cosign(&["sig"])
-            .created_at(Utc::now() - TimeDelta::days(30)),
+            .created_at(days_ago(30)),
     );
     let journal = fixture.journal(JOURNAL);
     fixture.execute("--untagged", &journal).assert_code(0);

@@ -37,11 +37,12 @@ fn seeded(name: &str) -> (Fixture, Vec<i64>) {
     (fixture, lib)
 }
 
-/// `ghpkg LINE EXTRA… --json`: its exit code and its document, normalised.
-fn json(fixture: &Fixture, line: &str, extra: &[&str]) -> (i32, Value) {
+/// The document of `ghpkg LINE EXTRA… --json`, normalised; it must exit 0.
+fn json(fixture: &Fixture, line: &str, extra: &[&str]) -> Value {
     let mut command = fixture.command(line, extra);
     command.arg("--json");
     let run = run_command(command);
+    run.assert_code(0);
     let mut document: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|error| {
         panic!(
             "{line}: stdout is not one JSON document ({error}):\n{}\n--- stderr\n{}",
@@ -49,7 +50,16 @@ fn json(fixture: &Fixture, line: &str, extra: &[&str]) -> (i32, Value) {
         )
     });
     normalise(&mut document, &fixture.github.base_url(), None);
-    (run.code, document)
+    document
+}
+
+/// The documents of `PRUNE` as a dry run, then with `--execute`.
+fn dry_run_then_execute(fixture: &Fixture, prune: &str) -> (Value, Value) {
+    let dry_run = json(fixture, prune, &[]);
+    let journal = fixture.journal("journal.jsonl");
+    let execute = format!("{prune} --execute");
+    let executed = json(fixture, &execute, &["--journal", &journal]);
+    (dry_run, executed)
 }
 
 /// Replaces what differs between runs: the server's address in URLs, the
@@ -78,32 +88,28 @@ fn normalise(value: &mut Value, base_url: &str, key: Option<&str>) {
 #[test]
 fn packages() {
     let (fixture, _) = seeded("packages");
-    let (code, document) = json(&fixture, "packages --org acme --type container", &[]);
-    assert_eq!(code, 0);
+    let document = json(&fixture, "packages --org acme --type container", &[]);
     insta::assert_json_snapshot!(document);
 }
 
 #[test]
 fn versions() {
     let (fixture, _) = seeded("versions");
-    let (code, document) = json(
+    let document = json(
         &fixture,
         "versions --org acme --type container --name app",
         &[],
     );
-    assert_eq!(code, 0);
     insta::assert_json_snapshot!(document);
 }
 
 #[test]
 fn show_package_and_version() {
     let (fixture, lib) = seeded("show");
-    let (code, document) = json(&fixture, "show --org acme --type npm --name lib", &[]);
-    assert_eq!(code, 0);
+    let document = json(&fixture, "show --org acme --type npm --name lib", &[]);
     insta::assert_json_snapshot!("show_package", document);
     let show = format!("show --org acme --type npm --name lib --version {}", lib[0]);
-    let (code, document) = json(&fixture, &show, &[]);
-    assert_eq!(code, 0);
+    let document = json(&fixture, &show, &[]);
     insta::assert_json_snapshot!("show_version", document);
 }
 
@@ -113,8 +119,7 @@ fn conflicts() {
     fixture
         .github
         .set_docker_conflict(&Owner::org("acme"), "npm", "lib");
-    let (code, document) = json(&fixture, "conflicts --org acme", &[]);
-    assert_eq!(code, 0);
+    let document = json(&fixture, "conflicts --org acme", &[]);
     insta::assert_json_snapshot!(document);
 }
 
@@ -124,23 +129,19 @@ fn delete_then_restore() {
     let journal = fixture.journal("journal.jsonl");
     let version = lib[0];
     let delete = format!("delete --org acme --type npm --name lib --version {version}");
-    let (code, document) = json(&fixture, &delete, &["--journal", &journal]);
-    assert_eq!(code, 0);
+    let document = json(&fixture, &delete, &["--journal", &journal]);
     insta::assert_json_snapshot!("delete", document);
-    let (code, document) = json(
+    let document = json(
         &fixture,
         "versions --org acme --type npm --name lib --state deleted",
         &[],
     );
-    assert_eq!(code, 0);
     insta::assert_json_snapshot!("versions_deleted", document);
-    let (code, document) = json(&fixture, "restore", &["--journal", &journal]);
-    assert_eq!(code, 0);
+    let document = json(&fixture, "restore", &["--journal", &journal]);
     insta::assert_json_snapshot!("restore_journal", document);
     // Restored already: `already-active`, without a request to restore it.
     let restore = format!("restore --org acme --type npm --name lib --version {version}");
-    let (code, document) = json(&fixture, &restore, &[]);
-    assert_eq!(code, 0);
+    let document = json(&fixture, &restore, &[]);
     insta::assert_json_snapshot!("restore_one", document);
 }
 
@@ -149,41 +150,24 @@ fn prune_dry_run_and_execute() {
     let (fixture, _) = seeded("prune");
     let prune =
         "prune --org acme --type container --name app --untagged --keep-latest 1 --keep-tag latest";
-    let (code, document) = json(&fixture, prune, &[]);
-    assert_eq!(code, 0);
-    insta::assert_json_snapshot!("prune_dry_run", document);
-    let journal = fixture.journal("journal.jsonl");
-    let (code, document) = json(
-        &fixture,
-        &format!("{prune} --execute"),
-        &["--journal", &journal],
-    );
-    assert_eq!(code, 0);
-    insta::assert_json_snapshot!("prune_execute", document);
+    let (dry_run, executed) = dry_run_then_execute(&fixture, prune);
+    insta::assert_json_snapshot!("prune_dry_run", dry_run);
+    insta::assert_json_snapshot!("prune_execute", executed);
 }
 
 #[test]
 fn prune_many_packages_dry_run_and_execute() {
     let (fixture, _) = seeded("prune-many");
     let prune = "prune --org acme --type container --all-packages --untagged --keep-latest 1";
-    let (code, document) = json(&fixture, prune, &[]);
-    assert_eq!(code, 0);
-    insta::assert_json_snapshot!("prune_many_dry_run", document);
-    let journal = fixture.journal("journal.jsonl");
-    let (code, document) = json(
-        &fixture,
-        &format!("{prune} --execute"),
-        &["--journal", &journal],
-    );
-    assert_eq!(code, 0);
-    insta::assert_json_snapshot!("prune_many_execute", document);
+    let (dry_run, executed) = dry_run_then_execute(&fixture, prune);
+    insta::assert_json_snapshot!("prune_many_dry_run", dry_run);
+    insta::assert_json_snapshot!("prune_many_execute", executed);
 }
 
 #[test]
 fn prune_explain() {
     let (fixture, _) = seeded("prune-explain");
     let explain = "prune --org acme --type container --name ap* --exclude-name *-old --untagged --explain app";
-    let (code, document) = json(&fixture, explain, &[]);
-    assert_eq!(code, 0);
+    let document = json(&fixture, explain, &[]);
     insta::assert_json_snapshot!("prune_explain", document);
 }
