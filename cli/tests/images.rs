@@ -33,7 +33,6 @@ trait AppImages {
     fn publish(&self, spec: ImageSpec) -> PublishedImage;
     fn execute(&self, policy: &str, journal: &str) -> Run;
     fn assert_pullable(&self, digest: &str);
-    fn publish_when(&self, on: Matcher, image: ImageSpec);
     fn fail_restores_of(&self, id: i64);
     fn deleted(&self) -> Ids;
     fn request_order(&self, method: &str) -> Vec<i64>;
@@ -62,19 +61,6 @@ impl AppImages for Fixture {
     fn assert_pullable(&self, digest: &str) {
         let missing = self.github.unpullable(&acme(), "app", digest);
         assert!(missing.is_empty(), "{digest}: {missing:?}");
-    }
-
-    /// Pushes `image` to `app` just before the first request `on` matches
-    /// is answered.
-    fn publish_when(&self, on: Matcher, image: ImageSpec) {
-        let owner = acme();
-        let package = "app".into();
-        let push = FaultKind::Publish {
-            owner,
-            package,
-            image,
-        };
-        self.github.inject(Fault::new(push).on(on));
     }
 
     /// Every restore of version `id` is answered 500 from now on.
@@ -387,6 +373,8 @@ fn a_listing_that_names_a_version_twice_stops_that_package() {
     // A push while page 2 is asked for moves every version one place down:
     // page 2 starts with the version page 1 ended with.
     fixture.publish_when(
+        &acme(),
+        "app",
         Matcher::QueryContains("page=2".into()),
         ImageSpec::single(&["new"]).created_at(Utc::now()),
     );
@@ -424,7 +412,12 @@ fn an_image_pushed_between_planning_and_deleting_stops_that_package() {
         .attestations(false)
         .shared(&stray.root.digest, "linux/amd64")
         .created_at(Utc::now());
-    fixture.publish_when(Matcher::PathContains("/manifests/".into()), push);
+    fixture.publish_when(
+        &acme(),
+        "app",
+        Matcher::PathContains("/manifests/".into()),
+        push,
+    );
     let journal = fixture.journal(JOURNAL);
     let run = fixture.execute("--untagged", &journal);
     run.assert_code(1);
@@ -609,6 +602,8 @@ fn an_image_pushed_while_deleting_keeps_the_manifests_it_lists() {
         .shared(&reused.digest, "linux/amd64")
         .created_at(Utc::now());
     fixture.publish_when(
+        &acme(),
+        "app",
         Matcher::All(vec![
             Matcher::Method("DELETE".into()),
             Matcher::PathContains(format!("/versions/{}", old.root.id)),

@@ -744,10 +744,30 @@ fn two_image_packages(fixture: &Fixture) -> BTreeMap<&'static str, PublishedImag
         .collect()
 }
 
+/// Nothing in `img-a` is deleted, and `img-b`'s old image is, whole:
+/// returns its ids.
+fn assert_only_img_b_pruned(
+    fixture: &Fixture,
+    orphans: &BTreeMap<&'static str, PublishedImage>,
+) -> Ids {
+    let acme = Owner::org("acme");
+    let (deleted_a, _) = fixture.server_state(&acme, "container", "img-a");
+    assert!(deleted_a.is_empty(), "{deleted_a:?}");
+    let (deleted_b, _) = fixture.server_state(&acme, "container", "img-b");
+    let expected: Ids = orphans["img-b"].ids().into_iter().collect();
+    assert_eq!(deleted_b, expected);
+    expected
+}
+
+/// The entry of `package` in a many-package `prune --json` document.
+fn package_entry<'a>(document: &'a Value, package: &str) -> &'a Value {
+    let packages = document["packages"].as_array().unwrap();
+    packages.iter().find(|p| p["package"] == package).unwrap()
+}
+
 #[test]
 fn a_refused_index_deletion_in_one_package_does_not_stop_the_next() {
     let fixture = Fixture::new("refused-index");
-    let acme = Owner::org("acme");
     let orphans = two_image_packages(&fixture);
     // GitHub refuses to delete img-a's old index: its children are then
     // not attempted (the index would point at them), but that holds for
@@ -764,18 +784,9 @@ fn a_refused_index_deletion_in_one_package_does_not_stop_the_next() {
     let run =
         fixture.run("prune --org acme --type container --name img-* --untagged --execute --json");
     run.assert_code(1);
-    let (deleted_a, _) = fixture.server_state(&acme, "container", "img-a");
-    assert!(deleted_a.is_empty(), "{deleted_a:?}");
-    let (deleted_b, _) = fixture.server_state(&acme, "container", "img-b");
-    let expected: Ids = orphans["img-b"].ids().into_iter().collect();
-    assert_eq!(deleted_b, expected);
+    let expected = assert_only_img_b_pruned(&fixture, &orphans);
     let document = run.json();
-    let b = document["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["package"] == "img-b")
-        .unwrap();
+    let b = package_entry(&document, "img-b");
     assert!(b["error"].is_null(), "{b}");
     assert_eq!(document["summary"]["deleted"], expected.len());
 }
@@ -788,23 +799,13 @@ fn a_package_that_changed_since_planning_does_not_stop_the_next() {
     // While img-a's manifests are read, an image is pushed to img-a: its
     // plan no longer matches the package, so nothing in it is deleted.
     let push = ImageSpec::new(&["v2"]).created_at(Utc::now());
-    fixture.github.inject(
-        Fault::new(FaultKind::Publish {
-            owner: acme.clone(),
-            package: "img-a".into(),
-            image: push,
-        })
-        .on(Matcher::PathContains("/img-a/manifests/".into())),
-    );
+    let on = Matcher::PathContains("/img-a/manifests/".into());
+    fixture.publish_when(&acme, "img-a", on, push);
     let run =
         fixture.run("prune --org acme --type container --name img-* --untagged --execute --json");
     run.assert_code(1);
     assert_eq!(fixture.github.pending_faults(), 0, "the push happened");
-    let (deleted_a, _) = fixture.server_state(&acme, "container", "img-a");
-    assert!(deleted_a.is_empty(), "{deleted_a:?}");
-    let (deleted_b, _) = fixture.server_state(&acme, "container", "img-b");
-    let expected: Ids = orphans["img-b"].ids().into_iter().collect();
-    assert_eq!(deleted_b, expected);
+    assert_only_img_b_pruned(&fixture, &orphans);
     assert!(
         run.stderr.contains("nothing in acme/img-a was deleted"),
         "{}",
@@ -834,12 +835,7 @@ fn a_rejected_token_on_listing_again_stops_the_run() {
         run.stderr
     );
     let document = run.json();
-    let b = document["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["package"] == "img-b")
-        .unwrap();
+    let b = package_entry(&document, "img-b");
     let error = b["error"].as_str().unwrap();
     assert!(
         error.contains("an earlier package's deletions stopped"),

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use fake_github::{FakeGitHub, Owner};
+use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner};
 use serde_json::Value;
 
 /// The `ghpkg` binary Cargo built for these tests.
@@ -178,6 +178,17 @@ impl Fixture {
             std::thread::sleep(Duration::from_millis(5));
         }
         child
+    }
+
+    /// Pushes `image` to `owner`'s container package `package` just before
+    /// the first request `on` matches is answered: a push while `ghpkg` runs.
+    pub fn publish_when(&self, owner: &Owner, package: &str, on: Matcher, image: ImageSpec) {
+        let push = FaultKind::Publish {
+            owner: owner.clone(),
+            package: package.into(),
+            image,
+        };
+        self.github.inject(Fault::new(push).on(on));
     }
 
     pub fn requests(&self, method: &str) -> usize {
