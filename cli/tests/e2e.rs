@@ -913,8 +913,6 @@ fn faults_with_concurrent_deletions_leave_an_exact_journal() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
-    use std::io::Read;
-
     let fixture = Fixture::new("interrupt");
     let acme = Owner::org("acme");
     fixture.github.add_package(&acme, "npm", "lib", "private");
@@ -925,16 +923,12 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_starts_no_other() {
     let journal = fixture.journal("interrupt.jsonl");
     let prune = "prune --org acme --type npm --name lib --keep-latest 1 --execute";
     let extra = ["--concurrency", "1", "--journal", &journal];
-    let mut child = fixture.spawn_until_a_delete_arrives(prune, &extra);
     // `ghpkg` says it was interrupted once it has taken note; only then is
     // the held deletion let go, so no race decides what happens next.
-    let (mut stderr, mut said) = support::interrupt(&mut child);
-    assert_eq!(fixture.requests("DELETE"), 1);
-    gate.release();
-    stderr.read_to_string(&mut said).unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(130), "{stdout}\n{said}");
+    let interrupted = fixture.interrupt_while_held(prune, &extra, &gate);
+    assert_eq!(interrupted.deletes_at_interrupt, 1);
+    let (stdout, said) = (&interrupted.run.stdout, &interrupted.run.stderr);
+    assert_eq!(interrupted.run.code, 130, "{stdout}\n{said}");
     let summary = "interrupted: 4 deletions not attempted; run the same command again to continue";
     assert!(said.contains(summary), "{said}");
     assert!(

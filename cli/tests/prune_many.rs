@@ -663,8 +663,6 @@ fn packages_that_cannot_be_listed_are_reported_and_the_others_pruned() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_finishes_the_deletion_in_flight_and_prunes_no_further_package() {
-    use std::io::Read;
-
     let fixture = Fixture::new("many-interrupt");
     let registry = seed_registry(&fixture.github);
     let gate = fixture.github.hold(Matcher::Method("DELETE".into()));
@@ -682,13 +680,9 @@ fn ctrl_c_finishes_the_deletion_in_flight_and_prunes_no_further_package() {
         "--policy",
         &policy,
     ];
-    let mut child = fixture.spawn_until_a_delete_arrives("prune --execute", &extra);
-    let (mut stderr, mut said) = support::interrupt(&mut child);
-    gate.release();
-    stderr.read_to_string(&mut said).unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(130), "{stdout}\n{said}");
+    let interrupted = fixture.interrupt_while_held("prune --execute", &extra, &gate);
+    let (stdout, said) = (&interrupted.run.stdout, &interrupted.run.stderr);
+    assert_eq!(interrupted.run.code, 130, "{stdout}\n{said}");
     assert!(
         said.contains("interrupted: 2 deletions not attempted, 1 of 2 packages not pruned"),
         "{said}"

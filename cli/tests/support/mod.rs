@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner};
+use fake_github::{FakeGitHub, Fault, FaultKind, Gate, ImageSpec, Matcher, Owner};
 use serde_json::Value;
 
 /// The `ghpkg` binary Cargo built for these tests.
@@ -232,11 +232,44 @@ pub fn with_outcome(outcomes: &BTreeMap<i64, String>, outcome: &str) -> Ids {
     matching.map(|(id, _)| *id).collect()
 }
 
+/// How a run interrupted by [`Fixture::interrupt_while_held`] went.
+#[cfg(unix)]
+pub struct Interrupted {
+    /// The run; `stderr` is all it said, before Ctrl-C and after.
+    pub run: Run,
+    /// DELETEs that had reached the server when `ghpkg` took note of Ctrl-C.
+    pub deletes_at_interrupt: usize,
+}
+
+#[cfg(unix)]
+impl Fixture {
+    /// Runs `ghpkg LINE EXTRA…` until its first DELETE reaches the server,
+    /// which holds it behind `gate`; sends Ctrl-C (SIGINT); once `ghpkg`
+    /// says it is finishing the deletions in flight (and only then, so no
+    /// race decides what happens next), releases `gate`, and waits for the
+    /// end.
+    pub fn interrupt_while_held(&self, line: &str, extra: &[&str], gate: &Gate) -> Interrupted {
+        use std::io::Read;
+
+        let mut child = self.spawn_until_a_delete_arrives(line, extra);
+        let (mut stderr, mut said) = interrupt(&mut child);
+        let deletes_at_interrupt = self.requests("DELETE");
+        gate.release();
+        stderr.read_to_string(&mut said).unwrap();
+        let mut run = Run::from(child.wait_with_output().unwrap());
+        run.stderr = said;
+        Interrupted {
+            run,
+            deletes_at_interrupt,
+        }
+    }
+}
+
 /// Sends Ctrl-C (SIGINT) to a `ghpkg` started with piped stderr and reads
 /// its stderr until ghpkg says it is finishing the deletions in flight;
 /// returns the rest of stderr, still to read, and what was said so far.
 #[cfg(unix)]
-pub fn interrupt(child: &mut Child) -> (std::io::BufReader<std::process::ChildStderr>, String) {
+fn interrupt(child: &mut Child) -> (std::io::BufReader<std::process::ChildStderr>, String) {
     use std::io::BufRead;
 
     let pid = child.id().to_string();
