@@ -3,7 +3,6 @@
 //! as received (raw percent-encoded path, query, headers) and answers with a
 //! minimal valid body.
 
-use github_packages::RetryPolicy;
 use github_packages::types::{PackageType, PackageVersionState, PackageVisibility};
 
 use crate::scripted::{Scripted, Seen, reply};
@@ -88,7 +87,7 @@ fn operations_of_the_client() -> Vec<String> {
 #[tokio::test]
 async fn every_operation_on_the_wire() {
     let server = Scripted::start(minimal_answer).await;
-    let client = server.client(RetryPolicy::default());
+    let client = server.client_builder().build().expect("client builds");
     let container = PackageType::Container;
     let name = "repo/image";
     let mut transcript = Vec::new();
