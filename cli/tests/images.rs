@@ -274,15 +274,12 @@ fn a_manifest_that_cannot_be_read_stops_that_package() {
 #[test]
 fn a_version_listed_without_its_tags_stops_that_package() {
     // Read as untagged, `v1` would be an orphan for --untagged to delete.
-    let fixture = Fixture::new("tags-left-out");
-    let v1 =
-        fixture.publish(ImageSpec::single(&["v1"]).created_at(Utc::now() - TimeDelta::days(5)));
+    let fixture = with_app("tags-left-out");
+    let v1 = fixture.publish(ImageSpec::single(&["v1"]).created_at(days_ago(5)));
     fixture.publish(ImageSpec::new(&["latest"]));
     fixture.publish(orphan(2));
-    fixture
-        .github
-        .leave_out_tags(&fixture.acme, "app", v1.root.id);
-    let run = fixture.execute("--untagged", &fixture.journal());
+    fixture.github.leave_out_tags(&acme(), "app", v1.root.id);
+    let run = fixture.execute("--untagged", &fixture.journal(JOURNAL));
     run.assert_code(1);
     assert!(fixture.deleted().is_empty());
     assert_eq!(fixture.request_order("DELETE"), Vec::<i64>::new());

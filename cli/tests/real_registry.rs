@@ -11,26 +11,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-use fake_github::{FakeGitHub, Owner, RealRegistry};
+use fake_github::{Owner, RealRegistry};
 
 mod support;
 use support::pusher::{Pushed, Pusher};
 use support::registry_process::{RegistryProcess, Tools};
 use support::token_front::TokenFront;
-use support::{Run, scratch_dir};
+use support::{Fixture, Run, run_command};
 
-/// `ghpkg` against the fake GitHub, reading images from `registry_url`.
-fn ghpkg(github: &FakeGitHub, registry_url: &str, dir: &Path, line: &str) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_ghpkg"))
-        .args(line.split_whitespace())
-        .env_clear()
-        .env("GITHUB_TOKEN", FakeGitHub::TOKEN)
-        .env("GITHUB_API_URL", github.base_url())
-        .env("GHPKG_REGISTRY", registry_url)
-        .env("GHPKG_DATA_DIR", dir.join("data"))
-        .output()
-        .expect("ghpkg runs");
-    Run::from(output)
+/// `ghpkg LINE` against the fake GitHub, reading images from `registry_url`.
+fn ghpkg(fixture: &Fixture, registry_url: &str, line: &str) -> Run {
+    let mut command = fixture.command(line, &[]);
+    command.env("GHPKG_REGISTRY", registry_url);
+    run_command(command)
 }
 
 /// `skopeo copy --all` of `reference` (`HOST:PORT/repo:tag`) into a fresh
@@ -65,14 +58,13 @@ fn tags(registry: &RealRegistry) -> BTreeMap<String, String> {
     registry.stored_tags().into_iter().collect()
 }
 
-/// A fake GitHub whose container package `acme/app` lists what
-/// `registry` stores (oldest first in the order `pushed`).
-fn fake_github_over(registry: &RealRegistry, pushed: &[String]) -> FakeGitHub {
-    let github = FakeGitHub::start_in_background();
+/// Makes the fake's container package `acme/app` list what `registry`
+/// stores (oldest first in the order `pushed`).
+fn list_over(fixture: &Fixture, registry: &RealRegistry, pushed: &[String]) {
     let acme = Owner::org("acme");
+    let github = &fixture.github;
     github.add_package(&acme, "container", "app", "private");
     github.import_registry(&acme, "app", registry, pushed);
-    github
 }
 
 /// Each of `digests` is served byte for byte as it was pushed.
@@ -134,8 +126,9 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
     let Some(tools) = Tools::find(name) else {
         return;
     };
-    let dir = scratch_dir("ghpkg-real-registry-prune");
-    let process = RegistryProcess::start(&tools, &dir, None);
+    let fixture = Fixture::new("prune");
+    let dir = &fixture.dir;
+    let process = RegistryProcess::start(&tools, dir, None);
     let registry = process.repository("acme/app");
     let mut push = Pusher::new(registry.clone());
     let Shapes {
@@ -157,7 +150,7 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
         "every push is stored"
     );
 
-    let github = fake_github_over(&registry, &push.pushed);
+    list_over(&fixture, &registry, &push.pushed);
 
     let journal = dir.join("journal.jsonl");
     let prune = format!(
@@ -165,7 +158,7 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
          --journal {}",
         journal.display()
     );
-    ghpkg(&github, &registry.url(), &dir, &prune).assert_code(0);
+    ghpkg(&fixture, &registry.url(), &prune).assert_code(0);
 
     // The oldest image goes with its signature, referrers index and SBOM,
     // and the untagged images; the four newest stay whole.
@@ -196,13 +189,13 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
     .map(str::to_string)
     .collect();
     assert_eq!(kept_tags, expected);
-    every_tag_pulls(&tools, &dir, &registry, &cache_blobs);
+    every_tag_pulls(&tools, dir, &registry, &cache_blobs);
 
     let restore = format!("restore --journal {} --json", journal.display());
-    ghpkg(&github, &registry.url(), &dir, &restore).assert_code(0);
+    ghpkg(&fixture, &registry.url(), &restore).assert_code(0);
     served_as_pushed(&registry, &deleted, &push);
     assert_eq!(tags(&registry), tags_before, "every tag is back");
-    every_tag_pulls(&tools, &dir, &registry, &cache_blobs);
+    every_tag_pulls(&tools, dir, &registry, &cache_blobs);
 }
 
 /// Every tag of `registry` pulls whole with skopeo, except the BuildKit
@@ -228,10 +221,11 @@ fn prune_reads_a_registry_behind_a_bearer_challenge() {
     let Some(tools) = Tools::find(name) else {
         return;
     };
-    let dir = scratch_dir("ghpkg-real-registry-auth");
+    let fixture = Fixture::new("auth");
+    let dir = &fixture.dir;
     let (front, listener) = TokenFront::bind();
     let realm = format!("{}/token", front.url());
-    let process = RegistryProcess::start(&tools, &dir, Some(&realm));
+    let process = RegistryProcess::start(&tools, dir, Some(&realm));
     front.serve(listener, process.address());
     let registry = process.repository("acme/app");
     // Without a token the registry challenges; the front passes that on.
@@ -248,14 +242,14 @@ fn prune_reads_a_registry_behind_a_bearer_challenge() {
     let old = push.buildx(&["linux/amd64"], None);
     let image = push.buildx(&["linux/amd64", "linux/arm64"], Some("latest"));
     push.cosign_signature(&image);
-    let github = fake_github_over(&registry, &push.pushed);
+    list_over(&fixture, &registry, &push.pushed);
 
     let journal = dir.join("journal.jsonl");
     let prune = format!(
         "prune --org acme --type container --name app --untagged --execute --json --journal {}",
         journal.display()
     );
-    ghpkg(&github, &front.url(), &dir, &prune).assert_code(0);
+    ghpkg(&fixture, &front.url(), &prune).assert_code(0);
     let (credentialed, all) = front.token_requests();
     assert!(
         credentialed >= 1,
@@ -263,10 +257,10 @@ fn prune_reads_a_registry_behind_a_bearer_challenge() {
     );
     assert_eq!(registry.manifest(&old.digest).unwrap(), None);
     let reference = format!("{}/acme/app:latest", front.address());
-    skopeo_pulls(&tools, &dir, &reference).unwrap();
+    skopeo_pulls(&tools, dir, &reference).unwrap();
 
     let restore = format!("restore --journal {} --json", journal.display());
-    ghpkg(&github, &front.url(), &dir, &restore).assert_code(0);
+    ghpkg(&fixture, &front.url(), &restore).assert_code(0);
     served_as_pushed(&registry, &BTreeSet::from([old.digest]), &push);
 }
 
