@@ -19,6 +19,14 @@ use support::registry_process::{RegistryProcess, Tools};
 use support::token_front::TokenFront;
 use support::{Fixture, Run, run_command};
 
+/// The registry's and skopeo's programs, and a fixture (scratch directory
+/// `name`) for the test `test`; `None`, once the test has said it skips,
+/// without them.
+fn tools_and_fixture(test: &str, name: &str) -> Option<(Tools, Fixture)> {
+    let tools = Tools::find(test)?;
+    Some((tools, Fixture::new(name)))
+}
+
 /// `ghpkg LINE` against the fake GitHub, reading images from `registry_url`.
 fn ghpkg(fixture: &Fixture, registry_url: &str, line: &str) -> Run {
     let mut command = fixture.command(line, &[]);
@@ -122,26 +130,17 @@ fn push_every_shape(push: &mut Pusher) -> Shapes {
 
 #[test]
 fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
-    let name = "prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back";
-    let Some(tools) = Tools::find(name) else {
+    let Some((tools, fixture)) = tools_and_fixture(
+        "prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back",
+        "prune",
+    ) else {
         return;
     };
-    let fixture = Fixture::new("prune");
     let dir = &fixture.dir;
     let process = RegistryProcess::start(&tools, dir, None);
     let registry = process.repository("acme/app");
     let mut push = Pusher::new(registry.clone());
-    let Shapes {
-        old,
-        old_attachments,
-        lone,
-        untagged_index,
-        docker,
-        chart,
-        cache,
-        cache_blobs,
-        new,
-    } = push_every_shape(&mut push);
+    let shapes = push_every_shape(&mut push);
     let tags_before = tags(&registry);
     let stored_before: BTreeSet<String> = registry.stored_manifests().into_iter().collect();
     assert_eq!(
@@ -164,16 +163,16 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
     // and the untagged images; the four newest stay whole.
     let stored_after: BTreeSet<String> = registry.stored_manifests().into_iter().collect();
     let deleted: BTreeSet<String> = stored_before.difference(&stored_after).cloned().collect();
-    for gone in [&old, &lone, &untagged_index]
+    for gone in [&shapes.old, &shapes.lone, &shapes.untagged_index]
         .into_iter()
-        .chain(&old_attachments)
+        .chain(&shapes.old_attachments)
     {
         assert!(deleted.contains(&gone.digest), "{} stays", gone.digest);
     }
     // v1: index, 2 platforms, 2 attestations, 3 attachments; the lone
     // manifest; the untagged index, its platform and attestation.
     assert_eq!(deleted.len(), 8 + 1 + 3, "{deleted:#?}");
-    for kept in [&docker, &chart, &cache, &new] {
+    for kept in [&shapes.docker, &shapes.chart, &shapes.cache, &shapes.new] {
         assert!(stored_after.contains(&kept.digest), "{} went", kept.digest);
     }
     let kept_tags: BTreeSet<String> = tags(&registry).into_keys().collect();
@@ -182,20 +181,20 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
         "v2-docker",
         "chart-0.1.0",
         "buildcache",
-        &format!("sha256-{}", new.hex()),
-        &format!("sha256-{}.sig", new.hex()),
+        &format!("sha256-{}", shapes.new.hex()),
+        &format!("sha256-{}.sig", shapes.new.hex()),
     ]
     .into_iter()
     .map(str::to_string)
     .collect();
     assert_eq!(kept_tags, expected);
-    every_tag_pulls(&tools, dir, &registry, &cache_blobs);
+    every_tag_pulls(&tools, dir, &registry, &shapes.cache_blobs);
 
     let restore = format!("restore --journal {} --json", journal.display());
     ghpkg(&fixture, &registry.url(), &restore).assert_code(0);
     served_as_pushed(&registry, &deleted, &push);
     assert_eq!(tags(&registry), tags_before, "every tag is back");
-    every_tag_pulls(&tools, dir, &registry, &cache_blobs);
+    every_tag_pulls(&tools, dir, &registry, &shapes.cache_blobs);
 }
 
 /// Every tag of `registry` pulls whole with skopeo, except the BuildKit
@@ -217,11 +216,11 @@ fn every_tag_pulls(tools: &Tools, dir: &Path, registry: &RealRegistry, cache_blo
 
 #[test]
 fn prune_reads_a_registry_behind_a_bearer_challenge() {
-    let name = "prune_reads_a_registry_behind_a_bearer_challenge";
-    let Some(tools) = Tools::find(name) else {
+    let Some((tools, fixture)) =
+        tools_and_fixture("prune_reads_a_registry_behind_a_bearer_challenge", "auth")
+    else {
         return;
     };
-    let fixture = Fixture::new("auth");
     let dir = &fixture.dir;
     let (front, listener) = TokenFront::bind();
     let realm = format!("{}/token", front.url());
