@@ -3,8 +3,8 @@
 //! under the data directory, and reading one package's image graph, failing
 //! closed.
 
-use github_packages::images::{GraphVersion, ImageGraph};
-use github_packages::registry::{
+use github_packages_oci::images::{GraphVersion, ImageGraph};
+use github_packages_oci::registry::{
     Digest, ManifestCache, RegistryBuilder, RegistryClient, repository,
 };
 

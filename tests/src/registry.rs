@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner};
-use github_packages::images::{GraphVersion, ImageGraph};
-use github_packages::registry::{
+use github_packages_oci::images::{GraphVersion, ImageGraph};
+use github_packages_oci::registry::{
     Digest, Manifest, ManifestCache, RegistryClient, RegistryErrorKind, repository,
 };
 
@@ -119,7 +119,7 @@ async fn a_second_read_comes_from_the_cache() {
 async fn fails_closed_with_an_error_that_says_what_to_do() {
     let (github, owner, image) = published().await;
     let child: Digest = image.platforms[0].digest.parse().unwrap();
-    let kind_of = |error: github_packages::registry::RegistryError| {
+    let kind_of = |error: github_packages_oci::registry::RegistryError| {
         let text = error.to_string();
         assert!(
             !text.contains(FakeGitHub::TOKEN) && !text.contains("weak-token"),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use github_packages::images::{CosignKind, Relation};
+use github_packages_oci::images::{CosignKind, Relation};
 
 use super::Fate;
 use super::images::ImagePlan;
