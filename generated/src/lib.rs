@@ -1,8 +1,9 @@
 //! Typed client for the GitHub Packages REST API.
 //!
 //! The operations and types are generated from `spec/packages.yaml` by
-//! `cargo xtask regen` (see the `generated` module's header). The
-//! hand-written layer beside them makes the client fit for production:
+//! `cargo xtask regen`, in one file, `src/generated.rs`. The hand-written
+//! code beside them, most of the crate (see "How the crate is organised"),
+//! makes the client fit for production:
 //!
 //! - construction from code or the environment ([`Client::builder`],
 //!   [`Client::from_env`]), with the headers GitHub expects and the token
@@ -122,7 +123,9 @@
 //! `Client::new` takes). An application that builds its own reqwest clients
 //! must do one of these:
 //!
-//! - build this crate's [`Client`] before any other `reqwest::Client`;
+//! - build this crate's [`Client`] before any other `reqwest::Client`, or
+//!   call [`install_crypto_provider`] first, which installs `ring` as this
+//!   crate would;
 //! - or install a provider itself at start-up, before building any client:
 //!   `rustls::crypto::ring::default_provider().install_default()` (or
 //!   aws-lc-rs's); this crate then uses it and installs nothing;
