@@ -9,7 +9,7 @@ use github_packages::{
     TokenSource,
 };
 
-use github_packages::registry::RegistryBuilder;
+use github_packages_oci::registry::RegistryBuilder;
 
 use crate::args::GlobalArgs;
 use crate::exit::Exit;
@@ -70,7 +70,7 @@ pub fn client(
         .retry(retry)
         .request_budget(budget);
     // The same token and User-Agent for the container registry.
-    let registry = builder.registry();
+    let registry = RegistryBuilder::for_api(&builder);
     let client = builder
         .build()
         .map_err(|error| Exit::usage(error.to_string()))?;

@@ -3,8 +3,8 @@
 //! root), its manifest cache under the data directory, and the graph of one
 //! package's versions. (The registry client itself is the client crate's.)
 
-use github_packages::images::{GraphVersion, ImageGraph};
-use github_packages::registry::{
+use github_packages_oci::images::{GraphVersion, ImageGraph};
+use github_packages_oci::registry::{
     Digest, ManifestCache, RegistryBuilder, RegistryClient, repository,
 };
 

@@ -63,9 +63,17 @@ impl Token {
         self.0.is_empty()
     }
 
-    /// The token itself, for the registry's token endpoint (basic auth,
-    /// which reqwest marks sensitive).
-    pub(crate) fn expose(&self) -> &str {
+    /// The token itself, for sending it in a form this crate does not build,
+    /// such as the basic-auth password a container registry's token endpoint
+    /// asks for (`github-packages-oci` does). Send it only in a header marked
+    /// sensitive (reqwest's `basic_auth` and `bearer_auth` mark theirs), and
+    /// never log or print it.
+    ///
+    /// ```
+    /// let token = github_packages::Token::new(" ghp_example\n");
+    /// assert_eq!(token.expose(), "ghp_example");
+    /// ```
+    pub fn expose(&self) -> &str {
         self.0.trim()
     }
 

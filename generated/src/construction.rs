@@ -50,6 +50,42 @@ pub struct ClientBuilder {
     root_certificates: Vec<reqwest::Certificate>,
 }
 
+/// The settings of a [`ClientBuilder`] that a client for another service of
+/// the same GitHub shares with it, from
+/// [`ClientBuilder::connection_settings`]. Its `Debug` output hides the
+/// token and the base URL's credentials and path.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub struct ConnectionSettings<'a> {
+    /// The token, if one is set.
+    pub token: Option<&'a Token>,
+    /// The `User-Agent` set with [`ClientBuilder::user_agent`]; `None` means
+    /// [`DEFAULT_USER_AGENT`](crate::hooks::DEFAULT_USER_AGENT).
+    pub user_agent: Option<&'a str>,
+    /// The timeout of a whole request.
+    pub timeout: Duration,
+    /// The REST API's base URL as given (default [`DEFAULT_BASE_URL`]), not
+    /// yet checked.
+    pub base_url: &'a str,
+    /// The extra root certificates ([`ClientBuilder::add_root_certificate`]).
+    #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+    pub root_certificates: &'a [reqwest::Certificate],
+}
+
+impl fmt::Debug for ConnectionSettings<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("ConnectionSettings");
+        debug
+            .field("token", &self.token.map(|_| "<redacted>"))
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("base_url", &redacted_url(self.base_url));
+        #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+        debug.field("root_certificates", &self.root_certificates.len());
+        debug.finish()
+    }
+}
+
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
@@ -274,32 +310,28 @@ impl ClientBuilder {
         self
     }
 
-    /// A [`RegistryBuilder`] for the container registry that goes with
-    /// this API: the same token, `User-Agent`, timeout and root
-    /// certificates, and the registry URL of [`registry_url_for`] the base
-    /// URL, when there is one (otherwise set it with
-    /// [`RegistryBuilder::url`]).
+    /// What a client for another service of the same GitHub, such as its
+    /// container registry (`github-packages-oci`), takes over from this
+    /// builder: the token, `User-Agent`, timeout, base URL and root
+    /// certificates.
     ///
-    /// [`RegistryBuilder`]: crate::registry::RegistryBuilder
-    /// [`RegistryBuilder::url`]: crate::registry::RegistryBuilder::url
-    /// [`registry_url_for`]: crate::registry::registry_url_for
-    pub fn registry(&self) -> crate::registry::RegistryBuilder {
-        let mut registry = crate::registry::RegistryBuilder::default().timeout(self.timeout);
-        if let Some((token, _)) = &self.token {
-            registry = registry.token(token.clone());
+    /// ```
+    /// let builder = github_packages::Client::builder()
+    ///     .token("ghp_example")
+    ///     .user_agent("my-tool/1.0");
+    /// let settings = builder.connection_settings();
+    /// assert_eq!(settings.user_agent, Some("my-tool/1.0"));
+    /// assert_eq!(settings.base_url, github_packages::DEFAULT_BASE_URL);
+    /// ```
+    pub fn connection_settings(&self) -> ConnectionSettings<'_> {
+        ConnectionSettings {
+            token: self.token.as_ref().map(|(token, _)| token),
+            user_agent: self.user_agent.as_deref(),
+            timeout: self.timeout,
+            base_url: self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+            root_certificates: &self.root_certificates,
         }
-        if let Some(agent) = &self.user_agent {
-            registry = registry.user_agent(agent.clone());
-        }
-        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        if let Some(url) = crate::registry::registry_url_for(base_url) {
-            registry = registry.url(url);
-        }
-        #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
-        for certificate in &self.root_certificates {
-            registry = registry.add_root_certificate(certificate.clone());
-        }
-        registry
     }
 
     /// Builds the client.

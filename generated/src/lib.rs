@@ -1,8 +1,9 @@
 //! Typed client for the GitHub Packages REST API.
 //!
 //! The operations and types are generated from `spec/packages.yaml` by
-//! `cargo xtask regen` (see the `generated` module's header). The
-//! hand-written layer beside them makes the client fit for production:
+//! `cargo xtask regen`, in one file, `src/generated.rs`. The hand-written
+//! code beside them, most of the crate (see "How the crate is organised"),
+//! makes the client fit for production:
 //!
 //! - construction from code or the environment ([`Client::builder`],
 //!   [`Client::from_env`]), with the headers GitHub expects and the token
@@ -57,20 +58,44 @@
 //!
 //! # How the crate is organised
 //!
-//! - Generated, never edited by hand: [`Client`]'s 27 operation methods (one
-//!   per GitHub `operationId`, e.g. `get_all_package_versions_for_package_owned_by_org`),
-//!   their request builders in [`builder`], and the request and response
-//!   types in [`types`]. They come from `spec/packages.yaml` through
-//!   `cargo xtask regen` in this crate's repository; this crate does not need
-//!   the spec or the generator to build.
-//! - Hand-written, beside the generated module: construction
-//!   ([`ClientBuilder`]; the token, [`Token`]; the base-URL rules,
-//!   [`check_base_url`]), the per-request hooks ([`hooks`]), owners
-//!   ([`Owner`]), listings ([`PackageList`], [`VersionList`]), retries
-//!   ([`RetryPolicy`]), pacing ([`RequestBudget`]), rate limits
-//!   ([`RateLimit`]), errors ([`Error`]) and the
-//!   forward-compatible enums ([`open_enums`]): an unknown `package_type` or
+//! One file is generated, the rest is written by hand (and is the larger
+//! part).
+//!
+//! Generated, never edited by hand: `src/generated.rs`, made by
+//! `cargo xtask regen` in this crate's repository from `spec/packages.yaml`
+//! (this crate needs neither the spec nor the generator to build). It holds
+//! [`Client`]'s 27 operation methods (one per GitHub `operationId`, e.g.
+//! `get_all_package_versions_for_package_owned_by_org`), their request
+//! builders in [`builder`], and the request and response types in
+//! [`types`].
+//!
+//! Hand-written, one module per concept:
+//!
+//! - `construction`: building a client ([`ClientBuilder`], [`Client::from_env`]);
+//! - `auth`: the token, never shown ([`Token`], [`TokenSource`]);
+//! - `base_url`: the rules for the API's base URL ([`check_base_url`]);
+//! - `tls`: the rustls crypto provider ([`install_crypto_provider`]);
+//! - [`hooks`]: the headers, retries, pacing and rate-limit bookkeeping
+//!   around every generated operation;
+//! - `owner`: the three owners of packages ([`Owner`]);
+//! - `package_calls`: one package or version, delete and restore, Docker
+//!   conflicts, for any owner ([`Client::package`], [`Client::delete_version`], …);
+//! - `listing` and `pagination`: listings as streams that follow the `Link`
+//!   header ([`PackageList`], [`VersionList`]);
+//! - `path`: path parameters checked before a request ([`check_path_segment`]);
+//! - `call`: sending a generated operation and keeping what GitHub answered;
+//! - `error`: the one error type, which says what to do next ([`Error`]);
+//! - `retry`: retries with backoff ([`RetryPolicy`]);
+//! - `pacing`: the request budget ([`RequestBudget`]);
+//! - `rate_limit`: GitHub's rate-limit headers ([`RateLimit`]);
+//! - `scopes`: the token scopes each call needs ([`PackageAccess`]);
+//! - [`open_enums`]: forward-compatible enums: an unknown `package_type` or
 //!   `visibility` decodes into `Unknown(String)` instead of failing a page.
+//!
+//! Container images (the OCI registry client and the image graph that says
+//! which versions make up which image) are in the separate crate
+//! `github-packages-oci`, so a program that only lists and deletes does not
+//! build them.
 //!
 //! # Cargo features
 //!
@@ -98,7 +123,9 @@
 //! `Client::new` takes). An application that builds its own reqwest clients
 //! must do one of these:
 //!
-//! - build this crate's [`Client`] before any other `reqwest::Client`;
+//! - build this crate's [`Client`] before any other `reqwest::Client`, or
+//!   call [`install_crypto_provider`] first, which installs `ring` as this
+//!   crate would;
 //! - or install a provider itself at start-up, before building any client:
 //!   `rustls::crypto::ring::default_provider().install_default()` (or
 //!   aws-lc-rs's); this crate then uses it and installs nothing;
@@ -126,6 +153,7 @@ mod error;
 mod listing;
 mod owner;
 mod pacing;
+mod package_calls;
 mod pagination;
 mod path;
 mod rate_limit;
@@ -134,13 +162,11 @@ mod scopes;
 mod tls;
 
 pub mod hooks;
-pub mod images;
 pub mod open_enums;
-pub mod registry;
 
 pub use auth::{TOKEN_VARS, Token, TokenSource};
 pub use base_url::{BASE_URL_VAR, BaseUrlError, DEFAULT_BASE_URL, check_base_url};
-pub use construction::ClientBuilder;
+pub use construction::{ClientBuilder, ConnectionSettings};
 pub use error::{Error, ErrorKind, GeneratedError, Refusal};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder};
 pub use listing::{PackageList, VersionList};
@@ -153,6 +179,7 @@ pub use rate_limit::RateLimit;
 pub use reqwest::Certificate;
 pub use retry::RetryPolicy;
 pub use scopes::{PackageAccess, REPOSITORY_SCOPE};
+pub use tls::install_crypto_provider;
 
 /// Request and response types of the API.
 pub mod types {

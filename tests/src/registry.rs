@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use fake_github::{FakeGitHub, Fault, FaultKind, ImageSpec, Matcher, Owner};
-use github_packages::images::{GraphVersion, ImageGraph};
-use github_packages::registry::{
-    Digest, Manifest, ManifestCache, RegistryClient, RegistryErrorKind, repository,
+use github_packages::Client;
+use github_packages_oci::images::{GraphVersion, ImageGraph};
+use github_packages_oci::registry::{
+    Digest, Manifest, ManifestCache, RegistryBuilder, RegistryClient, RegistryErrorKind, repository,
 };
 
 fn registry(github: &FakeGitHub, token: &str) -> RegistryClient {
@@ -78,6 +79,36 @@ async fn reads_every_manifest_through_the_challenge_and_builds_the_image() {
 }
 
 #[tokio::test]
+async fn the_registry_for_an_api_client_shares_its_token_and_user_agent() {
+    let (github, owner, _) = published().await;
+    let wanted: Vec<Digest> = digests(&github, &owner)
+        .iter()
+        .map(|v| v.digest.clone())
+        .collect();
+    let api = Client::builder()
+        .token(FakeGitHub::TOKEN)
+        .base_url(github.base_url())
+        .user_agent("my-tool/1.0");
+    // The fake's API root has no registry of its own: the URL is given.
+    let builder = RegistryBuilder::for_api(&api);
+    assert!(!builder.has_url());
+    let client = builder.url(github.registry_url()).build().unwrap();
+    let set = client
+        .manifests(&repository("Acme", "app"), &wanted, None, 3)
+        .await
+        .unwrap();
+    assert_eq!(set.fetched, wanted.len());
+    for request in github.requests() {
+        assert_eq!(
+            request.header("user-agent"),
+            Some("my-tool/1.0"),
+            "{}",
+            request.raw_path
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_second_read_comes_from_the_cache() {
     let (github, owner, _) = published().await;
     let wanted: Vec<Digest> = digests(&github, &owner)
@@ -119,7 +150,7 @@ async fn a_second_read_comes_from_the_cache() {
 async fn fails_closed_with_an_error_that_says_what_to_do() {
     let (github, owner, image) = published().await;
     let child: Digest = image.platforms[0].digest.parse().unwrap();
-    let kind_of = |error: github_packages::registry::RegistryError| {
+    let kind_of = |error: github_packages_oci::registry::RegistryError| {
         let text = error.to_string();
         assert!(
             !text.contains(FakeGitHub::TOKEN) && !text.contains("weak-token"),

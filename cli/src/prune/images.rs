@@ -20,7 +20,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use github_packages::images::{ImageGraph, Member, Relation, short};
+use github_packages_oci::images::{ImageGraph, Member, Relation, short};
 
 use crate::journal::ImageLink;
 use crate::model::Reason;

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use github_packages::images::{GraphVersion, ImageGraph};
-use github_packages::registry::{Digest, Manifest, OCI_INDEX, OCI_MANIFEST};
+use github_packages_oci::images::{GraphVersion, ImageGraph};
+use github_packages_oci::registry::{Digest, Manifest, OCI_INDEX, OCI_MANIFEST};
 
 use super::*;
 use crate::model::Unit;

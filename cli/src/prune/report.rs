@@ -5,7 +5,7 @@
 //! `output::json::PruneRunDoc`). Both JSON documents are a published
 //! contract.
 
-use github_packages::images::{Member, Relation};
+use github_packages_oci::images::{Member, Relation};
 
 use super::images::ImagePlan;
 use super::plan::Plan;

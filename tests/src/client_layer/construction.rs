@@ -264,6 +264,8 @@ fn a_refused_base_url_is_never_echoed() {
     ] {
         let builder = Client::builder().base_url(url);
         assert!(!format!("{builder:?}").contains(secret), "{builder:?}");
+        let settings = builder.connection_settings();
+        assert!(!format!("{settings:?}").contains(secret), "{settings:?}");
         let error = builder.build().unwrap_err();
         for shown in [error.to_string(), format!("{error:?}")] {
             assert!(shown.contains("base URL"), "{shown}");
@@ -282,6 +284,9 @@ async fn the_token_never_shows_in_debug_errors_or_logs() {
 
     let builder = builder(&github).token(SECRET);
     assert!(!format!("{builder:?}").contains(SECRET));
+    let settings = builder.connection_settings();
+    assert!(settings.token.is_some());
+    assert!(!format!("{settings:?}").contains(SECRET), "{settings:?}");
     let client = builder.build().unwrap();
     assert!(!format!("{client:?}").contains(SECRET));
 

@@ -16,14 +16,14 @@ use sha2::{Digest as _, Sha256};
 /// and a digest this crate cannot recompute could not be verified.
 ///
 /// ```
-/// use github_packages::registry::Digest;
+/// use github_packages_oci::registry::Digest;
 ///
 /// let digest = Digest::of(b"{}");
 /// assert_eq!(digest, digest.as_str().parse::<Digest>()?);
 /// assert!(digest.verify(b"{}"));
 /// assert!(!digest.verify(b"{ }"));
 /// assert!("sha512:00".parse::<Digest>().is_err());
-/// # Ok::<(), github_packages::registry::InvalidDigest>(())
+/// # Ok::<(), github_packages_oci::registry::InvalidDigest>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Digest(String);

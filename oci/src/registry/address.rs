@@ -4,7 +4,7 @@
 
 use reqwest::Url;
 
-use crate::base_url::check_base_url;
+use github_packages::check_base_url;
 
 /// GitHub.com's container registry.
 pub const DEFAULT_REGISTRY_URL: &str = "https://ghcr.io";
@@ -64,7 +64,7 @@ pub(crate) fn normalize_registry_url(raw: &str) -> Result<Url, String> {
 /// given.
 ///
 /// ```
-/// use github_packages::registry::registry_url_for;
+/// use github_packages_oci::registry::registry_url_for;
 ///
 /// assert_eq!(registry_url_for("https://api.github.com").as_deref(), Some("https://ghcr.io"));
 /// assert_eq!(

@@ -33,8 +33,8 @@
 //!
 //! ```
 //! use std::collections::HashMap;
-//! use github_packages::images::{GraphError, GraphVersion, ImageGraph, Relation};
-//! use github_packages::registry::{Digest, Manifest, OCI_INDEX, OCI_MANIFEST};
+//! use github_packages_oci::images::{GraphError, GraphVersion, ImageGraph, Relation};
+//! use github_packages_oci::registry::{Digest, Manifest, OCI_INDEX, OCI_MANIFEST};
 //!
 //! let config = Digest::of(b"config");
 //! let amd64 = format!(
@@ -65,7 +65,7 @@
 //! let twice = [versions.clone(), versions].concat();
 //! let error = ImageGraph::build(&twice, &manifests).unwrap_err();
 //! assert!(matches!(error, GraphError::Repeated { .. }));
-//! # Ok::<(), github_packages::images::GraphError>(())
+//! # Ok::<(), github_packages_oci::images::GraphError>(())
 //! ```
 
 use std::collections::{HashMap, HashSet, VecDeque};

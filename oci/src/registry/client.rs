@@ -13,14 +13,16 @@ use reqwest::header::{
 };
 use reqwest::{StatusCode, Url};
 
-use super::address::{DEFAULT_REGISTRY_URL, check_repository, normalize_registry_url};
+use super::address::{
+    DEFAULT_REGISTRY_URL, check_repository, normalize_registry_url, registry_url_for,
+};
 use super::cache::ManifestCache;
 use super::challenge::{BearerChallenge, TokenAnswer};
 use super::digest::Digest;
 use super::error::{RegistryError, RegistryErrorKind};
 use super::manifest::{ACCEPTED_MEDIA_TYPES, Manifest};
-use crate::auth::Token;
-use crate::hooks::DEFAULT_USER_AGENT;
+use github_packages::hooks::DEFAULT_USER_AGENT;
+use github_packages::{ClientBuilder, Token};
 
 /// Manifests larger than this are refused (registries cap them at 4 MiB).
 const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
@@ -28,14 +30,14 @@ const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
 /// Builds a [`RegistryClient`].
 ///
 /// ```
-/// use github_packages::registry::RegistryClient;
+/// use github_packages_oci::registry::RegistryClient;
 ///
 /// let registry = RegistryClient::builder()
 ///     .url("https://ghcr.io")
 ///     .token("ghp_example")
 ///     .build()?;
 /// assert_eq!(registry.url(), "https://ghcr.io");
-/// # Ok::<(), github_packages::registry::RegistryError>(())
+/// # Ok::<(), github_packages_oci::registry::RegistryError>(())
 /// ```
 #[derive(Clone)]
 pub struct RegistryBuilder {
@@ -77,6 +79,43 @@ impl Default for RegistryBuilder {
 }
 
 impl RegistryBuilder {
+    /// A builder for the container registry that goes with the REST API
+    /// `api` is set up for: the same token, `User-Agent`, timeout and root
+    /// certificates, and the registry URL of [`registry_url_for`] its base
+    /// URL, when there is one (otherwise set it with [`url`](Self::url)).
+    ///
+    /// [`registry_url_for`]: super::registry_url_for
+    ///
+    /// ```
+    /// use github_packages::Client;
+    /// use github_packages_oci::registry::RegistryBuilder;
+    ///
+    /// let api = Client::builder()
+    ///     .token("ghp_example")
+    ///     .base_url("https://github.example.com/api/v3");
+    /// let registry = RegistryBuilder::for_api(&api).build()?;
+    /// assert_eq!(registry.url(), "https://containers.github.example.com");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_api(api: &ClientBuilder) -> Self {
+        let settings = api.connection_settings();
+        let mut registry = RegistryBuilder::default().timeout(settings.timeout);
+        if let Some(token) = settings.token {
+            registry = registry.token(token.clone());
+        }
+        if let Some(agent) = settings.user_agent {
+            registry = registry.user_agent(agent);
+        }
+        if let Some(url) = registry_url_for(settings.base_url) {
+            registry = registry.url(url);
+        }
+        #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+        for certificate in settings.root_certificates {
+            registry = registry.add_root_certificate(certificate.clone());
+        }
+        registry
+    }
+
     /// The registry's root (default [`DEFAULT_REGISTRY_URL`]); for GitHub
     /// Enterprise Server `https://containers.HOST`. `https` only, except
     /// for a loopback host; no credentials, path, query or fragment.
@@ -135,7 +174,7 @@ impl RegistryBuilder {
         let user_agent =
             HeaderValue::try_from(self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT))
                 .map_err(|_| config("the User-Agent is not a valid header value".into()))?;
-        crate::tls::install_crypto_provider();
+        github_packages::install_crypto_provider();
         let http = reqwest::Client::builder();
         #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
         let http = http.tls_certs_merge(self.root_certificates);
@@ -165,7 +204,7 @@ impl RegistryBuilder {
 /// registry tokens obtained so far.
 ///
 /// ```no_run
-/// use github_packages::registry::{Digest, ManifestCache, RegistryClient, repository};
+/// use github_packages_oci::registry::{Digest, ManifestCache, RegistryClient, repository};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
