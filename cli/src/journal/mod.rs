@@ -8,7 +8,9 @@
 //! `unknown`, and so does a deletion whose answer was lost (GitHub may still
 //! carry it out). `restore` treats `unknown` as possibly deleted (it checks
 //! each one), and a later `prune`/`delete --journal` with the same file
-//! settles them by looking at the version and appending what it found.
+//! settles them by looking at the version: gone, it appends `deleted`;
+//! still there, the line stays `unknown` (never `failed`, which `restore`
+//! skips: GitHub may still carry the deletion out).
 //!
 //! The parts: [`record`] (a line and what it says), [`file`] (appending to
 //! a journal on disk and reading it back), [`settle`] (opening the journal

@@ -1,6 +1,8 @@
 //! Opening the journal a run appends to, and settling the `unknown` lines
 //! of one that exists already: what each is about is looked at, and a
-//! `deleted` (gone) or `failed` (still there) line appended.
+//! `deleted` line appended for what is gone. What is still there stays
+//! `unknown`: GitHub may still carry the deletion out, and `restore` must
+//! then still try it (it skips `failed` lines).
 
 use std::path::PathBuf;
 
@@ -14,9 +16,10 @@ use crate::model::PackageRef;
 use crate::presence::{gone, presence};
 
 /// Settles the `unknown` lines of a journal a new run appends to: looks at
-/// what each is about and appends `deleted` (gone) or `failed` (still
-/// there). One that cannot be checked stays `unknown`, with a warning.
-/// Returns how many lines were settled.
+/// what each is about and appends `deleted` for what is gone. One still
+/// there stays `unknown` (a lost answer does not say GitHub will not carry
+/// the deletion out later), with a note; one that cannot be checked stays
+/// `unknown`, with a warning. Returns how many lines were settled.
 pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usize, Exit> {
     let (records, warnings) = read(journal.path()).map_err(Exit::failed)?;
     for warning in warnings {
@@ -38,11 +41,18 @@ pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usiz
             continue;
         };
         let subject = package.subject(record.version_id.is_some());
-        let (outcome, reason) = match presence(&context.client, &package, record.version_id).await {
+        let reason = match presence(&context.client, &package, record.version_id).await {
             Ok(presence) if gone(presence, record.package_id) => {
-                (Outcome::Deleted, "settled by a later run: found deleted")
+                "settled by a later run: found deleted"
             }
-            Ok(_) => (Outcome::Failed, "settled by a later run: still there"),
+            Ok(_) => {
+                context.ui.note(format!(
+                    "{}: still there; stays unknown (GitHub may still carry the deletion out; \
+                     restore checks it)",
+                    describe_record(&record)
+                ));
+                continue;
+            }
             Err(failure) => {
                 context.ui.warn(format!(
                     "could not settle the unknown deletion of {}: {}",
@@ -58,7 +68,7 @@ pub async fn settle_journal(context: &Context, journal: &Journal) -> Result<usiz
         journal
             .append(&JournalRecord {
                 time: Utc::now(),
-                outcome,
+                outcome: Outcome::Deleted,
                 reason: Some(reason.to_string()),
                 ..record
             })
