@@ -1024,3 +1024,52 @@ fn a_server_gone_mid_prune_stops_the_run_and_the_journal_says_what_is_unknown() 
     assert_eq!(fixture.requests("DELETE"), 1);
     assert!(!run.stdout.contains(FakeGitHub::TOKEN) && !run.stderr.contains(FakeGitHub::TOKEN));
 }
+
+#[test]
+fn restore_skips_a_damaged_journal_line_by_name_and_restores_the_rest() {
+    let fixture = Fixture::new("damaged-journal");
+    let acme = Owner::org("acme");
+    fixture.github.add_package(&acme, "npm", "lib", "private");
+    let ids = fixture.github.add_versions(&acme, "npm", "lib", 4);
+    let journal = fixture.journal("damaged.jsonl");
+    let prune = "prune --org acme --type npm --name lib --keep-latest 1 --execute";
+    fixture
+        .run_with(prune, &["--concurrency", "1", "--journal", &journal])
+        .assert_code(0);
+    // A proxy's error text in Latin-1 lands in the middle, and the last
+    // line is cut where the disk filled up.
+    let mut bytes = std::fs::read(&journal).unwrap();
+    let lines_before = bytes.iter().filter(|&&b| b == b'\n').count();
+    let second_line = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|end| end + 1)
+        .unwrap();
+    bytes.splice(
+        second_line..second_line,
+        b"502 \xe9chec du proxy\n".to_vec(),
+    );
+    bytes.extend_from_slice(b"{\"time\":\"2026-01-01T00:0\xc3");
+    std::fs::write(&journal, &bytes).unwrap();
+
+    let run = fixture.run_with("restore --json --journal", &[&journal]);
+    run.assert_code(0);
+    let document = run.json();
+    let restored: Ids = document["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["result"] == "restored")
+        .map(|r| r["version_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(restored, ids[..3].iter().copied().collect::<Ids>());
+    let damaged = format!("warning: {journal}:2: skipped a damaged line (not UTF-8 text");
+    assert!(run.stderr.contains(&damaged), "{}", run.stderr);
+    let cut = format!(
+        "warning: {journal}:{}: skipped a line cut short",
+        lines_before + 2
+    );
+    assert!(run.stderr.contains(&cut), "{}", run.stderr);
+    let (deleted, _) = fixture.server_state(&acme, "npm", "lib");
+    assert!(deleted.is_empty(), "{deleted:?}");
+}

@@ -19,6 +19,9 @@ pub struct Journal {
     file: Mutex<File>,
     #[cfg(test)]
     writes_left: Mutex<Option<usize>>,
+    /// Whether opening it synced its folder (it created the file).
+    #[cfg(test)]
+    folder_synced: bool,
 }
 
 impl Journal {
@@ -34,12 +37,17 @@ impl Journal {
         }
         let cannot =
             |error: std::io::Error| format!("cannot open journal {}: {error}", path.display());
-        let mut file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(cannot)?;
+        let (mut file, created) = open_or_create(path).map_err(cannot)?;
+        // A new file's name is only durable once its folder is synced: a
+        // crash could otherwise lose the whole journal, synced lines and all.
+        if created {
+            sync_folder(path).map_err(|error| {
+                format!(
+                    "cannot sync the journal's folder of {}: {error}",
+                    path.display()
+                )
+            })?;
+        }
         // A run that died mid-line left no newline: end that line, so the
         // next record is a line of its own (the cut one is skipped on reading).
         if file.metadata().map_err(cannot)?.len() > 0 {
@@ -58,6 +66,8 @@ impl Journal {
             file: Mutex::new(file),
             #[cfg(test)]
             writes_left: Mutex::new(None),
+            #[cfg(test)]
+            folder_synced: created,
         })
     }
 
@@ -96,6 +106,34 @@ impl Journal {
             .and_then(|()| file.sync_data())
             .map_err(|error| format!("cannot write journal {}: {error}", self.path.display()))
     }
+}
+
+/// Opens `path` for appending (and reading its last byte): creating it if
+/// it is not there, and saying whether it did.
+fn open_or_create(path: &Path) -> std::io::Result<(File, bool)> {
+    let mut options = OpenOptions::new();
+    options.read(true).append(true);
+    match options.clone().create_new(true).open(path) {
+        Ok(file) => Ok((file, true)),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok((options.open(path)?, false))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Syncs the folder `path` is in, so that its entry for `path` is on disk.
+/// Folders cannot be opened as files on Windows, whose file system
+/// journals the entry itself.
+fn sync_folder(path: &Path) -> std::io::Result<()> {
+    if cfg!(unix) {
+        let folder = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        File::open(folder)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// How to undo what a journal records, for the end of `prune` and `delete`.
@@ -138,31 +176,34 @@ pub fn default_path(
     )))
 }
 
-/// Reads every record of a journal, in order. A line that does not parse
-/// (cut short when a run died while writing it, or damaged) is skipped
-/// with a warning naming it: one bad line does not hide the others.
+/// Reads every record of a journal, in order, line by line as bytes: a
+/// line that is not a record (cut short when a run died or the disk filled
+/// while writing it, not UTF-8, a proxy's error text) is skipped with a
+/// warning naming its file and line; one damaged line hides no other.
 pub fn read(path: &Path) -> Result<(Vec<JournalRecord>, Vec<String>), String> {
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|error| format!("cannot read journal {}: {error}", path.display()))?;
     let mut records = Vec::new();
     let mut warnings = Vec::new();
-    let complete = text.ends_with('\n');
-    let lines: Vec<&str> = text.lines().collect();
-    for (index, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
+    let complete = bytes.ends_with(b"\n");
+    let lines: Vec<&[u8]> = bytes.split(|&byte| byte == b'\n').collect();
+    // The piece after the last newline is a line only if it holds anything.
+    let count = lines.len() - usize::from(complete);
+    for (index, line) in lines[..count].iter().enumerate() {
+        if line.trim_ascii().is_empty() {
             continue;
         }
-        match serde_json::from_str::<JournalRecord>(line) {
+        let at = format!("{}:{}", path.display(), index + 1);
+        match serde_json::from_slice::<JournalRecord>(line) {
             Ok(record) => records.push(record),
-            Err(_) if index + 1 == lines.len() && !complete => warnings.push(format!(
-                "{}:{}: skipped a line cut short (the run that wrote it was interrupted)",
-                path.display(),
-                index + 1
+            Err(_) if index + 1 == count && !complete => warnings.push(format!(
+                "{at}: skipped a line cut short (the run that wrote it was interrupted)"
+            )),
+            Err(_) if std::str::from_utf8(line).is_err() => warnings.push(format!(
+                "{at}: skipped a damaged line (not UTF-8 text, so not a journal record)"
             )),
             Err(error) => warnings.push(format!(
-                "{}:{}: skipped a line that is not a journal record ({error})",
-                path.display(),
-                index + 1
+                "{at}: skipped a line that is not a journal record ({error})"
             )),
         }
     }
@@ -248,6 +289,51 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 6, "{text}");
         assert!(text.ends_with("\n"));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_skipped_and_named_and_the_rest_is_read() {
+        let path = temp_path("not-utf8");
+        let journal = Journal::open(&path).unwrap();
+        journal.append(&record(Some(1), Outcome::Deleted)).unwrap();
+        drop(journal);
+        // A proxy's error page in Latin-1, then half a record cut where the
+        // disk filled up (mid-way through a multi-byte character).
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"<h1>Erreur 502 \xe9chou\xe9e</h1>\n")
+            .unwrap();
+        let full = serde_json::to_vec(&record(Some(2), Outcome::Deleted)).unwrap();
+        file.write_all(&full[..20]).unwrap();
+        file.write_all(b"\xc3\n").unwrap();
+        drop(file);
+        Journal::open(&path)
+            .unwrap()
+            .append(&record(Some(3), Outcome::Unknown))
+            .unwrap();
+        let (records, warnings) = read(&path).unwrap();
+        let ids: Vec<_> = records.iter().map(|r| r.version_id).collect();
+        assert_eq!(ids, [Some(1), Some(3)]);
+        let shown = path.display().to_string();
+        assert_eq!(
+            warnings,
+            [
+                format!(
+                    "{shown}:2: skipped a damaged line (not UTF-8 text, so not a journal record)"
+                ),
+                format!(
+                    "{shown}:3: skipped a damaged line (not UTF-8 text, so not a journal record)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn creating_a_journal_syncs_its_folder_and_reopening_does_not() {
+        let path = temp_path("folder-sync");
+        assert!(Journal::open(&path).unwrap().folder_synced);
+        assert!(!Journal::open(&path).unwrap().folder_synced);
+        // A bare file name is in the current folder.
+        assert_eq!(sync_folder(Path::new("journal.jsonl")).ok(), Some(()));
     }
 
     #[test]
