@@ -123,6 +123,7 @@ pub async fn delete_journaled_in(
             record.image_level = Some(link.level);
             record.also_in_images = link.also_in.clone();
             record.attached = link.attached;
+            record.lists = Some(link.lists.clone());
         }
         record
     };

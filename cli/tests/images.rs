@@ -582,6 +582,105 @@ fn restore_brings_back_neither_index_that_lists_a_shared_child_that_failed() {
     );
 }
 
+/// Two runs share one journal: the first deletes an untagged index but
+/// keeps the platform manifest a tagged image shares with it; the second
+/// deletes that image and the shared manifest with it (under the tagged
+/// image, at a level that says nothing about the first index). If the
+/// shared manifest cannot come back, neither index does: each index's line
+/// says what it lists.
+#[test]
+fn restore_across_runs_brings_back_no_index_whose_listed_manifest_failed() {
+    let fixture = with_app("restore-across-runs");
+    let first = fixture.publish(multi_arch(&[]).created_at(days_ago(10)));
+    let shared = &first.platforms[0];
+    let second = fixture.publish(
+        ImageSpec::new(&["v2"])
+            .platforms(&["linux/arm64"])
+            .shared(&shared.digest, "linux/amd64")
+            .created_at(days_ago(9)),
+    );
+    fixture.publish(ImageSpec::new(&["latest"]).created_at(Utc::now()));
+    let journal = fixture.journal(JOURNAL);
+    fixture.execute("--untagged", &journal).assert_code(0);
+    let first_gone: Ids = first
+        .ids()
+        .into_iter()
+        .filter(|&id| id != shared.id)
+        .collect();
+    assert_eq!(fixture.deleted(), first_gone);
+    fixture.execute("--older-than 5d", &journal).assert_code(0);
+    let gone: Ids = first.ids().into_iter().chain(second.ids()).collect();
+    assert_eq!(fixture.deleted(), gone);
+
+    fixture.github.clear_requests();
+    fixture.fail_restores_of(shared.id);
+    let run = fixture.run_with("restore --json --retries 0 --journal", &[&journal]);
+    run.assert_code(1);
+    let restored = fixture.request_order("POST");
+    for index in [first.root.id, second.root.id] {
+        assert!(!restored.contains(&index), "{index} in {restored:?}");
+    }
+    assert_eq!(
+        fixture.deleted(),
+        ids([shared.id, first.root.id, second.root.id])
+    );
+    let document = run.json();
+    let results = document["results"].as_array().unwrap();
+    let first_index = results
+        .iter()
+        .find(|r| r["version_id"] == first.root.id)
+        .unwrap();
+    assert_eq!(
+        first_index["error"],
+        "not restored: a manifest it lists could not be restored"
+    );
+
+    // Once it can come back, both images do, whole.
+    fixture.github.clear_faults();
+    fixture
+        .run_with("restore --journal", &[&journal])
+        .assert_code(0);
+    assert!(fixture.deleted().is_empty());
+    fixture.assert_pullable(&first.root.digest);
+    fixture.assert_pullable(&second.root.digest);
+}
+
+/// A journal written before lines said what they list still restores, by
+/// level: the index waits for its children, and stays out if one fails.
+#[test]
+fn an_older_journal_without_lists_still_restores_children_before_their_index() {
+    let fixture = with_app("restore-older-journal");
+    let old = fixture.publish(multi_arch(&["latest"]).created_at(days_ago(10)));
+    fixture.publish(multi_arch(&["latest"]));
+    let journal = fixture.journal(JOURNAL);
+    fixture.execute("--untagged", &journal).assert_code(0);
+    let older: Vec<String> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut record: Value = serde_json::from_str(line).unwrap();
+            assert!(record["lists"].is_array(), "{line}");
+            record.as_object_mut().unwrap().remove("lists");
+            record.to_string()
+        })
+        .collect();
+    std::fs::write(&journal, older.join("\n") + "\n").unwrap();
+
+    let child = &old.platforms[0];
+    fixture.fail_restores_of(child.id);
+    let run = fixture.run_with("restore --json --retries 0 --journal", &[&journal]);
+    run.assert_code(1);
+    assert_eq!(fixture.deleted(), ids([child.id, old.root.id]));
+    fixture.github.clear_faults();
+    fixture.github.clear_requests();
+    fixture
+        .run_with("restore --journal", &[&journal])
+        .assert_code(0);
+    let restored = fixture.request_order("POST");
+    assert_eq!(restored, [child.id, old.root.id], "children first");
+    fixture.assert_pullable(&old.root.digest);
+}
+
 /// Listed again between the levels of deletion: an image pushed while the
 /// old index is being deleted, reusing one of its platform manifests, keeps
 /// that manifest (and ghpkg deletes nothing more there).

@@ -3,12 +3,17 @@
 //! already is reported as `already-active` without a request to restore it,
 //! so running it twice is harmless.
 //!
-//! The versions of a container image come back children first, its index
-//! last; if one of them cannot be restored, the levels of that image above
-//! it (and of every other image the journal says lists it) are not
-//! attempted, so that no index comes back listing a manifest that is
-//! missing. A signature or referrer (attached to an image, listed by no
-//! index) that fails holds nothing back.
+//! The versions of a container image come back children first, an index
+//! only once every manifest it lists is back: which those are, its journal
+//! line says (`lists`, read from the index's own manifest when it was
+//! deleted), so this holds across runs that share one journal, whatever
+//! level each run deleted them at. An index one of whose manifests could
+//! not be restored is not attempted, so that no index comes back listing a
+//! manifest that is missing. Lines of older journals (without `lists`) go
+//! by level: a version that fails holds back the levels above it of its
+//! image and of every other image the journal says lists it. A signature
+//! or referrer (attached to an image, listed by no index) that fails holds
+//! nothing back.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -47,6 +52,9 @@ struct Item {
     /// A signature or referrer no index lists: its failure holds nothing
     /// back.
     attached: bool,
+    /// The manifests it lists (see `JournalRecord::lists`); `None` in
+    /// older journals.
+    lists: Option<Vec<String>>,
 }
 
 /// Why a version of an image is not restored after one it lists failed.
@@ -69,6 +77,7 @@ pub async fn one(
         image_level: None,
         also_in_images: Vec::new(),
         attached: false,
+        lists: None,
     };
     let result = restore(context, &item, None).await;
     report(context, None, &[item], &[result])
@@ -165,10 +174,10 @@ async fn active_versions(
     active
 }
 
-/// Restores the versions (`items[first..]`), level by level (they are
-/// sorted so), each level's concurrently. Images with a version that did
-/// not come back have their lower levels (the indexes that list it) not
-/// attempted.
+/// Restores the versions (`items[first..]`) in rounds: each round, the
+/// versions whose prerequisites (see [`prerequisites`]) are all decided;
+/// one whose prerequisite did not come back is not attempted. Within a
+/// round, concurrently.
 async fn restore_versions(
     context: &Context,
     items: &[Item],
@@ -176,25 +185,34 @@ async fn restore_versions(
     active: &HashMap<PackageRef, Option<HashSet<i64>>>,
     bar: &ProgressBar,
 ) -> Vec<(usize, Restored)> {
+    let needs = prerequisites(items, first);
+    // Per decided version: whether it is back.
+    let mut back: HashMap<usize, bool> = HashMap::new();
     let mut results = Vec::new();
-    let mut rest: Vec<(usize, &Item)> = items.iter().enumerate().skip(first).collect();
-    let mut incomplete: HashSet<(PackageRef, &str)> = HashSet::new();
+    let mut rest: Vec<usize> = (first..items.len()).collect();
     while !rest.is_empty() {
-        let level = rest[0].1.image_level.unwrap_or(0);
-        let cut = rest
-            .iter()
-            .position(|(_, item)| item.image_level.unwrap_or(0) != level)
-            .unwrap_or(rest.len());
-        let (held, batch): (Vec<_>, Vec<_>) = rest.drain(..cut).partition(|(_, item)| {
-            image_key(item).is_some_and(|image| incomplete.contains(&image))
+        let (mut ready, mut waiting): (Vec<usize>, Vec<usize>) = rest
+            .into_iter()
+            .partition(|index| needs[index].iter().all(|need| back.contains_key(need)));
+        if ready.is_empty() {
+            // Lines that need each other (journals of runs that disagree):
+            // the first goes on, held back by what failed already.
+            ready.push(waiting.remove(0));
+        }
+        rest = waiting;
+        let (held, batch): (Vec<usize>, Vec<usize>) = ready.into_iter().partition(|index| {
+            needs[index]
+                .iter()
+                .any(|need| back.get(need) == Some(&false))
         });
-        for (index, item) in held {
-            incomplete.extend(image_keys(item));
+        for index in held {
+            back.insert(index, false);
             results.push((index, Restored::Failed(CHILD_NOT_RESTORED.to_string())));
             bar.inc(1);
         }
         let versions = futures_util::stream::iter(batch)
-            .map(|(index, item)| async move {
+            .map(|index| async move {
+                let item = &items[index];
                 let known = active.get(&item.package).cloned().flatten();
                 let already = match (&known, item.version_id) {
                     (Some(ids), Some(id)) => Some(ids.contains(&id)),
@@ -208,13 +226,54 @@ async fn restore_versions(
             .collect::<Vec<_>>()
             .await;
         for (index, result) in &versions {
-            if matches!(result, Restored::Failed(_)) {
-                incomplete.extend(image_keys(&items[*index]));
-            }
+            back.insert(*index, !matches!(result, Restored::Failed(_)));
         }
         results.extend(versions);
     }
     results
+}
+
+/// Per version item (`items[first..]`): the items that must be back before
+/// it is restored. For a line that says what it lists (`lists`): the
+/// journal's versions of its package with those digests, whatever image or
+/// level they were deleted with. For an older line: the items of a deeper
+/// level that its image lists (see [`image_keys`]).
+fn prerequisites(items: &[Item], first: usize) -> HashMap<usize, Vec<usize>> {
+    let mut by_digest: HashMap<(&PackageRef, &str), Vec<usize>> = HashMap::new();
+    let mut by_image: HashMap<(PackageRef, &str), Vec<usize>> = HashMap::new();
+    for (index, item) in items.iter().enumerate().skip(first) {
+        if let Some(name) = &item.name {
+            let key = (&item.package, name.as_str());
+            by_digest.entry(key).or_default().push(index);
+        }
+        for key in image_keys(item) {
+            by_image.entry(key).or_default().push(index);
+        }
+    }
+    let level = |index: usize| items[index].image_level.unwrap_or(0);
+    (first..items.len())
+        .map(|index| {
+            let item = &items[index];
+            let needs: Vec<usize> = match (&item.lists, image_key(item)) {
+                (Some(lists), _) => lists
+                    .iter()
+                    .filter_map(|digest| by_digest.get(&(&item.package, digest.as_str())))
+                    .flatten()
+                    .copied()
+                    .filter(|&other| other != index)
+                    .collect(),
+                (None, Some(image)) => by_image
+                    .get(&image)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&other| level(other) > level(index))
+                    .collect(),
+                (None, None) => Vec::new(),
+            };
+            (index, needs)
+        })
+        .collect()
 }
 
 /// The container image an item was deleted with, in its package.
@@ -244,6 +303,7 @@ fn item_of(record: JournalRecord) -> Result<Item, String> {
         image_level: record.image_level,
         also_in_images: record.also_in_images,
         attached: record.attached,
+        lists: record.lists,
     })
 }
 

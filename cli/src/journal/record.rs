@@ -76,6 +76,14 @@ pub struct JournalRecord {
     /// the image it is attached to still can be.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub attached: bool,
+    /// For a container version deleted with its image: the manifests it
+    /// lists, read from its own manifest when it was deleted (an index's
+    /// manifest entries; empty for a manifest that is not an index).
+    /// `restore` brings it back only once every one of them the journal
+    /// records as deleted is back. Absent in journals of older versions,
+    /// where `restore` goes by `image_level` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<Vec<String>>,
 }
 
 /// A journal line's `owner_kind`: `org`, `user` or `me`, or a word this
@@ -139,6 +147,8 @@ pub struct ImageLink {
     pub also_in: Vec<String>,
     /// See [`JournalRecord::attached`].
     pub attached: bool,
+    /// See [`JournalRecord::lists`].
+    pub lists: Vec<String>,
 }
 
 impl JournalRecord {
@@ -197,6 +207,7 @@ impl JournalRecord {
             image_level: None,
             also_in_images: Vec::new(),
             attached: false,
+            lists: None,
         }
     }
 }
@@ -253,6 +264,7 @@ pub(super) mod tests {
             image_level: None,
             also_in_images: Vec::new(),
             attached: false,
+            lists: None,
         }
     }
 

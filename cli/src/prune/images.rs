@@ -327,8 +327,8 @@ fn shared_and_attached(
 
 impl ImagePlan {
     /// The image the version `id` is deleted with (its root digest), its
-    /// level in that deletion, and the other deleted images that list it;
-    /// `None` for a version that is kept.
+    /// level in that deletion, the other deleted images that list it, and
+    /// the manifests it lists; `None` for a version that is kept.
     pub fn deletion_of(&self, id: i64) -> Option<ImageLink> {
         let version = *self.positions.get(&id)?;
         let level = self.levels[version]?;
@@ -343,6 +343,9 @@ impl ImagePlan {
             also_in: self.also_in[version]
                 .iter()
                 .map(|&i| root_digest(i))
+                .collect(),
+            lists: (self.graph.lists(version).iter())
+                .map(|digest| digest.to_string())
                 .collect(),
         })
     }

@@ -473,6 +473,23 @@ impl ImageGraph {
         &self.parents[index]
     }
 
+    /// The manifests version `index` lists, as its own manifest says: an
+    /// index's entries that are manifests (versions of the package or not),
+    /// in its order; none for a manifest that is not an index. Attachments
+    /// (signatures, referrers) are not listed by the image they attach to.
+    pub fn lists(&self, index: usize) -> Vec<&Digest> {
+        let listed = self.edges[index].iter().filter(|(_, relation)| {
+            matches!(
+                relation,
+                Relation::Platform(_) | Relation::Attestation { .. } | Relation::Manifest
+            )
+        });
+        listed
+            .map(|(child, _)| &self.versions[*child].digest)
+            .chain(&self.missing[index])
+            .collect()
+    }
+
     /// Every version the images `images` (indexes into
     /// [`images`](Self::images)) reach, their roots included.
     pub fn reach(&self, images: impl IntoIterator<Item = usize>) -> HashSet<usize> {

@@ -616,3 +616,26 @@ fn artifacts_are_images_of_their_own_or_attachments() {
     );
     assert!(image_of(&graph, package.at(&wasm)).members.is_empty());
 }
+
+#[test]
+fn an_index_lists_its_manifests_as_its_own_manifest_says_and_nothing_attached() {
+    let mut package = Package::default();
+    let (index, members) = package.buildx(&["linux/amd64"], &["latest"]);
+    let gone = Digest::of(b"deleted child");
+    let outer = package.index(
+        &[(&index, None, None), (&gone, Some("linux/arm64"), None)],
+        &["v1"],
+    );
+    let sig_tag = format!("sha256-{}.sig", index.hex());
+    let signature = package.image(None, None, &[&sig_tag]);
+    let referrer = package.image(Some(&index), Some("application/spdx+json"), &[]);
+    let graph = package.graph();
+    assert_eq!(
+        graph.lists(package.at(&index)),
+        members.iter().collect::<Vec<_>>()
+    );
+    assert_eq!(graph.lists(package.at(&outer)), [&index, &gone]);
+    for manifest in [&members[0], &signature, &referrer] {
+        assert!(graph.lists(package.at(manifest)).is_empty());
+    }
+}
