@@ -589,7 +589,9 @@ keep-latest = 3
              policy.toml:2 for the same owner and type: a package may be matched by one rule \
              only"
         );
-        // `@me` may be `user:octocat`: ghpkg cannot tell before asking.
+        // `@me` may be `user:octocat`: ghpkg cannot tell before asking, so
+        // the file is taken, and a run compares once `@me` is resolved
+        // (`rule_check::same_account_named_twice`).
         let text = r#"type = "npm"
 [[rule]]
 owner = "user:octocat"
@@ -600,12 +602,18 @@ owner = "@me"
 name = ["tools"]
 keep-latest = 3
 "#;
+        let rules = parse("policy.toml", text).unwrap();
+        let types = rule_check::types_naming_me_and_a_user(&rules);
+        assert_eq!(types, [&PackageType::Npm]);
         assert_eq!(
-            errors(text),
-            "policy.toml:6:1: key `owner`: owner @me beside user:octocat (the rule at \
-             policy.toml:2) for the same type: `@me` may be that user, so a package could be \
-             matched by two rules; name the user the same way in both"
+            rule_check::same_account_named_twice(&rules, "OctoCat"),
+            [
+                "owner @me (the rule at policy.toml:6) is the user OctoCat, whom the rule at \
+              policy.toml:2 names user:octocat for the same type: one account named two ways, \
+              so a package could be matched by two rules; name it the same way in both"
+            ]
         );
+        assert!(rule_check::same_account_named_twice(&rules, "hubot").is_empty());
         // For different types, they do not meet.
         let text = text.replacen(
             "type = \"npm\"\n[[rule]]\nowner = \"user:octocat\"",
@@ -613,6 +621,8 @@ keep-latest = 3
             1,
         );
         let text = text.replace("owner = \"@me\"", "owner = \"@me\"\ntype = \"npm\"");
-        assert!(parse("policy.toml", &text).is_ok(), "{text}");
+        let rules = parse("policy.toml", &text).unwrap();
+        assert!(rule_check::types_naming_me_and_a_user(&rules).is_empty());
+        assert!(rule_check::same_account_named_twice(&rules, "octocat").is_empty());
     }
 }

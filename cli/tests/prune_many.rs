@@ -836,3 +836,43 @@ fn a_rejected_token_on_listing_again_stops_the_run() {
         "{b}"
     );
 }
+
+#[test]
+fn at_me_and_user_login_are_compared_once_at_me_is_resolved() {
+    let fixture = Fixture::new("policy-me-and-user");
+    // The token is octocat's: `@me` is `user:Octocat`, however it is spelt.
+    let octocat = Owner::user("octocat");
+    fixture
+        .github
+        .add_package(&octocat, "npm", "tools", "private");
+    fixture.github.add_versions(&octocat, "npm", "tools", 3);
+    let hubot = Owner::user("hubot");
+    fixture.github.add_package(&hubot, "npm", "lib", "public");
+    fixture.github.add_versions(&hubot, "npm", "lib", 3);
+    let policy = |user: &str| {
+        let text = format!(
+            "type = \"npm\"\n[[rule]]\nowner = \"user:{user}\"\nname = [\"lib\"]\nkeep-latest = 1\n\
+             [[rule]]\nowner = \"@me\"\nname = [\"tools\"]\nkeep-latest = 2\n"
+        );
+        write(&fixture, &format!("{user}.toml"), &text)
+    };
+
+    // One account named two ways: refused before anything is listed or deleted.
+    let same = policy("Octocat");
+    let run = fixture.run_with("prune --execute --policy", &[&same]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let expected = format!(
+        "error: owner @me (the rule at {same}:6) is the user octocat, whom the rule at {same}:2 \
+         names user:Octocat for the same type: one account named two ways"
+    );
+    assert!(run.stderr.starts_with(&expected), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was deleted"), "{}", run.stderr);
+    assert_eq!(fixture.requests("DELETE"), 0);
+
+    // Two accounts: each rule prunes its own package.
+    let other = policy("hubot");
+    let run = fixture.run_with("prune --json --execute --policy", &[&other]);
+    run.assert_code(0);
+    assert_eq!(run.json()["summary"]["deleted"], 3, "{}", run.stdout);
+    assert_eq!(fixture.requests("DELETE"), 3);
+}

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 use github_packages::Owner;
 use github_packages::types::PackageType;
 
@@ -28,9 +29,12 @@ use super::report;
 use crate::args::PruneArgs;
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
+use crate::failure::Failure;
 use crate::journal;
 use crate::journal::run::RunJournal;
+use crate::model::Subject;
 use crate::model::{Fate, Mode, PackageRef, Tally};
+use crate::rule_check;
 use crate::rules::{Rule, Rules};
 use crate::step_summary::{self, Row};
 
@@ -367,6 +371,7 @@ async fn select<'r>(
     context: &Context,
     rules: &'r Rules,
 ) -> Result<(Vec<(PackageRef, &'r Rule)>, Vec<Unlisted>), Exit> {
+    one_account_one_name(context, rules).await?;
     let mut selected = Vec::new();
     let mut unlisted = Vec::new();
     for (owner, package_type) in rules.groups() {
@@ -396,4 +401,38 @@ async fn select<'r>(
         selected.extend(chosen.into_iter().map(|(name, rule)| (package(name), rule)));
     }
     Ok((selected, unlisted))
+}
+
+/// Refuses rules that name one account both `@me` and `user:LOGIN` for one
+/// type. The spec has no "who am I" call, so `@me` is resolved once from
+/// the owner of the first of its packages of such a type (one request per
+/// type, until one has a package); if it has none of any, no package of
+/// those types can be matched twice.
+async fn one_account_one_name(context: &Context, rules: &Rules) -> Result<(), Exit> {
+    let me = &Owner::AuthenticatedUser;
+    for package_type in rule_check::types_naming_me_and_a_user(rules) {
+        let mut listing = context.client.packages(me, package_type.clone());
+        let first = listing.try_next().await.map_err(|error| {
+            let subject = Subject::Packages {
+                owner: me,
+                package_type,
+            };
+            Failure::from(error).exit(subject)
+        })?;
+        let Some(package) = first else { continue };
+        let Some(login) = package.owner.map(|owner| owner.login) else {
+            return Err(Exit::failed(format!(
+                "cannot tell whether @me is a user the policy names too: GitHub did not say \
+                 who owns {package_type} package {}; nothing was deleted",
+                package.name
+            )));
+        };
+        let problems = rule_check::same_account_named_twice(rules, &login);
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let message = format!("{}; nothing was deleted", problems.join("\nerror: "));
+        return Err(Exit::usage(message));
+    }
+    Ok(())
 }

@@ -15,10 +15,12 @@
 //!   as `name` and as `exclude-name` (it selects nothing);
 //! - two rules of the same owner and type that visibly match the same
 //!   package: the same `name` glob in both, or a plain name in one that the
-//!   other's globs match; and `@me` beside `user:LOGIN` for one type.
-//!   Overlaps that only the package list shows (`app-*` and `*-web` both
-//!   matching `app-web`) stop the run after listing, before any deletion
-//!   ([`crate::rules::Rules::select`]).
+//!   other's globs match. Overlaps that only the package list shows
+//!   (`app-*` and `*-web` both matching `app-web`) stop the run after
+//!   listing, before any deletion ([`crate::rules::Rules::select`]);
+//! - `@me` beside `user:LOGIN` for one type when they are one account:
+//!   only GitHub knows whose the token is, so a run resolves `@me` once,
+//!   before listing, and compares ([`same_account_named_twice`]).
 
 mod flags;
 mod raw;
@@ -27,6 +29,7 @@ mod wording;
 use std::fmt;
 
 use github_packages::Owner;
+use github_packages::types::PackageType;
 
 use crate::exit::Exit;
 use crate::glob::Glob;
@@ -101,7 +104,6 @@ impl From<Refusal> for Exit {
 /// written, for the checks across rules.
 struct CheckedRule {
     rule: Rule,
-    header: Origin,
     name_origins: Vec<Origin>,
 }
 
@@ -146,7 +148,6 @@ impl Checker {
                 exclude_names: values(&raw.exclude_names),
                 retention,
             },
-            header: raw.origin,
             name_origins: names.iter().map(|name| name.origin).collect(),
         })
     }
@@ -197,26 +198,12 @@ impl Checker {
         }
     }
 
-    /// Two rules for the same packages that visibly match the same package;
-    /// and `@me` beside `user:LOGIN` for one type, which may be one account
-    /// (only GitHub knows whose the token is), so overlaps could not be told.
+    /// Two rules for the same packages that visibly match the same package.
+    /// (`@me` beside `user:LOGIN` is compared once `@me` is resolved:
+    /// [`same_account_named_twice`].)
     fn overlaps(&mut self, rules: &[CheckedRule]) {
         for (index, later) in rules.iter().enumerate() {
             for earlier in &rules[..index] {
-                let mixed = |a: &Owner, b: &Owner| {
-                    matches!((a, b), (Owner::AuthenticatedUser, Owner::User(_)))
-                };
-                if later.rule.package_type == earlier.rule.package_type
-                    && (mixed(&later.rule.owner, &earlier.rule.owner)
-                        || mixed(&earlier.rule.owner, &later.rule.owner))
-                {
-                    self.problems.push(Problem::mixed_owners(
-                        later.header,
-                        &later.rule.owner,
-                        &earlier.rule.owner,
-                        &earlier.rule.source,
-                    ));
-                }
                 if !later.rule.same_packages_as(&earlier.rule) {
                     continue;
                 }
@@ -247,6 +234,45 @@ impl Checker {
             }
         }
     }
+}
+
+/// The types for which `rules` name `@me` beside a `user:LOGIN`: whether
+/// they are one account, only the login behind `@me` can say.
+pub fn types_naming_me_and_a_user(rules: &Rules) -> Vec<&PackageType> {
+    let mut types: Vec<&PackageType> = Vec::new();
+    for rule in rules.iter() {
+        let meets = |other: &Rule| {
+            other.package_type == rule.package_type
+                && matches!(
+                    (&rule.owner, &other.owner),
+                    (Owner::AuthenticatedUser, Owner::User(_))
+                )
+        };
+        if rules.iter().any(meets) && !types.contains(&&rule.package_type) {
+            types.push(&rule.package_type);
+        }
+    }
+    types
+}
+
+/// Each pair of rules of one type where one says `@me` and the other
+/// `user:LOGIN` for the same account, `me` being the login behind `@me`
+/// (compared as GitHub compares logins): one account named two ways, so a
+/// package could be matched by two rules. Refused like any overlap.
+pub fn same_account_named_twice(rules: &Rules, me: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for mine in rules
+        .iter()
+        .filter(|rule| rule.owner == Owner::AuthenticatedUser)
+    {
+        for user in rules.iter() {
+            let same = matches!(&user.owner, Owner::User(login) if login.eq_ignore_ascii_case(me));
+            if same && user.package_type == mine.package_type {
+                found.push(wording::same_account_named_twice(mine, user, me));
+            }
+        }
+    }
+    found
 }
 
 fn value<T: Clone>(given: Option<&Given<T>>) -> Option<T> {

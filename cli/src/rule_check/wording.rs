@@ -1,10 +1,8 @@
 //! How the rule checker words each refusal: naming the flags on the command
 //! line, and the key, at its line and column, in a policy file.
 
-use github_packages::Owner;
-
 use super::raw::{Origin, Place};
-use crate::rules::RuleSource;
+use crate::rules::{Rule, RuleSource};
 
 /// One reason rules are refused, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,27 +144,6 @@ impl Problem {
         }
     }
 
-    /// `@me` beside `user:LOGIN` for one type: they may be one account.
-    pub fn mixed_owners(
-        header: Origin,
-        owner: &Owner,
-        other: &Owner,
-        other_rule: &RuleSource,
-    ) -> Problem {
-        let header = match header {
-            Origin::File(place) => Origin::File(place.about("owner")),
-            elsewhere => elsewhere,
-        };
-        Problem::at(
-            header,
-            format!(
-                "owner {owner} beside {other} (the rule at {other_rule}) for the same type: \
-                 `@me` may be that user, so a package could be matched by two rules; name the \
-                 user the same way in both"
-            ),
-        )
-    }
-
     /// A `name` glob that the rule at `other_rule` also matches.
     pub fn name_overlap(name: Origin, glob: &str, other_rule: &RuleSource) -> Problem {
         Problem::at(
@@ -186,4 +163,15 @@ fn named(origin: Origin) -> &'static str {
         Origin::File(place) => place.key.unwrap_or("[[rule]]"),
         Origin::CommandLine => "the command line",
     }
+}
+
+/// `@me`, whose login is `me`, named `user:LOGIN` by another rule of the
+/// same type.
+pub fn same_account_named_twice(mine: &Rule, user: &Rule, me: &str) -> String {
+    format!(
+        "owner @me (the rule at {}) is the user {me}, whom the rule at {} names {} for the same \
+         type: one account named two ways, so a package could be matched by two rules; name it \
+         the same way in both",
+        mine.source, user.source, user.owner
+    )
 }
