@@ -13,7 +13,7 @@ use github_packages::types::PackageType;
 
 use crate::duration::format_age;
 use crate::glob::Glob;
-use crate::policy::RetentionPolicy;
+use crate::policy::{Order, RetentionPolicy};
 
 /// Where a rule was written, for messages: `policy.toml:12` or the command
 /// line.
@@ -300,7 +300,7 @@ impl Explanation {
                 rule.package_type,
             ));
             if matches!(fit, Fit::Applies { .. }) {
-                text.push_str(&format!("      policy: {}\n", describe(&rule.retention)));
+                text.push_str(&explain_policy(&rule.retention));
             }
         }
         let applying = self.applying();
@@ -334,6 +334,34 @@ fn globs(patterns: &[Glob]) -> String {
         .join(", ")
 }
 
+/// A rule's policy for `--explain`: its flags, or each of its classes on
+/// a line of its own (an image belongs to each class that matches one of
+/// its tags, and is deleted only when each of them selects it).
+fn explain_policy(policy: &RetentionPolicy) -> String {
+    let Some(classes) = &policy.classes else {
+        return format!("      policy: {}\n", describe(policy));
+    };
+    let mut text = String::from(
+        "      policy: classes; each image belongs to every class that matches its tags, and \
+         is deleted only when every one of them selects it\n",
+    );
+    let protections = describe(&RetentionPolicy {
+        classes: None,
+        ..policy.clone()
+    });
+    if !protections.is_empty() {
+        text.push_str(&format!("      across the classes: {protections}\n"));
+    }
+    for class in &classes.classes {
+        text.push_str(&format!(
+            "      class {}: {}\n",
+            class.source,
+            describe(&class.policy)
+        ));
+    }
+    text
+}
+
 /// A retention policy as the `ghpkg prune` flags that would give it.
 pub fn describe(policy: &RetentionPolicy) -> String {
     let mut flags = Vec::new();
@@ -354,6 +382,18 @@ pub fn describe(policy: &RetentionPolicy) -> String {
     repeated("--tag", &policy.tags);
     repeated("--exclude-tag", &policy.exclude_tags);
     repeated("--keep-tag", &policy.keep_tags);
+    if policy.order == Order::Semver {
+        flags.push("(semver order)".to_string());
+    }
+    if let Some(classes) = &policy.classes {
+        for class in &classes.classes {
+            flags.push(format!(
+                "[class {}: {}]",
+                class.source,
+                describe(&class.policy)
+            ));
+        }
+    }
     flags.join(" ")
 }
 
@@ -528,6 +568,7 @@ mod tests {
             exclude_tags: vec![],
             keep_tags: vec![Glob::parse("v*").unwrap()],
             untagged: false,
+            ..Default::default()
         };
         assert_eq!(
             describe(&policy),

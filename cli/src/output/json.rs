@@ -175,6 +175,10 @@ pub struct ImageView<'a> {
     /// `keep` or `delete`: what the policy decided about the image.
     pub action: Action,
     pub reason: String,
+    /// The retention class that decided (`policy.toml:12`), for a rule
+    /// with classes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// The versions it reaches, nearest first.
     pub members: Vec<ImageMemberView<'a>>,
     /// Manifests it lists that are not in the package (already missing).
@@ -222,6 +226,10 @@ pub struct PruneRow<'a> {
     /// under (the kept image that keeps it, else the image it goes with).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<&'a str>,
+    /// The retention class that decided (`policy.toml:12`), for a rule
+    /// with classes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 /// `ghpkg prune --json` over many packages (`--name` globs,

@@ -150,6 +150,7 @@ pub fn rows<'a>(plan: &'a Plan, fates: &'a [Fate]) -> Vec<PruneRow<'a>> {
                 .images
                 .as_ref()
                 .and_then(|images| images.image_digest_of(d.version.id)),
+            class: d.reason.deciding_class().map(ToString::to_string),
         })
         .collect()
 }
@@ -219,6 +220,7 @@ pub fn image_views(plan: &ImagePlan) -> Vec<ImageView<'_>> {
                 created_at: root.created_at,
                 action: decision.action,
                 reason: decision.reason.wording(Unit::Image),
+                class: decision.reason.deciding_class().map(ToString::to_string),
                 members: image
                     .members
                     .iter()
