@@ -333,6 +333,19 @@ pub struct PruneArgs {
     /// Never delete versions with a tag matching this glob, whatever else matches (repeatable).
     #[arg(long = "keep-tag", value_name = "GLOB", value_parser = Glob::parse, help_heading = "Retention policy")]
     pub keep_tags: Vec<Glob>,
+    /// Never delete an image named in this file, or in any file below this
+    /// folder (`.git` and files that are not UTF-8 text are skipped):
+    /// `HOST/OWNER/NAME:TAG`, `HOST/OWNER/NAME@sha256:HEX` or both, HOST
+    /// being the registry's (ghcr.io); e.g. a GitOps repository's
+    /// Kubernetes manifests, Helm values or compose files. Repeatable; with
+    /// --policy too. A path that cannot be read is an error before any
+    /// request.
+    #[arg(
+        long = "keep-referenced",
+        value_name = "PATH",
+        help_heading = "Retention policy"
+    )]
+    pub keep_referenced: Vec<PathBuf>,
     /// Delete for real; without it prune only prints what it would delete.
     #[arg(long)]
     pub execute: bool,

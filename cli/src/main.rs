@@ -22,6 +22,7 @@ mod policy;
 mod policy_file;
 mod presence;
 mod prune;
+mod references;
 mod rule_check;
 mod rules;
 mod step_summary;

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::glob::Glob;
 use crate::model::{ClassVerdict, Reason, Selected, Version};
+use crate::references::Reference;
 use crate::rules::RuleSource;
 
 /// Which versions `prune` deletes. Selection flags (`--tag`, `--untagged`,
@@ -37,6 +38,9 @@ pub struct RetentionPolicy {
     /// decide, and the fields above only protect (`keep_tags`,
     /// `exclude_tags`) across them.
     pub classes: Option<Classes>,
+    /// Images named in deployment files (`keep-referenced`): a container
+    /// image that one of them names is kept, whatever else the policy says.
+    pub referenced: Vec<Reference>,
 }
 
 /// How `--keep-latest` ranks what it counts.

@@ -35,7 +35,7 @@
 //! the flags: see [`crate::rule_check`].
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use github_packages::Owner;
 use github_packages::types::PackageType;
@@ -57,6 +57,8 @@ struct TomlFile {
     owner: Option<Spanned<String>>,
     #[serde(rename = "type")]
     package_type: Option<Spanned<String>>,
+    #[serde(default, rename = "keep-referenced")]
+    keep_referenced: Vec<Spanned<String>>,
     #[serde(default)]
     rule: Vec<Spanned<TomlRule>>,
 }
@@ -82,6 +84,8 @@ struct TomlRule {
     order: Option<Spanned<String>>,
     #[serde(default)]
     class: Vec<Spanned<TomlClass>>,
+    #[serde(default)]
+    keep_referenced: Vec<Spanned<String>>,
 }
 
 /// A `[[rule.class]]` table: a retention of its own.
@@ -187,6 +191,7 @@ pub fn parse(path: &str, text: &str) -> Result<Rules, Refusal> {
 struct Defaults {
     owner: Option<Given<Owner>>,
     package_type: Option<Given<PackageType>>,
+    keep_referenced: Vec<PathBuf>,
 }
 
 /// Reads the file's values into raw rules, recording what it cannot read.
@@ -220,6 +225,7 @@ impl Reader<'_> {
         let defaults = Defaults {
             owner: file.owner.map(|owner| self.owner(&owner)),
             package_type: file.package_type.map(|kind| self.package_type(&kind)),
+            keep_referenced: self.paths(&file.keep_referenced),
         };
         Some(
             file.rule
@@ -298,7 +304,22 @@ impl Reader<'_> {
             exclude_names: self.globs("exclude-name", &rule.exclude_name),
             retention: self.retention(&rule.retention()),
             classes: rule.class.iter().map(|class| self.class(class)).collect(),
+            keep_referenced: defaults
+                .keep_referenced
+                .iter()
+                .cloned()
+                .chain(self.paths(&rule.keep_referenced))
+                .collect(),
         }
+    }
+
+    /// `keep-referenced` paths, relative to the policy file's folder.
+    fn paths(&self, paths: &[Spanned<String>]) -> Vec<PathBuf> {
+        let folder = Path::new(self.path).parent().unwrap_or(Path::new(""));
+        paths
+            .iter()
+            .map(|path| folder.join(path.get_ref()))
+            .collect()
     }
 
     /// One `[[rule.class]]` table as written.
@@ -428,6 +449,7 @@ const KEYS: &[&str] = &[
     "keep-tag",
     "untagged",
     "order",
+    "keep-referenced",
 ];
 
 #[cfg(test)]
@@ -507,7 +529,7 @@ exclude-tag = ["pr-1"]
             errors(text),
             "policy.toml:6:1: unknown field `kep-latest`, expected one of `owner`, `type`, \
              `name`, `exclude-name`, `keep-latest`, `older-than`, `tag`, `exclude-tag`, \
-             `keep-tag`, `untagged`, `order`, `class`"
+             `keep-tag`, `untagged`, `order`, `class`, `keep-referenced`"
         );
         assert!(
             errors("[[rules]]\nname = [\"a\"]\n")

@@ -7,6 +7,7 @@
 //! obvious which retention the author meant.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use github_packages::Owner;
 use github_packages::types::PackageType;
@@ -14,6 +15,7 @@ use github_packages::types::PackageType;
 use crate::duration::format_age;
 use crate::glob::Glob;
 use crate::policy::{Order, RetentionPolicy};
+use crate::references::Reference;
 
 /// Where a rule was written, for messages: `policy.toml:12` or the command
 /// line.
@@ -47,6 +49,11 @@ pub struct Rule {
     /// Package-name globs that take a selected package out again.
     pub exclude_names: Vec<Glob>,
     pub retention: RetentionPolicy,
+    /// Files and folders whose image references protect this rule's
+    /// images (`keep-referenced`, the file's and the rule's own; relative
+    /// to the policy file's folder); read before any request into
+    /// [`RetentionPolicy::referenced`].
+    pub keep_referenced: Vec<PathBuf>,
 }
 
 /// Whether a rule applies to a package, and why (not).
@@ -169,6 +176,31 @@ impl Rules {
 
     pub fn iter(&self) -> impl Iterator<Item = &Rule> {
         self.rules.iter()
+    }
+
+    /// Reads the image references that protect each rule's images: the
+    /// rule's `keep-referenced` and `shared` (`--keep-referenced`), under
+    /// the registry `host`. Each path is read once. `Err`: a path that
+    /// cannot be read, named.
+    pub fn read_references(&mut self, shared: &[PathBuf], host: &str) -> Result<(), String> {
+        let mut read: Vec<(PathBuf, Vec<Reference>)> = Vec::new();
+        for rule in &mut self.rules {
+            let mut references = Vec::new();
+            for path in shared.iter().chain(&rule.keep_referenced) {
+                let known = read.iter().find(|(seen, _)| seen == path);
+                let found = match known {
+                    Some((_, found)) => found.clone(),
+                    None => {
+                        let found = crate::references::read(std::slice::from_ref(path), host)?;
+                        read.push((path.clone(), found.clone()));
+                        found
+                    }
+                };
+                references.extend(found);
+            }
+            rule.retention.referenced = references;
+        }
+        Ok(())
     }
 
     /// The (owner, type) pairs the rules cover, each once (an owner as the
@@ -416,6 +448,7 @@ mod tests {
                 untagged: true,
                 ..Default::default()
             },
+            keep_referenced: Vec::new(),
         }
     }
 

@@ -165,3 +165,160 @@ fn explain_lists_the_classes_of_the_rule() {
         assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
     }
 }
+
+/// Writes `text` to `dir/relative`, making its folders.
+fn write_below(dir: &std::path::Path, relative: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn images_named_in_deployment_files_are_kept_by_tag_and_by_digest() {
+    let fixture = with_app("keep-referenced");
+    let by_tag = push(&fixture, &["v1.0.0"], 30);
+    let by_member = fixture.github.publish_image(
+        &acme(),
+        "app",
+        &ImageSpec::new(&["v1.1.0"])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .created_at(days_ago(20)),
+    );
+    let by_both = push(&fixture, &["v1.2.0"], 15);
+    let unnamed = push(&fixture, &["v1.3.0"], 10);
+    let newest = push(&fixture, &["v1.4.0"], 5);
+    // References name the registry's host, as `--registry` gives it.
+    let host = fixture
+        .github
+        .registry_url()
+        .split_once("://")
+        .unwrap()
+        .1
+        .trim_end_matches('/')
+        .to_string();
+    let deploy = fixture.dir.join("deploy");
+    write_below(
+        &deploy,
+        "k8s/deployment.yaml",
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      \
+             containers:\n        - name: app\n          image: {host}/Acme/App:v1.0.0\n"
+        ),
+    );
+    let arm64 = &by_member.platforms[1].digest;
+    write_below(
+        &deploy,
+        "compose.yaml",
+        format!("services:\n  app:\n    image: {host}/acme/app@{arm64}\n"),
+    );
+    write_below(
+        &deploy,
+        "chart/values.yaml",
+        format!(
+            "image: \"{host}/acme/app:v1.2.0@{}\"\nworker:\n  image: {host}/acme/app:v0.9.9\n\
+             other: {host}/acme/other:v1.3.0\n",
+            by_both.root.digest
+        ),
+    );
+    // Neither `.git` nor a file that is not UTF-8 text is read.
+    write_below(
+        &deploy,
+        ".git/ORIG_HEAD",
+        format!("{host}/acme/app:v1.3.0\n"),
+    );
+    let mut binary = format!("{host}/acme/app:v1.3.0\n").into_bytes();
+    binary.extend([0xff, 0xfe, 0x00]);
+    write_below(&deploy, "image.bin", binary);
+
+    let deploy = deploy.display().to_string();
+    let run = fixture.run_with(
+        "prune --org acme --type container --name app --keep-latest 1 --json --keep-referenced",
+        &[&deploy],
+    );
+    run.assert_code(0);
+    let document = run.json();
+    let images = document["images"].as_array().unwrap();
+    let verdict = |published: &PublishedImage| {
+        let image = images
+            .iter()
+            .find(|i| i["id"] == published.root.id)
+            .unwrap();
+        (image["action"].clone(), image["reason"].clone())
+    };
+    let referenced = |place: &str| {
+        (
+            "keep".into(),
+            format!("referenced in {deploy}/{place}").into(),
+        )
+    };
+    assert_eq!(verdict(&by_tag), referenced("k8s/deployment.yaml:8"));
+    assert_eq!(verdict(&by_member), referenced("compose.yaml:3"));
+    assert_eq!(verdict(&by_both), referenced("chart/values.yaml:1"));
+    assert_eq!(verdict(&unnamed).0, "delete");
+    assert_eq!(verdict(&newest).0, "keep");
+    assert_eq!(
+        document["unresolved_references"],
+        serde_json::json!([{
+            "reference": "acme/app:v0.9.9",
+            "file": format!("{deploy}/chart/values.yaml"),
+            "line": 3
+        }])
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: {deploy}/chart/values.yaml:3: acme/app:v0.9.9 is not in acme/app"
+        )),
+        "{}",
+        run.stderr
+    );
+
+    // A path that cannot be read stops the command before any request.
+    fixture.github.clear_requests();
+    let missing = fixture.dir.join("no-such-folder").display().to_string();
+    let run = fixture.run_with(
+        "prune --org acme --type container --name app --keep-latest 1 --keep-referenced",
+        &[&missing],
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains(&format!("keep-referenced: cannot read {missing}")),
+        "{}",
+        run.stderr
+    );
+    assert!(fixture.github.requests().is_empty());
+}
+
+#[test]
+fn a_policy_files_keep_referenced_is_relative_to_its_folder() {
+    let fixture = with_app("keep-referenced-policy");
+    let old = push(&fixture, &["v1.0.0"], 30);
+    push(&fixture, &["v2.0.0"], 3);
+    let host = fixture.github.registry_url();
+    let host = host.split_once("://").unwrap().1.trim_end_matches('/');
+    write_below(
+        &fixture.dir,
+        "gitops/deploy/app.yaml",
+        format!("image: {host}/acme/app:v1.0.0\n"),
+    );
+    let policy = r#"owner = "org:acme"
+type = "container"
+keep-referenced = ["deploy/"]
+[[rule]]
+name = ["app"]
+keep-latest = 1
+"#;
+    write_below(&fixture.dir, "gitops/policy.toml", policy);
+    let path = fixture.dir.join("gitops/policy.toml").display().to_string();
+    let run = fixture.run_with("prune --json --policy", &[&path]);
+    run.assert_code(0);
+    let document = run.json();
+    let images = document["packages"][0]["images"].as_array().unwrap();
+    let image = images.iter().find(|i| i["id"] == old.root.id).unwrap();
+    let gitops = fixture.dir.join("gitops").display().to_string();
+    assert_eq!(
+        image["reason"],
+        format!("referenced in {gitops}/deploy/app.yaml:1")
+    );
+    assert_eq!(image["action"], "keep");
+}

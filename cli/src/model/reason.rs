@@ -78,6 +78,8 @@ pub enum Reason {
     },
     /// Kept: the rule has classes and none takes it.
     NoClass { rule: RuleSource },
+    /// Kept: a deployment file names it (`deploy/app.yaml:14`).
+    Referenced { place: String },
 }
 
 /// One class's verdict on a version that belongs to it.
@@ -182,6 +184,7 @@ impl Reason {
                 text
             }
             Reason::NoClass { rule } => format!("no class of rule {rule} matches its tags"),
+            Reason::Referenced { place } => format!("referenced in {place}"),
         }
     }
 

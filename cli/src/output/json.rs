@@ -11,6 +11,7 @@ use super::tags_of;
 use crate::journal::Outcome;
 use crate::model::{Fate, Mode, OwnerView, PackageRef, Reason, RestoreTally, Restored, Tally};
 use crate::policy::Action;
+use crate::references::Reference;
 
 /// A package in JSON output.
 #[derive(Debug, Serialize)]
@@ -161,6 +162,29 @@ pub struct PruneDoc<'a> {
     pub images: Option<Vec<ImageView<'a>>>,
     pub summary: &'a Tally,
     pub journal: Option<String>,
+    /// Image references (`--keep-referenced`) to the package whose tag or
+    /// digest is not in it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_references: Vec<ReferenceView>,
+}
+
+/// An image reference in a deployment file.
+#[derive(Debug, Serialize)]
+pub struct ReferenceView {
+    /// `OWNER/NAME:TAG@sha256:HEX`, as written after the registry host.
+    pub reference: String,
+    pub file: String,
+    pub line: usize,
+}
+
+impl From<&Reference> for ReferenceView {
+    fn from(reference: &Reference) -> Self {
+        ReferenceView {
+            reference: reference.to_string(),
+            file: reference.file.clone(),
+            line: reference.line,
+        }
+    }
 }
 
 /// One image in `prune --json`: its root version, the decision, and every
@@ -248,6 +272,10 @@ pub struct PruneRunDoc<'a> {
     /// Packages that could not be listed, planned or pruned to the end.
     pub failed_packages: usize,
     pub journal: Option<String>,
+    /// Image references (`keep-referenced`) whose tag or digest is not in
+    /// the package they name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_references: Vec<ReferenceView>,
 }
 
 /// One package of a many-package `prune --json`.

@@ -73,6 +73,7 @@ pub fn raw_rule(args: &PruneArgs) -> RawRule {
             order: None,
         },
         classes: Vec::new(),
+        keep_referenced: Vec::new(),
     }
 }
 

@@ -160,6 +160,7 @@ impl Checker {
                 names: values(names),
                 exclude_names: values(&raw.exclude_names),
                 retention,
+                keep_referenced: raw.keep_referenced.clone(),
             },
             header: raw.origin,
             name_origins: names.iter().map(|name| name.origin).collect(),
@@ -234,6 +235,7 @@ impl Checker {
             untagged: value(raw.untagged.as_ref()).unwrap_or(false),
             order: value(raw.order.as_ref()).unwrap_or_default(),
             classes: None,
+            referenced: Vec::new(),
         };
         if !policy.selects_something() && !raw.refused_a_selecting_value() {
             self.problems.push(match scope {

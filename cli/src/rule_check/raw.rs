@@ -100,6 +100,9 @@ pub struct RawRule {
     pub retention: RawRetention,
     /// Its retention classes (`[[rule.class]]`); none from the flags.
     pub classes: Vec<RawClass>,
+    /// `keep-referenced` paths, relative to the policy file's folder
+    /// already; none from the flags (`--keep-referenced` is for every rule).
+    pub keep_referenced: Vec<std::path::PathBuf>,
 }
 
 /// One retention class as written (`[[rule.class]]`).
