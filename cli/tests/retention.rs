@@ -322,3 +322,63 @@ keep-latest = 1
     );
     assert_eq!(image["action"], "keep");
 }
+
+#[test]
+fn a_version_github_refuses_to_delete_is_counted_apart_and_the_run_succeeds() {
+    use fake_github::VersionSpec;
+    let fixture = Fixture::new("refused-by-github");
+    let github = &fixture.github;
+    github.add_package(&acme(), "npm", "lib", "public");
+    let at = |days: i64| days_ago(days);
+    let popular = github.add_version(
+        &acme(),
+        "npm",
+        "lib",
+        VersionSpec::new("1.0.0")
+            .created_at(at(30))
+            .download_count(12_000),
+    );
+    let plain = github.add_version(
+        &acme(),
+        "npm",
+        "lib",
+        VersionSpec::new("1.0.1").created_at(at(20)),
+    );
+    github.add_version(
+        &acme(),
+        "npm",
+        "lib",
+        VersionSpec::new("1.0.2").created_at(at(10)),
+    );
+    let line = "prune --org acme --type npm --name lib --keep-latest 1 --execute --json --journal";
+    let journal = fixture.journal("refused.jsonl");
+    let run = fixture.run_with(line, &[&journal]);
+    run.assert_code(0);
+    let document = run.json();
+    assert_eq!(document["summary"]["deleted"], 1);
+    assert_eq!(document["summary"]["failed"], 0);
+    assert_eq!(document["summary"]["refused_by_github"], 1);
+    let rows = document["versions"].as_array().unwrap();
+    let row = |id: i64| rows.iter().find(|r| r["id"] == id).unwrap();
+    assert_eq!(row(plain)["result"], "deleted");
+    assert_eq!(row(popular)["result"], "refused-by-github");
+    let error = row(popular)["error"].as_str().unwrap();
+    assert!(
+        error.contains("GitHub does not delete a public version with more than 5,000 downloads"),
+        "{error}"
+    );
+
+    // The text names it apart too; a second run meets the same refusal.
+    let run = fixture.run_with(
+        "prune --org acme --type npm --name lib --keep-latest 1 --execute --journal",
+        &[&journal],
+    );
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .contains("refused by GitHub 1 (its rules, not a failure"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("refused-by-github"), "{}", run.stdout);
+}
