@@ -225,6 +225,24 @@ pub enum Command {
                   are refused."
     )]
     Prune(PruneArgs),
+    /// Print a shell completion script, e.g. `ghpkg completions bash >
+    /// ~/.local/share/bash-completion/completions/ghpkg`. Needs no token.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Print the man page (roff), e.g. `ghpkg man > ghpkg.1`. Needs no token.
+    Man,
+}
+
+/// The shells `ghpkg completions` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 /// `--org ORG | --user NAME | --me`

@@ -1024,3 +1024,26 @@ fn a_server_gone_mid_prune_stops_the_run_and_the_journal_says_what_is_unknown() 
     assert_eq!(fixture.requests("DELETE"), 1);
     assert!(!run.stdout.contains(FakeGitHub::TOKEN) && !run.stderr.contains(FakeGitHub::TOKEN));
 }
+
+#[test]
+fn completions_and_the_man_page_need_no_token() {
+    let ghpkg = |args: &[&str]| {
+        let output = std::process::Command::new(support::GHPKG)
+            .args(args)
+            .env_clear()
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+    let (code, script) = ghpkg(&["completions", "zsh"]);
+    assert_eq!(code, Some(0));
+    assert!(script.starts_with("#compdef ghpkg"), "{script}");
+    let (code, page) = ghpkg(&["man"]);
+    assert_eq!(code, Some(0));
+    assert!(page.contains(".TH ghpkg 1"), "{page}");
+    let (code, _) = ghpkg(&["completions", "tcsh"]);
+    assert_eq!(code, Some(2));
+}
