@@ -222,7 +222,10 @@ pub enum Command {
                   older-than = \"30d\"\n  \
                   keep-latest = 5\n\
                   A package is pruned by the one rule that matches it; two rules matching one package \
-                  are refused."
+                  are refused. A rule may hold retention classes instead ([[rule.class]]: releases, \
+                  branch builds, PR builds, untagged, each with its own retention), and \
+                  --keep-referenced PATH (or keep-referenced = [\"deploy/\"]) keeps every image \
+                  that deployment files name: see docs/policy.md."
     )]
     Prune(PruneArgs),
     /// Print a shell completion script, e.g. `ghpkg completions bash >

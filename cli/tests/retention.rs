@@ -382,3 +382,109 @@ fn a_version_github_refuses_to_delete_is_counted_apart_and_the_run_succeeds() {
     );
     assert!(run.stdout.contains("refused-by-github"), "{}", run.stdout);
 }
+
+/// The policy file of docs/policy.md (and of the issue that asked for it).
+const DOCS_POLICY: &str = r#"owner = "org:acme"
+type = "container"
+
+[[rule]]
+name = ["app", "worker"]
+keep-referenced = ["deploy/"]   # relative to this file's folder
+
+  [[rule.class]]
+  tag = ["v*"]
+  keep-latest = 10
+  order = "semver"              # "created" (the default) or "semver"
+
+  [[rule.class]]
+  tag = ["main-*", "dev-*"]
+  keep-latest = 5
+
+  [[rule.class]]
+  tag = ["pr-*"]
+  older-than = "7d"
+
+  [[rule.class]]
+  untagged = true
+  older-than = "1d"
+"#;
+
+/// A Kubernetes manifest whose line 14 names an image by digest.
+fn deployment(host: &str, digest: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 2\n  \
+         selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n\
+         \x20       app: app\n    spec: {{containers: [{{name: app, image: \"{host}/acme/app@{digest}\"}}]}}\n"
+    )
+}
+
+#[test]
+fn the_docs_example_keeps_releases_branches_and_what_is_deployed() {
+    let fixture = with_app("docs-example");
+    fixture
+        .github
+        .add_package(&acme(), "container", "worker", "private");
+    let hours = |h: i64| Utc::now() - TimeDelta::hours(h);
+    let push_at = |package: &str, tags: &[&str], at: DateTime<Utc>| {
+        let spec = ImageSpec::single(tags).created_at(at);
+        fixture.github.publish_image(&acme(), package, &spec)
+    };
+    push_at("app", &["v2.2.0", "pr-811"], hours(15 * 24));
+    push_at("app", &["v2.3.0"], hours(14 * 24));
+    push_at("app", &["v1.9.4"], hours(12 * 24));
+    push_at("app", &["v2.4.0-rc.1"], hours(6 * 24));
+    push_at("app", &["v2.4.0"], hours(3 * 24));
+    let deployed = push_at("app", &[], hours(40 * 24));
+    push_at("app", &["pr-790"], hours(20 * 24));
+    push_at("app", &["pr-812"], hours(10 * 24));
+    push_at("app", &["pr-815"], hours(2 * 24));
+    push_at("app", &["main-3f2a1c9"], hours(9 * 24));
+    push_at("app", &["main-8b1e0d4"], hours(24));
+    push_at("app", &[], hours(3 * 24));
+    push_at("app", &[], hours(5));
+    push_at("worker", &["v0.3.0"], hours(30 * 24));
+    push_at("worker", &[], hours(8 * 24));
+    let host = fixture.github.registry_url();
+    let host = host.split_once("://").unwrap().1.trim_end_matches('/');
+    write_below(&fixture.dir, "policy.toml", DOCS_POLICY);
+    write_below(
+        &fixture.dir,
+        "deploy/app.yaml",
+        deployment(host, &deployed.root.digest),
+    );
+    write_below(
+        &fixture.dir,
+        "deploy/compose.yaml",
+        format!(
+            "services:\n  app:\n    image: {host}/acme/app:pr-790\n  old:\n    \
+             image: {host}/acme/app:v1.0.0\n"
+        ),
+    );
+    let mut command = fixture.command("prune --policy policy.toml", &[]);
+    command.current_dir(&fixture.dir);
+    let run = support::run_command(command);
+    run.assert_code(0);
+    let row = |needle: &str| {
+        run.stdout
+            .lines()
+            .find(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle}:\n{}", run.stdout))
+            .to_string()
+    };
+    assert!(row(&deployed.root.digest).contains("referenced in deploy/app.yaml:14"));
+    assert!(row("pr-790").contains("referenced in deploy/compose.yaml:3"));
+    assert!(row("v2.2.0,pr-811").starts_with("kept"));
+    assert!(row("v2.2.0,pr-811").contains("class policy.toml:8: one of the 10 highest"));
+    assert!(row("pr-812").starts_with("would-delete"));
+    assert!(
+        run.stderr.contains(
+            "warning: deploy/compose.yaml:5: acme/app:v1.0.0 is not in acme/app (no version \
+             has that tag); nothing is kept for it"
+        ),
+        "{}",
+        run.stderr
+    );
+    if std::env::var_os("GHPKG_SHOW_DRY_RUN").is_some() {
+        eprintln!("{}\n{}", run.stdout, run.stderr);
+    }
+}
