@@ -222,9 +222,30 @@ pub enum Command {
                   older-than = \"30d\"\n  \
                   keep-latest = 5\n\
                   A package is pruned by the one rule that matches it; two rules matching one package \
-                  are refused."
+                  are refused. A rule may hold retention classes instead ([[rule.class]]: releases, \
+                  branch builds, PR builds, untagged, each with its own retention), and \
+                  --keep-referenced PATH (or keep-referenced = [\"deploy/\"]) keeps every image \
+                  that deployment files name: see docs/policy.md."
     )]
     Prune(PruneArgs),
+    /// Print a shell completion script, e.g. `ghpkg completions bash >
+    /// ~/.local/share/bash-completion/completions/ghpkg`. Needs no token.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Print the man page (roff), e.g. `ghpkg man > ghpkg.1`. Needs no token.
+    Man,
+}
+
+/// The shells `ghpkg completions` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 /// `--org ORG | --user NAME | --me`
@@ -333,6 +354,19 @@ pub struct PruneArgs {
     /// Never delete versions with a tag matching this glob, whatever else matches (repeatable).
     #[arg(long = "keep-tag", value_name = "GLOB", value_parser = Glob::parse, help_heading = "Retention policy")]
     pub keep_tags: Vec<Glob>,
+    /// Never delete an image named in this file, or in any file below this
+    /// folder (`.git` and files that are not UTF-8 text are skipped):
+    /// `HOST/OWNER/NAME:TAG`, `HOST/OWNER/NAME@sha256:HEX` or both, HOST
+    /// being the registry's (ghcr.io); e.g. a GitOps repository's
+    /// Kubernetes manifests, Helm values or compose files. Repeatable; with
+    /// --policy too. A path that cannot be read is an error before any
+    /// request.
+    #[arg(
+        long = "keep-referenced",
+        value_name = "PATH",
+        help_heading = "Retention policy"
+    )]
+    pub keep_referenced: Vec<PathBuf>,
     /// Delete for real; without it prune only prints what it would delete.
     #[arg(long)]
     pub execute: bool,

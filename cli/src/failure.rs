@@ -160,6 +160,16 @@ impl Failure {
         self.kind == FailureKind::Uncertain
     }
 
+    /// Whether one of GitHub's own rules refused it (a public version
+    /// downloaded more than 5,000 times, a package's last version): trying
+    /// again cannot help, and it is not the tool's failure.
+    pub fn refused_by_github(&self) -> bool {
+        matches!(
+            self.kind,
+            FailureKind::LastVersion | FailureKind::TooManyDownloads
+        )
+    }
+
     /// Whether every further request would fail the same way right now.
     pub fn stops_the_run(&self) -> bool {
         matches!(

@@ -68,6 +68,15 @@ impl ImageRegistry {
         ImageRegistry::Ready { client, cache }
     }
 
+    /// The registry's host (and port), as image references name it:
+    /// `ghcr.io` when no registry is known.
+    pub fn host(&self) -> String {
+        match self {
+            ImageRegistry::Ready { client, .. } => crate::references::host_of(client.url()),
+            ImageRegistry::Unavailable(_) => "ghcr.io".to_string(),
+        }
+    }
+
     /// Reads the manifests of `versions` (the package's active versions)
     /// and links them into images. Any manifest that cannot be read ends
     /// the package's prune before anything is decided, with one line that

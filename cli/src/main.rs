@@ -22,8 +22,10 @@ mod policy;
 mod policy_file;
 mod presence;
 mod prune;
+mod references;
 mod rule_check;
 mod rules;
+mod shell;
 mod step_summary;
 #[cfg(test)]
 mod test_support;
@@ -61,6 +63,12 @@ fn run(cli: Cli) -> Result<(), Exit> {
     // Everything that can be checked without the network is checked here,
     // before the client exists: a mistake costs no request.
     cli.command.check()?;
+    // Completions and the man page come from the clap definitions alone.
+    match &cli.command {
+        Command::Completions { shell } => return shell::completions(*shell),
+        Command::Man => return shell::man(),
+        _ => {}
+    }
     // `prune --explain` reads only the arguments and the policy file.
     if let Command::Prune(args) = &cli.command
         && let Some(package) = &args.explain

@@ -22,7 +22,10 @@
 //!
 //! A rule's retention keys are the `ghpkg prune` flags without their dashes
 //! and mean the same (`keep-latest`, `older-than`, `tag`, `exclude-tag`,
-//! `keep-tag`, `untagged`); globs come as arrays. This module reads the
+//! `keep-tag`, `untagged`), with `order` (`"created"` or `"semver"`, how
+//! `keep-latest` ranks); globs come as arrays. A rule may instead hold
+//! retention classes, `[[rule.class]]` tables of those keys (see
+//! [`crate::policy::Classes`]). This module reads the
 //! file into raw rules, refusing, each with the file, line, column and key:
 //! TOML that does not parse; an unknown key or a value of the wrong type;
 //! an unknown owner or type; a bad glob, package name or duration; a file
@@ -32,7 +35,7 @@
 //! the flags: see [`crate::rule_check`].
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use github_packages::Owner;
 use github_packages::types::PackageType;
@@ -41,8 +44,9 @@ use toml::Spanned;
 
 use crate::duration::parse_age;
 use crate::glob::Glob;
+use crate::policy::Order;
 use crate::rule_check::{
-    self, Given, GivenList, Origin, Place, Problem, RawRetention, RawRule, Refusal,
+    self, Given, GivenList, Origin, Place, Problem, RawClass, RawRetention, RawRule, Refusal,
 };
 use crate::rules::{RuleSource, Rules};
 
@@ -53,6 +57,8 @@ struct TomlFile {
     owner: Option<Spanned<String>>,
     #[serde(rename = "type")]
     package_type: Option<Spanned<String>>,
+    #[serde(default, rename = "keep-referenced")]
+    keep_referenced: Vec<Spanned<String>>,
     #[serde(default)]
     rule: Vec<Spanned<TomlRule>>,
 }
@@ -75,6 +81,66 @@ struct TomlRule {
     #[serde(default)]
     keep_tag: Vec<Spanned<String>>,
     untagged: Option<Spanned<bool>>,
+    order: Option<Spanned<String>>,
+    #[serde(default)]
+    class: Vec<Spanned<TomlClass>>,
+    #[serde(default)]
+    keep_referenced: Vec<Spanned<String>>,
+}
+
+/// A `[[rule.class]]` table: a retention of its own.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct TomlClass {
+    keep_latest: Option<Spanned<i64>>,
+    older_than: Option<Spanned<String>>,
+    #[serde(default)]
+    tag: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude_tag: Vec<Spanned<String>>,
+    #[serde(default)]
+    keep_tag: Vec<Spanned<String>>,
+    untagged: Option<Spanned<bool>>,
+    order: Option<Spanned<String>>,
+}
+
+/// The retention keys of a rule or a class, as written.
+struct TomlRetention<'a> {
+    keep_latest: Option<&'a Spanned<i64>>,
+    older_than: Option<&'a Spanned<String>>,
+    tag: &'a [Spanned<String>],
+    exclude_tag: &'a [Spanned<String>],
+    keep_tag: &'a [Spanned<String>],
+    untagged: Option<&'a Spanned<bool>>,
+    order: Option<&'a Spanned<String>>,
+}
+
+impl TomlRule {
+    fn retention(&self) -> TomlRetention<'_> {
+        TomlRetention {
+            keep_latest: self.keep_latest.as_ref(),
+            older_than: self.older_than.as_ref(),
+            tag: &self.tag,
+            exclude_tag: &self.exclude_tag,
+            keep_tag: &self.keep_tag,
+            untagged: self.untagged.as_ref(),
+            order: self.order.as_ref(),
+        }
+    }
+}
+
+impl TomlClass {
+    fn retention(&self) -> TomlRetention<'_> {
+        TomlRetention {
+            keep_latest: self.keep_latest.as_ref(),
+            older_than: self.older_than.as_ref(),
+            tag: &self.tag,
+            exclude_tag: &self.exclude_tag,
+            keep_tag: &self.keep_tag,
+            untagged: self.untagged.as_ref(),
+            order: self.order.as_ref(),
+        }
+    }
 }
 
 /// Reads and checks a policy file.
@@ -125,6 +191,7 @@ pub fn parse(path: &str, text: &str) -> Result<Rules, Refusal> {
 struct Defaults {
     owner: Option<Given<Owner>>,
     package_type: Option<Given<PackageType>>,
+    keep_referenced: Vec<PathBuf>,
 }
 
 /// Reads the file's values into raw rules, recording what it cannot read.
@@ -158,6 +225,7 @@ impl Reader<'_> {
         let defaults = Defaults {
             owner: file.owner.map(|owner| self.owner(&owner)),
             package_type: file.package_type.map(|kind| self.package_type(&kind)),
+            keep_referenced: self.paths(&file.keep_referenced),
         };
         Some(
             file.rule
@@ -234,24 +302,65 @@ impl Reader<'_> {
             package_type: package_type.or_else(|| defaults.package_type.clone()),
             names: rule.name.as_ref().map(|names| self.names(names)),
             exclude_names: self.globs("exclude-name", &rule.exclude_name),
-            retention: self.retention(rule),
+            retention: self.retention(&rule.retention()),
+            classes: rule.class.iter().map(|class| self.class(class)).collect(),
+            keep_referenced: defaults
+                .keep_referenced
+                .iter()
+                .cloned()
+                .chain(self.paths(&rule.keep_referenced))
+                .collect(),
         }
     }
 
-    fn retention(&mut self, rule: &TomlRule) -> RawRetention {
+    /// `keep-referenced` paths, relative to the policy file's folder.
+    fn paths(&self, paths: &[Spanned<String>]) -> Vec<PathBuf> {
+        let folder = Path::new(self.path).parent().unwrap_or(Path::new(""));
+        paths
+            .iter()
+            .map(|path| folder.join(path.get_ref()))
+            .collect()
+    }
+
+    /// One `[[rule.class]]` table as written.
+    fn class(&mut self, class: &Spanned<TomlClass>) -> RawClass {
+        let header = self.place(class.span(), None);
+        RawClass {
+            source: RuleSource::File {
+                path: self.path.to_string(),
+                line: header.line,
+            },
+            origin: Origin::File(header),
+            retention: self.retention(&class.get_ref().retention()),
+        }
+    }
+
+    fn retention(&mut self, keys: &TomlRetention<'_>) -> RawRetention {
         RawRetention {
-            keep_latest: rule.keep_latest.as_ref().map(|n| self.keep_latest(n)),
-            older_than: rule.older_than.as_ref().map(|age| self.older_than(age)),
-            tags: self.globs("tag", &rule.tag),
-            exclude_tags: self.globs("exclude-tag", &rule.exclude_tag),
-            keep_tags: self.globs("keep-tag", &rule.keep_tag),
-            untagged: rule.untagged.as_ref().map(|untagged| {
+            keep_latest: keys.keep_latest.map(|n| self.keep_latest(n)),
+            older_than: keys.older_than.map(|age| self.older_than(age)),
+            tags: self.globs("tag", keys.tag),
+            exclude_tags: self.globs("exclude-tag", keys.exclude_tag),
+            keep_tags: self.globs("keep-tag", keys.keep_tag),
+            untagged: keys.untagged.map(|untagged| {
                 Given::read(
                     self.origin(untagged.span(), Some("untagged")),
                     *untagged.get_ref(),
                 )
             }),
+            order: keys.order.map(|order| self.order(order)),
         }
+    }
+
+    fn order(&mut self, text: &Spanned<String>) -> Given<Order> {
+        let read = match text.get_ref().as_str() {
+            "created" => Ok(Order::Created),
+            "semver" => Ok(Order::Semver),
+            other => Err(format!(
+                "unknown order {other:?} (expected \"created\" or \"semver\")"
+            )),
+        };
+        self.value("order", text.span(), read)
     }
 
     /// A value read by `read`, or refused with the message it gives.
@@ -339,6 +448,8 @@ const KEYS: &[&str] = &[
     "exclude-tag",
     "keep-tag",
     "untagged",
+    "order",
+    "keep-referenced",
 ];
 
 #[cfg(test)]
@@ -418,7 +529,7 @@ exclude-tag = ["pr-1"]
             errors(text),
             "policy.toml:6:1: unknown field `kep-latest`, expected one of `owner`, `type`, \
              `name`, `exclude-name`, `keep-latest`, `older-than`, `tag`, `exclude-tag`, \
-             `keep-tag`, `untagged`"
+             `keep-tag`, `untagged`, `order`, `class`, `keep-referenced`"
         );
         assert!(
             errors("[[rules]]\nname = [\"a\"]\n")
@@ -624,5 +735,59 @@ keep-latest = 3
         let rules = parse("policy.toml", &text).unwrap();
         assert!(rule_check::types_naming_me_and_a_user(&rules).is_empty());
         assert!(rule_check::same_account_named_twice(&rules, "octocat").is_empty());
+    }
+
+    #[test]
+    fn retention_classes_are_refused_with_file_line_and_key() {
+        let text = r#"owner = "org:acme"
+type = "container"
+[[rule]]
+name = ["app"]
+tag = ["x-*"]
+untagged = true
+keep-latest = 3
+older-than = "1d"
+order = "semver"
+keep-tag = ["v1*"]
+  [[rule.class]]
+  keep-tag = ["latest"]
+  [[rule.class]]
+  untagged = true
+  tag = ["pr-*"]
+  [[rule.class]]
+  tag = ["v*", "v1*"]
+  keep-tag = ["v*"]
+  keep-latest = 2
+  [[rule.class]]
+  tag = ["pr-*"]
+  older-than = "7d"
+  order = "newest"
+"#;
+        assert_eq!(
+            errors(text),
+            "policy.toml:5:8: key `tag`: a rule with classes (`[[rule.class]]`) may not have \
+             its own `tag`: move it into the classes it is meant for\n\
+             policy.toml:6:12: key `untagged`: a rule with classes (`[[rule.class]]`) may not \
+             have its own `untagged`: move it into the classes it is meant for\n\
+             policy.toml:7:15: key `keep-latest`: a rule with classes (`[[rule.class]]`) may \
+             not have its own `keep-latest`: move it into the classes it is meant for\n\
+             policy.toml:8:14: key `older-than`: a rule with classes (`[[rule.class]]`) may \
+             not have its own `older-than`: move it into the classes it is meant for\n\
+             policy.toml:9:9: key `order`: a rule with classes (`[[rule.class]]`) may not \
+             have its own `order`: move it into the classes it is meant for\n\
+             policy.toml:10:13: key `keep-tag`: \"v1*\" is also in `tag`: what it selects, \
+             `keep-tag` takes out again\n\
+             policy.toml:11:3: key `rule.class`: the class selects no versions: give at least \
+             one of `keep-latest`, `older-than`, `tag` or `untagged = true` (protections alone \
+             would delete everything else)\n\
+             policy.toml:15:10: key `tag`: `tag` selects tagged versions and `untagged = \
+             true` only untagged ones: together they select nothing\n\
+             policy.toml:18:15: key `keep-tag`: \"v*\" is also in `tag`: what it selects, \
+             `keep-tag` takes out again\n\
+             policy.toml:21:10: key `tag`: \"pr-*\" is also a `tag` of the class at \
+             policy.toml:13: two classes of a rule may not name the same glob\n\
+             policy.toml:23:11: key `order`: unknown order \"newest\" (expected \"created\" \
+             or \"semver\")"
+        );
     }
 }

@@ -7,13 +7,15 @@
 //! obvious which retention the author meant.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use github_packages::Owner;
 use github_packages::types::PackageType;
 
 use crate::duration::format_age;
 use crate::glob::Glob;
-use crate::policy::RetentionPolicy;
+use crate::policy::{Order, RetentionPolicy};
+use crate::references::Reference;
 
 /// Where a rule was written, for messages: `policy.toml:12` or the command
 /// line.
@@ -47,6 +49,11 @@ pub struct Rule {
     /// Package-name globs that take a selected package out again.
     pub exclude_names: Vec<Glob>,
     pub retention: RetentionPolicy,
+    /// Files and folders whose image references protect this rule's
+    /// images (`keep-referenced`, the file's and the rule's own; relative
+    /// to the policy file's folder); read before any request into
+    /// [`RetentionPolicy::referenced`].
+    pub keep_referenced: Vec<PathBuf>,
 }
 
 /// Whether a rule applies to a package, and why (not).
@@ -169,6 +176,31 @@ impl Rules {
 
     pub fn iter(&self) -> impl Iterator<Item = &Rule> {
         self.rules.iter()
+    }
+
+    /// Reads the image references that protect each rule's images: the
+    /// rule's `keep-referenced` and `shared` (`--keep-referenced`), under
+    /// the registry `host`. Each path is read once. `Err`: a path that
+    /// cannot be read, named.
+    pub fn read_references(&mut self, shared: &[PathBuf], host: &str) -> Result<(), String> {
+        let mut read: Vec<(PathBuf, Vec<Reference>)> = Vec::new();
+        for rule in &mut self.rules {
+            let mut references = Vec::new();
+            for path in shared.iter().chain(&rule.keep_referenced) {
+                let known = read.iter().find(|(seen, _)| seen == path);
+                let found = match known {
+                    Some((_, found)) => found.clone(),
+                    None => {
+                        let found = crate::references::read(std::slice::from_ref(path), host)?;
+                        read.push((path.clone(), found.clone()));
+                        found
+                    }
+                };
+                references.extend(found);
+            }
+            rule.retention.referenced = references;
+        }
+        Ok(())
     }
 
     /// The (owner, type) pairs the rules cover, each once (an owner as the
@@ -300,7 +332,7 @@ impl Explanation {
                 rule.package_type,
             ));
             if matches!(fit, Fit::Applies { .. }) {
-                text.push_str(&format!("      policy: {}\n", describe(&rule.retention)));
+                text.push_str(&explain_policy(&rule.retention));
             }
         }
         let applying = self.applying();
@@ -334,6 +366,34 @@ fn globs(patterns: &[Glob]) -> String {
         .join(", ")
 }
 
+/// A rule's policy for `--explain`: its flags, or each of its classes on
+/// a line of its own (an image belongs to each class that matches one of
+/// its tags, and is deleted only when each of them selects it).
+fn explain_policy(policy: &RetentionPolicy) -> String {
+    let Some(classes) = &policy.classes else {
+        return format!("      policy: {}\n", describe(policy));
+    };
+    let mut text = String::from(
+        "      policy: classes; each image belongs to every class that matches its tags, and \
+         is deleted only when every one of them selects it\n",
+    );
+    let protections = describe(&RetentionPolicy {
+        classes: None,
+        ..policy.clone()
+    });
+    if !protections.is_empty() {
+        text.push_str(&format!("      across the classes: {protections}\n"));
+    }
+    for class in &classes.classes {
+        text.push_str(&format!(
+            "      class {}: {}\n",
+            class.source,
+            describe(&class.policy)
+        ));
+    }
+    text
+}
+
 /// A retention policy as the `ghpkg prune` flags that would give it.
 pub fn describe(policy: &RetentionPolicy) -> String {
     let mut flags = Vec::new();
@@ -354,6 +414,18 @@ pub fn describe(policy: &RetentionPolicy) -> String {
     repeated("--tag", &policy.tags);
     repeated("--exclude-tag", &policy.exclude_tags);
     repeated("--keep-tag", &policy.keep_tags);
+    if policy.order == Order::Semver {
+        flags.push("(semver order)".to_string());
+    }
+    if let Some(classes) = &policy.classes {
+        for class in &classes.classes {
+            flags.push(format!(
+                "[class {}: {}]",
+                class.source,
+                describe(&class.policy)
+            ));
+        }
+    }
     flags.join(" ")
 }
 
@@ -376,6 +448,7 @@ mod tests {
                 untagged: true,
                 ..Default::default()
             },
+            keep_referenced: Vec::new(),
         }
     }
 
@@ -528,6 +601,7 @@ mod tests {
             exclude_tags: vec![],
             keep_tags: vec![Glob::parse("v*").unwrap()],
             untagged: false,
+            ..Default::default()
         };
         assert_eq!(
             describe(&policy),

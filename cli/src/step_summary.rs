@@ -119,6 +119,9 @@ fn note(row: &Row) -> String {
     if row.tally.skipped > 0 {
         parts.push(format!("{} not attempted", row.tally.skipped));
     }
+    if row.tally.refused_by_github > 0 {
+        parts.push(format!("{} refused by GitHub", row.tally.refused_by_github));
+    }
     parts.join(", ")
 }
 

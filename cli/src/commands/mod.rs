@@ -55,5 +55,7 @@ pub async fn run(context: &Context, command: Command) -> Result<(), Exit> {
             } => restore::one(context, owner, package_type, name, version_id).await,
         },
         Command::Prune(args) => prune::run(context, &args).await,
+        // Answered before the client exists (`main`).
+        Command::Completions { .. } | Command::Man => Ok(()),
     }
 }

@@ -12,7 +12,11 @@ use crate::prune::run::{self, Selection};
 use crate::rules::{RuleSource, Rules, describe};
 
 pub async fn run(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
-    let rules = rules(args)?;
+    let mut rules = rules(args)?;
+    // Before any request: a path that cannot be read ends the command.
+    rules
+        .read_references(&args.keep_referenced, &context.registry.host())
+        .map_err(Exit::usage)?;
     let single = rules
         .iter()
         .next()

@@ -17,5 +17,5 @@ mod version;
 
 pub use outcome::{Fate, Mode, RestoreTally, Restored, Tally};
 pub use package::{OwnerSpelling, OwnerView, PackageRef, Subject};
-pub use reason::{Reason, Selected, Unit};
+pub use reason::{ClassVerdict, Reason, Selected, Unit};
 pub use version::Version;

@@ -61,6 +61,10 @@ pub enum Fate {
     Unknown(String),
     /// Not attempted (interrupted, or the run had to stop).
     Skipped(String),
+    /// Refused by one of GitHub's own rules (a public version downloaded
+    /// more than 5,000 times, a package's last tagged version): not the
+    /// run's failure, and nothing to try again.
+    RefusedByGitHub(String),
 }
 
 impl Fate {
@@ -74,16 +78,18 @@ impl Fate {
             Fate::Failed(_) => "failed",
             Fate::Unknown(_) => "unknown",
             Fate::Skipped(_) => "skipped",
+            Fate::RefusedByGitHub(_) => "refused-by-github",
         }
     }
 
-    /// Why a deletion failed, stayed unknown or was skipped.
+    /// Why a deletion failed, stayed unknown, was skipped or refused.
     pub fn error(&self) -> Option<&str> {
         match self {
             Fate::DeletedNotJournaled(why)
             | Fate::Failed(why)
             | Fate::Unknown(why)
-            | Fate::Skipped(why) => Some(why),
+            | Fate::Skipped(why)
+            | Fate::RefusedByGitHub(why) => Some(why),
             _ => None,
         }
     }
@@ -132,6 +138,15 @@ pub struct Tally {
     pub unknown: usize,
     /// Not attempted (interrupted, or the run had to stop).
     pub skipped: usize,
+    /// Refused by GitHub's own rules (more than 5,000 downloads, the last
+    /// tagged version): reported, but not a failure of the run. Left out
+    /// of `--json` while 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub refused_by_github: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 impl Tally {
@@ -147,6 +162,7 @@ impl Tally {
                 Fate::Failed(_) => &mut tally.failed,
                 Fate::Unknown(_) => &mut tally.unknown,
                 Fate::Skipped(_) => &mut tally.skipped,
+                Fate::RefusedByGitHub(_) => &mut tally.refused_by_github,
             };
             *count += 1;
         }
@@ -162,6 +178,7 @@ impl Tally {
         self.failed += other.failed;
         self.unknown += other.unknown;
         self.skipped += other.skipped;
+        self.refused_by_github += other.refused_by_github;
     }
 
     /// Deletions that did not end plainly deleted: they fail the run.
@@ -199,6 +216,12 @@ impl Tally {
             line.push_str(&format!(
                 ", deleted but not journaled {}",
                 self.deleted_not_journaled
+            ));
+        }
+        if self.refused_by_github > 0 {
+            line.push_str(&format!(
+                ", refused by GitHub {} (its rules, not a failure: see each version)",
+                self.refused_by_github
             ));
         }
         line
@@ -249,6 +272,7 @@ mod tests {
             Fate::Skipped("y".into()),
             Fate::Unknown("z".into()),
             Fate::DeletedNotJournaled("w".into()),
+            Fate::RefusedByGitHub("v".into()),
         ];
         let tally = Tally::of(&fates);
         assert_eq!(
@@ -260,13 +284,17 @@ mod tests {
                 kept: 1,
                 failed: 1,
                 unknown: 1,
-                skipped: 1
+                skipped: 1,
+                refused_by_github: 1
             }
         );
         assert_eq!(
             tally.line(Mode::Execute),
-            "deleted 2, kept 1, failed 1, skipped 1, unknown 1, deleted but not journaled 1"
+            "deleted 2, kept 1, failed 1, skipped 1, unknown 1, deleted but not journaled 1, \
+             refused by GitHub 1 (its rules, not a failure: see each version)"
         );
+        // Refused by GitHub is not a failure of the run.
+        assert_eq!(tally.not_done(), 4);
     }
 
     #[test]

@@ -9,6 +9,8 @@ use chrono::TimeDelta;
 use serde::{Serialize, Serializer};
 
 use crate::duration::format_age;
+use crate::policy::Action;
+use crate::rules::RuleSource;
 
 /// What a reason is worded for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +43,8 @@ pub enum Reason {
     ExcludeTag { tag: String, glob: String },
     /// Kept: one of the `--keep-latest` newest selected ones.
     AmongNewest(usize),
+    /// Kept: one of the `keep-latest` highest by semver (`order = "semver"`).
+    AmongHighest(usize),
     /// Kept: not older than `--older-than`.
     NotOlder { age: TimeDelta, limit: TimeDelta },
     /// Kept: the policy selects every version, and GitHub does not delete
@@ -64,6 +68,26 @@ pub enum Reason {
         image: String,
         reason: Box<Reason>,
     },
+    /// Decided by a retention class: the first class that keeps it, else
+    /// the first that deletes it; `others`: the other classes it belongs
+    /// to, with their verdicts.
+    Class {
+        class: RuleSource,
+        reason: Box<Reason>,
+        others: Vec<ClassVerdict>,
+    },
+    /// Kept: the rule has classes and none takes it.
+    NoClass { rule: RuleSource },
+    /// Kept: a deployment file names it (`deploy/app.yaml:14`).
+    Referenced { place: String },
+}
+
+/// One class's verdict on a version that belongs to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassVerdict {
+    pub class: RuleSource,
+    pub action: Action,
+    pub reason: Reason,
 }
 
 /// One rule that selected a version for deletion.
@@ -72,6 +96,7 @@ pub enum Selected {
     Untagged,
     Tag { tag: String, glob: String },
     NotAmongNewest(usize),
+    NotAmongHighest(usize),
     Older { age: TimeDelta, limit: TimeDelta },
 }
 
@@ -94,6 +119,10 @@ impl Reason {
             }
             Reason::AmongNewest(keep) => format!(
                 "one of the {keep} newest selected {} (--keep-latest)",
+                unit.plural()
+            ),
+            Reason::AmongHighest(keep) => format!(
+                "one of the {keep} highest selected {} by semver (keep-latest)",
                 unit.plural()
             ),
             Reason::NotOlder { age, limit } => format!(
@@ -135,6 +164,38 @@ impl Reason {
                 "{relation} of deleted {image} ({})",
                 reason.wording(Unit::Image)
             ),
+            Reason::Class {
+                class,
+                reason,
+                others,
+            } => {
+                let mut text = format!("class {class}: {}", reason.wording(unit));
+                for other in others {
+                    let verb = match other.action {
+                        Action::Keep => "keeps",
+                        Action::Delete => "selects",
+                    };
+                    text.push_str(&format!(
+                        "; class {} {verb} it too: {}",
+                        other.class,
+                        other.reason.wording(unit)
+                    ));
+                }
+                text
+            }
+            Reason::NoClass { rule } => format!("no class of rule {rule} matches its tags"),
+            Reason::Referenced { place } => format!("referenced in {place}"),
+        }
+    }
+
+    /// The retention class that decided, if a class did (`policy.toml:12`).
+    pub fn deciding_class(&self) -> Option<&RuleSource> {
+        match self {
+            Reason::Class { class, .. } => Some(class),
+            Reason::OfImage(reason)
+            | Reason::Listed { reason, .. }
+            | Reason::InDeletedImage { reason, .. } => reason.deciding_class(),
+            _ => None,
         }
     }
 }
@@ -145,6 +206,9 @@ impl Selected {
             Selected::Untagged => "untagged".to_string(),
             Selected::Tag { tag, glob } => format!("tag '{tag}' matches --tag '{glob}'"),
             Selected::NotAmongNewest(keep) => format!("not among the {keep} newest"),
+            Selected::NotAmongHighest(keep) => {
+                format!("not among the {keep} highest by semver")
+            }
             Selected::Older { age, limit } => format!(
                 "created {} ago, older than {}",
                 format_age(*age),

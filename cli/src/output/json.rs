@@ -11,6 +11,7 @@ use super::tags_of;
 use crate::journal::Outcome;
 use crate::model::{Fate, Mode, OwnerView, PackageRef, Reason, RestoreTally, Restored, Tally};
 use crate::policy::Action;
+use crate::references::Reference;
 
 /// A package in JSON output.
 #[derive(Debug, Serialize)]
@@ -161,6 +162,29 @@ pub struct PruneDoc<'a> {
     pub images: Option<Vec<ImageView<'a>>>,
     pub summary: &'a Tally,
     pub journal: Option<String>,
+    /// Image references (`--keep-referenced`) to the package whose tag or
+    /// digest is not in it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_references: Vec<ReferenceView>,
+}
+
+/// An image reference in a deployment file.
+#[derive(Debug, Serialize)]
+pub struct ReferenceView {
+    /// `OWNER/NAME:TAG@sha256:HEX`, as written after the registry host.
+    pub reference: String,
+    pub file: String,
+    pub line: usize,
+}
+
+impl From<&Reference> for ReferenceView {
+    fn from(reference: &Reference) -> Self {
+        ReferenceView {
+            reference: reference.to_string(),
+            file: reference.file.clone(),
+            line: reference.line,
+        }
+    }
 }
 
 /// One image in `prune --json`: its root version, the decision, and every
@@ -175,6 +199,10 @@ pub struct ImageView<'a> {
     /// `keep` or `delete`: what the policy decided about the image.
     pub action: Action,
     pub reason: String,
+    /// The retention class that decided (`policy.toml:12`), for a rule
+    /// with classes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// The versions it reaches, nearest first.
     pub members: Vec<ImageMemberView<'a>>,
     /// Manifests it lists that are not in the package (already missing).
@@ -222,6 +250,10 @@ pub struct PruneRow<'a> {
     /// under (the kept image that keeps it, else the image it goes with).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<&'a str>,
+    /// The retention class that decided (`policy.toml:12`), for a rule
+    /// with classes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 /// `ghpkg prune --json` over many packages (`--name` globs,
@@ -240,6 +272,10 @@ pub struct PruneRunDoc<'a> {
     /// Packages that could not be listed, planned or pruned to the end.
     pub failed_packages: usize,
     pub journal: Option<String>,
+    /// Image references (`keep-referenced`) whose tag or digest is not in
+    /// the package they name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_references: Vec<ReferenceView>,
 }
 
 /// One package of a many-package `prune --json`.

@@ -313,6 +313,9 @@ impl Run<'_> {
         match (deleted, not_journaled) {
             (Deleted::Yes, None) => Fate::Deleted,
             (Deleted::Yes, Some(why)) => Fate::DeletedNotJournaled(why),
+            (Deleted::No { reason, failure }, why) if failure.refused_by_github() => {
+                Fate::RefusedByGitHub(joined(reason, why))
+            }
             (Deleted::No { reason, .. }, why) => Fate::Failed(joined(reason, why)),
             (Deleted::Unknown { reason, .. }, why) => Fate::Unknown(joined(reason, why)),
         }

@@ -26,6 +26,7 @@ use crate::journal::ImageLink;
 use crate::model::Reason;
 use crate::model::Version;
 use crate::policy::{Action, Decision, RetentionPolicy, decide, decide_alone};
+use crate::references::Reference;
 
 /// The policy's verdict on one image.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,6 +171,7 @@ fn decide_images(
             },
         }
     }));
+    keep_referenced(&policy.referenced, versions, graph, &mut decisions);
     // Newest root first, as `decide` orders them.
     decisions.sort_by(|a, b| {
         let (a, b) = (
@@ -179,6 +181,31 @@ fn decide_images(
         b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
     });
     decisions
+}
+
+/// Keeps every image one of whose versions (its root or a member) a
+/// deployment file names, by tag or by digest.
+fn keep_referenced(
+    references: &[Reference],
+    versions: &[Version],
+    graph: &ImageGraph,
+    decisions: &mut [ImageDecision],
+) {
+    for decision in decisions {
+        let image = &graph.images()[decision.image];
+        let named = image.versions().find_map(|version| {
+            let info = &versions[version];
+            references
+                .iter()
+                .find(|reference| reference.names_version(&info.name, &info.tags))
+        });
+        if let Some(reference) = named {
+            decision.action = Action::Keep;
+            decision.reason = Reason::Referenced {
+                place: reference.place(),
+            };
+        }
+    }
 }
 
 /// Per version: the image it is shown under (the first kept image that

@@ -21,6 +21,7 @@ use crate::model::PackageRef;
 use crate::model::Version;
 use crate::model::{Fate, Mode};
 use crate::policy::{Action, Decision, RetentionPolicy, decide};
+use crate::references::Reference;
 
 /// What to do with each active version of one package.
 #[derive(Clone, Debug)]
@@ -36,6 +37,9 @@ pub struct Plan {
     /// For a container package: its images, which the policy decided about
     /// (`decisions` then follow the images, each image's root first).
     pub images: Option<ImagePlan>,
+    /// References to this package (`keep-referenced`) whose tag or digest
+    /// is not in it.
+    pub unresolved: Vec<Reference>,
 }
 
 impl Plan {
@@ -116,6 +120,7 @@ pub async fn plan(
         .list_versions(&target, PackageVersionState::Active)
         .await?;
     let infos: Vec<Version> = versions.iter().map(Version::of).collect();
+    let mut unresolved_references = Vec::new();
     // A container package's versions are manifests that make up images:
     // the policy decides about images, read from the registry first.
     let (decisions, images) = if target.package_type == PackageType::Container && !infos.is_empty()
@@ -124,8 +129,13 @@ pub async fn plan(
             return Err(refuse(&target, &why));
         }
         target.learn_login(&context.client).await;
+        let (policy, missing) = references_to(policy, &target, &infos);
+        for reference in &missing {
+            context.ui.warn(unresolved(reference, &target));
+        }
+        unresolved_references = missing;
         let graph = context.registry.graph(&context.ui, &target, &infos).await?;
-        let images = plan_images(policy, &infos, graph, now);
+        let images = plan_images(&policy, &infos, graph, now);
         if let Some(why) = images.incomplete_kept_image() {
             return Err(refuse(&target, &why));
         }
@@ -142,6 +152,7 @@ pub async fn plan(
         mode,
         now,
         images,
+        unresolved: unresolved_references,
     };
     context.ui.note(format!(
         "{} active versions, {} selected by the policy",
@@ -149,6 +160,45 @@ pub async fn plan(
         plan.to_delete().len()
     ));
     Ok(plan)
+}
+
+/// `policy` with only the references to `target`'s package, and those of
+/// them that name no version of it (`versions`).
+fn references_to(
+    policy: &RetentionPolicy,
+    target: &PackageRef,
+    versions: &[Version],
+) -> (RetentionPolicy, Vec<Reference>) {
+    let login = target.owner.login().or(target.login.as_deref());
+    let (ours, missing): (Vec<Reference>, Vec<Reference>) = policy
+        .referenced
+        .iter()
+        .filter(|reference| login.is_some_and(|login| reference.names_package(login, &target.name)))
+        .cloned()
+        .partition(|reference| {
+            versions
+                .iter()
+                .any(|version| reference.names_version(&version.name, &version.tags))
+        });
+    let policy = RetentionPolicy {
+        referenced: ours,
+        ..policy.clone()
+    };
+    (policy, missing)
+}
+
+/// The warning for a reference to `target` that names none of its versions.
+fn unresolved(reference: &Reference, target: &PackageRef) -> String {
+    format!(
+        "{}: {reference} is not in {} (no version has that {}); nothing is kept for it",
+        reference.place(),
+        target.repository(),
+        if reference.digest.is_some() {
+            "digest"
+        } else {
+            "tag"
+        }
+    )
 }
 
 /// The one line that says a container package is not pruned, and why.

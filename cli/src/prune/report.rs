@@ -16,7 +16,8 @@ use crate::exit::Exit;
 use crate::journal;
 use crate::model::{Fate, OwnerSpelling, Unit};
 use crate::output::json::{
-    ImageMemberView, ImageView, PruneDoc, PrunePackageDoc, PruneRow, PruneRunDoc, UnlistedDoc,
+    ImageMemberView, ImageView, PruneDoc, PrunePackageDoc, PruneRow, PruneRunDoc, ReferenceView,
+    UnlistedDoc,
 };
 use crate::output::{self, Table, tags_cell};
 use crate::policy::Action;
@@ -36,6 +37,7 @@ pub fn one_package(context: &Context, ran: &Ran) -> Result<(), Exit> {
             images: plan.images.as_ref().map(image_views),
             summary: &ran.tally,
             journal: ran.journal.as_ref().map(|p| p.display().to_string()),
+            unresolved_references: plan.unresolved.iter().map(ReferenceView::from).collect(),
         });
     }
     let mut text = versions_text(plan, fates);
@@ -129,6 +131,16 @@ fn many_document<'a>(ran: &'a Ran) -> PruneRunDoc<'a> {
         summary: &ran.tally,
         failed_packages: ran.failed_packages(),
         journal: ran.journal.as_ref().map(|p| p.display().to_string()),
+        unresolved_references: ran
+            .pruned
+            .iter()
+            .filter_map(|package| match package {
+                Pruned::Done { plan, .. } => Some(plan.unresolved.iter()),
+                Pruned::Failed { .. } => None,
+            })
+            .flatten()
+            .map(ReferenceView::from)
+            .collect(),
     }
 }
 
@@ -150,6 +162,7 @@ pub fn rows<'a>(plan: &'a Plan, fates: &'a [Fate]) -> Vec<PruneRow<'a>> {
                 .images
                 .as_ref()
                 .and_then(|images| images.image_digest_of(d.version.id)),
+            class: d.reason.deciding_class().map(ToString::to_string),
         })
         .collect()
 }
@@ -219,6 +232,7 @@ pub fn image_views(plan: &ImagePlan) -> Vec<ImageView<'_>> {
                 created_at: root.created_at,
                 action: decision.action,
                 reason: decision.reason.wording(Unit::Image),
+                class: decision.reason.deciding_class().map(ToString::to_string),
                 members: image
                     .members
                     .iter()

@@ -70,7 +70,10 @@ pub fn raw_rule(args: &PruneArgs) -> RawRule {
             exclude_tags: globs("--exclude-tag", &args.exclude_tags),
             keep_tags: globs("--keep-tag", &args.keep_tags),
             untagged: args.untagged.then(|| flag("--untagged", true)),
+            order: None,
         },
+        classes: Vec::new(),
+        keep_referenced: Vec::new(),
     }
 }
 

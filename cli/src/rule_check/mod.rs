@@ -13,6 +13,11 @@
 //! - `untagged` with `tag` (no version is both);
 //! - a glob given both as `tag` and as `keep-tag` or `exclude-tag`, or both
 //!   as `name` and as `exclude-name` (it selects nothing);
+//! - in a rule with retention classes (`[[rule.class]]`, each checked as a
+//!   retention of its own): the rule's own `tag`, `untagged`,
+//!   `keep-latest`, `older-than` or `order`; a class's `tag` glob also in
+//!   the rule's `keep-tag` or `exclude-tag`; two classes with the same
+//!   `tag` glob;
 //! - two rules of the same owner and type that visibly match the same
 //!   package: the same `name` glob in both, or a plain name in one that the
 //!   other's globs match. Overlaps that only the package list shows
@@ -33,11 +38,11 @@ use github_packages::types::PackageType;
 
 use crate::exit::Exit;
 use crate::glob::Glob;
-use crate::policy::RetentionPolicy;
+use crate::policy::{Class, Classes, RetentionPolicy};
 use crate::rules::{Fit, Rule, Rules};
 
 pub use flags::rules_of;
-pub use raw::{Given, GivenList, Origin, Place, RawRetention, RawRule};
+pub use raw::{Given, GivenList, Origin, Place, RawClass, RawRetention, RawRule};
 pub use wording::Problem;
 
 /// Checks raw rules, each on its own and then against each other: the
@@ -107,6 +112,13 @@ struct CheckedRule {
     name_origins: Vec<Origin>,
 }
 
+/// What a retention being checked belongs to, for its wording.
+#[derive(Clone, Copy)]
+enum Scope {
+    Rule,
+    Class,
+}
+
 #[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
@@ -135,7 +147,10 @@ impl Checker {
             Some(list) => &list.items[..],
         };
         self.same_glob_in_both(names, &raw.exclude_names);
-        let retention = self.retention(raw.origin, &raw.retention);
+        let retention = match raw.classes.is_empty() {
+            true => self.retention(raw.origin, &raw.retention, Scope::Rule),
+            false => self.classes(raw),
+        };
         if self.problems.len() > before || raw.refused_a_value() {
             return None;
         }
@@ -147,14 +162,71 @@ impl Checker {
                 names: values(names),
                 exclude_names: values(&raw.exclude_names),
                 retention,
+                keep_referenced: raw.keep_referenced.clone(),
             },
             name_origins: names.iter().map(|name| name.origin).collect(),
         })
     }
 
+    /// A rule with retention classes: it may not have a retention of its
+    /// own besides its protections (`keep-tag`, `exclude-tag`, which
+    /// protect across its classes); each class is checked as a retention,
+    /// and no two classes may name the same `tag` glob.
+    fn classes(&mut self, raw: &RawRule) -> RetentionPolicy {
+        let own = &raw.retention;
+        let keys = [
+            own.tags.first().map(|given| given.origin),
+            own.untagged.as_ref().map(|given| given.origin),
+            own.keep_latest.as_ref().map(|given| given.origin),
+            own.older_than.as_ref().map(|given| given.origin),
+            own.order.as_ref().map(|given| given.origin),
+        ];
+        for origin in keys.into_iter().flatten() {
+            self.problems.push(Problem::own_key_beside_classes(origin));
+        }
+        let mut classes = Vec::new();
+        for (index, raw_class) in raw.classes.iter().enumerate() {
+            let retention = &raw_class.retention;
+            let policy = self.retention(raw_class.origin, retention, Scope::Class);
+            self.same_glob_in_both(&retention.tags, &own.keep_tags);
+            self.same_glob_in_both(&retention.tags, &own.exclude_tags);
+            for tag in &retention.tags {
+                let Some(glob) = &tag.value else { continue };
+                let earlier = raw.classes[..index].iter().find(|earlier| {
+                    earlier.retention.tags.iter().any(|theirs| {
+                        theirs
+                            .value
+                            .as_ref()
+                            .is_some_and(|theirs| theirs.as_str() == glob.as_str())
+                    })
+                });
+                if let Some(earlier) = earlier {
+                    self.problems.push(Problem::same_glob_in_two_classes(
+                        tag.origin,
+                        glob.as_str(),
+                        &earlier.source,
+                    ));
+                }
+            }
+            classes.push(Class {
+                source: raw_class.source.clone(),
+                policy,
+            });
+        }
+        RetentionPolicy {
+            keep_tags: values(&own.keep_tags),
+            exclude_tags: values(&own.exclude_tags),
+            classes: Some(Classes {
+                rule: raw.source.clone(),
+                classes,
+            }),
+            ..RetentionPolicy::default()
+        }
+    }
+
     /// A retention's checks; `header` is where the retention is written
-    /// (its rule), for a retention that selects nothing.
-    fn retention(&mut self, header: Origin, raw: &RawRetention) -> RetentionPolicy {
+    /// (its rule or class), for a retention that selects nothing.
+    fn retention(&mut self, header: Origin, raw: &RawRetention, scope: Scope) -> RetentionPolicy {
         let policy = RetentionPolicy {
             keep_latest: value(raw.keep_latest.as_ref()),
             older_than: value(raw.older_than.as_ref()),
@@ -162,9 +234,15 @@ impl Checker {
             exclude_tags: values(&raw.exclude_tags),
             keep_tags: values(&raw.keep_tags),
             untagged: value(raw.untagged.as_ref()).unwrap_or(false),
+            order: value(raw.order.as_ref()).unwrap_or_default(),
+            classes: None,
+            referenced: Vec::new(),
         };
         if !policy.selects_something() && !raw.refused_a_selecting_value() {
-            self.problems.push(Problem::selects_nothing(header));
+            self.problems.push(match scope {
+                Scope::Rule => Problem::selects_nothing(header),
+                Scope::Class => Problem::class_selects_nothing(header),
+            });
         }
         if let (true, Some(untagged), Some(tag)) =
             (policy.untagged, &raw.untagged, raw.tags.first())

@@ -13,6 +13,7 @@ use github_packages::Owner;
 use github_packages::types::PackageType;
 
 use crate::glob::Glob;
+use crate::policy::Order;
 use crate::rules::RuleSource;
 
 /// Where a value of a raw rule was written.
@@ -97,6 +98,21 @@ pub struct RawRule {
     pub names: Option<GivenList<Glob>>,
     pub exclude_names: Vec<Given<Glob>>,
     pub retention: RawRetention,
+    /// Its retention classes (`[[rule.class]]`); none from the flags.
+    pub classes: Vec<RawClass>,
+    /// `keep-referenced` paths, relative to the policy file's folder
+    /// already; none from the flags (`--keep-referenced` is for every rule).
+    pub keep_referenced: Vec<std::path::PathBuf>,
+}
+
+/// One retention class as written (`[[rule.class]]`).
+#[derive(Clone, Debug)]
+pub struct RawClass {
+    /// How the checked class names where it was written.
+    pub source: RuleSource,
+    /// Its header.
+    pub origin: Origin,
+    pub retention: RawRetention,
 }
 
 /// A retention as written: the keys that select versions and those that
@@ -109,6 +125,7 @@ pub struct RawRetention {
     pub exclude_tags: Vec<Given<Glob>>,
     pub keep_tags: Vec<Given<Glob>>,
     pub untagged: Option<Given<bool>>,
+    pub order: Option<Given<Order>>,
 }
 
 impl RawRetention {
@@ -126,6 +143,7 @@ impl RawRetention {
         self.refused_a_selecting_value()
             || self.exclude_tags.iter().any(refused)
             || self.keep_tags.iter().any(refused)
+            || self.order.as_ref().is_some_and(refused)
     }
 }
 
@@ -140,6 +158,10 @@ impl RawRule {
                 .is_some_and(|names| names.items.iter().any(refused))
             || self.exclude_names.iter().any(refused)
             || self.retention.refused_a_value()
+            || self
+                .classes
+                .iter()
+                .any(|class| class.retention.refused_a_value())
     }
 }
 

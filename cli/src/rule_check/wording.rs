@@ -93,6 +93,45 @@ impl Problem {
         }
     }
 
+    /// A retention class of protections alone; `header` is its
+    /// `[[rule.class]]`.
+    pub fn class_selects_nothing(header: Origin) -> Problem {
+        let header = match header {
+            Origin::File(place) => Origin::File(place.about("rule.class")),
+            elsewhere => elsewhere,
+        };
+        Problem::at(
+            header,
+            "the class selects no versions: give at least one of `keep-latest`, \
+             `older-than`, `tag` or `untagged = true` (protections alone would delete \
+             everything else)",
+        )
+    }
+
+    /// A rule's own `tag`, `untagged`, `keep-latest`, `older-than` or
+    /// `order` beside its classes, which decide instead.
+    pub fn own_key_beside_classes(key: Origin) -> Problem {
+        let name = named(key);
+        Problem::at(
+            key,
+            format!(
+                "a rule with classes (`[[rule.class]]`) may not have its own `{name}`: \
+                 move it into the classes it is meant for"
+            ),
+        )
+    }
+
+    /// A `tag` glob that an earlier class of the rule has too.
+    pub fn same_glob_in_two_classes(tag: Origin, glob: &str, earlier: &RuleSource) -> Problem {
+        Problem::at(
+            tag,
+            format!(
+                "{glob:?} is also a `tag` of the class at {earlier}: two classes of a rule \
+                 may not name the same glob"
+            ),
+        )
+    }
+
     /// `tag` with `untagged = true`; `tag` is where the first tag glob is.
     pub fn untagged_with_tag(tag: Origin, untagged: Origin) -> Problem {
         match tag {
