@@ -162,7 +162,7 @@ pub fn read(path: &Path) -> Result<Rules, Refusal> {
     }
 }
 
-/// Parses a policy file's text and checks it into [`Rule`]s; `path` is only
+/// Parses a policy file's text and checks it into [`Rule`](crate::rules::Rule)s; `path` is only
 /// for messages. Every problem is reported, the reader's and the checker's, in file
 /// order.
 pub fn parse(path: &str, text: &str) -> Result<Rules, Refusal> {

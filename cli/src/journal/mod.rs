@@ -12,7 +12,7 @@
 //! still there, the line stays `unknown` (never `failed`, which `restore`
 //! skips: GitHub may still carry the deletion out).
 //!
-//! The parts: [`record`] (a line and what it says), [`file`] (appending to
+//! The parts: [`record`] (a line and what it says), [`mod@file`] (appending to
 //! a journal on disk and reading it back), [`settle`] (opening the journal
 //! a run appends to and settling its `unknown` lines), [`run`] (the one
 //! journal of a prune run, opened at its first deletion).
