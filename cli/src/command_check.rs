@@ -15,6 +15,7 @@ impl Command {
     pub fn check(&self) -> Result<(), Exit> {
         match self {
             Command::Prune(args) => args.check(),
+            Command::Check(args) => args.check(),
             Command::Restore {
                 owner,
                 package_type,

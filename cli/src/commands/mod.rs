@@ -1,6 +1,7 @@
 //! The subcommands, one file each; [`run`] sends a parsed command to its
 //! file.
 
+mod check;
 mod conflicts;
 mod delete;
 mod packages;
@@ -55,5 +56,6 @@ pub async fn run(context: &Context, command: Command) -> Result<(), Exit> {
             } => restore::one(context, owner, package_type, name, version_id).await,
         },
         Command::Prune(args) => prune::run(context, &args).await,
+        Command::Check(args) => check::run(context, &args).await,
     }
 }

@@ -363,7 +363,7 @@ fn failed<'r>(
 /// The packages to prune, each with its rule, sorted by name within each
 /// owner and type; and the owner-type pairs whose listing failed. Two rules
 /// matching one package is bad input: nothing is deleted.
-async fn select<'r>(
+pub async fn select<'r>(
     context: &Context,
     rules: &'r Rules,
 ) -> Result<(Vec<(PackageRef, &'r Rule)>, Vec<Unlisted>), Exit> {

@@ -1,0 +1,223 @@
+//! End-to-end: `ghpkg check` on the fake GitHub and its registry, and the
+//! verification and the bytes of `ghpkg prune`.
+
+use std::collections::BTreeSet;
+
+use chrono::{TimeDelta, Utc};
+use fake_github::{ImageSpec, Owner, PublishedImage};
+use serde_json::Value;
+
+mod support;
+use support::Fixture;
+
+fn acme() -> Owner {
+    Owner::org("acme")
+}
+
+const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+
+/// A fixture whose fake holds `acme`'s empty container package `app`.
+fn with_app(name: &str) -> Fixture {
+    let fixture = Fixture::new(name);
+    fixture
+        .github
+        .add_package(&acme(), "container", "app", "private");
+    fixture
+}
+
+fn publish(fixture: &Fixture, spec: ImageSpec) -> PublishedImage {
+    fixture.github.publish_image(&acme(), "app", &spec)
+}
+
+/// Deletes version `id` as another tool would: no request of ghpkg's.
+fn delete_behind_the_back(fixture: &Fixture, id: i64) {
+    fixture
+        .github
+        .set_version_deleted(&acme(), "container", "app", id, true);
+}
+
+fn strings<'a>(values: &'a Value, field: &str) -> BTreeSet<&'a str> {
+    let values = values.as_array().unwrap();
+    values.iter().filter_map(|v| v[field].as_str()).collect()
+}
+
+fn ids(values: &Value) -> BTreeSet<i64> {
+    let values = values.as_array().unwrap();
+    values.iter().filter_map(|v| v["id"].as_i64()).collect()
+}
+
+const CHECK: &str = "check --org acme --type container --name app";
+
+#[test]
+fn check_names_each_problem_and_exits_1() {
+    let fixture = with_app("check-problems");
+    let github = &fixture.github;
+    // An index whose arm64 manifest another tool deleted.
+    let broken = publish(
+        &fixture,
+        ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]),
+    );
+    delete_behind_the_back(&fixture, broken.platforms[1].id);
+    // A cosign signature whose image is gone.
+    let signed = publish(&fixture, ImageSpec::new(&["v1"]).cosign(&["sig"]));
+    for id in [
+        signed.root.id,
+        signed.platforms[0].id,
+        signed.attestations[0].id,
+    ] {
+        delete_behind_the_back(&fixture, id);
+    }
+    // A referrers index (tag `sha256-<hex>`) whose image is gone.
+    let gone = publish(&fixture, ImageSpec::single(&["old"]));
+    delete_behind_the_back(&fixture, gone.root.id);
+    let referrers_tag = format!("sha256-{}", gone.root.digest.trim_start_matches("sha256:"));
+    let body = format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[]}}"#);
+    let referrers = github.push_manifest(
+        &acme(),
+        "app",
+        OCI_INDEX,
+        body.as_bytes(),
+        &[&referrers_tag],
+    );
+    // Two orphans, 3 and 10 days old.
+    let orphans: Vec<PublishedImage> = [3, 10]
+        .into_iter()
+        .map(|days| {
+            let created = Utc::now() - TimeDelta::days(days);
+            publish(&fixture, ImageSpec::single(&[]).created_at(created))
+        })
+        .collect();
+    // A version the registry serves as something that is not a manifest
+    // ghpkg reads (Docker schema 1).
+    let legacy = github.push_manifest(
+        &acme(),
+        "app",
+        "application/vnd.docker.distribution.manifest.v1+prettyjws",
+        br#"{"schemaVersion":1,"name":"acme/app"}"#,
+        &["legacy"],
+    );
+
+    let run = fixture.run(&format!("{CHECK} --json"));
+    run.assert_code(1);
+    let document = run.json();
+    let package = &document["packages"][0];
+    assert_eq!(package["verdict"], "broken");
+    let broken_images = &package["broken_images"];
+    assert_eq!(ids(broken_images), BTreeSet::from([broken.root.id]));
+    let missing = &broken_images[0]["missing"];
+    assert_eq!(missing.as_array().unwrap().len(), 1, "{missing}");
+    assert_eq!(missing[0]["digest"], broken.platforms[1].digest.as_str());
+    assert_eq!(missing[0]["kind"], "platform");
+    assert_eq!(missing[0]["platform"], "linux/arm64");
+    assert_eq!(missing[0]["reason"], "not-in-package");
+    assert_eq!(broken_images[0]["tags"], serde_json::json!(["latest"]));
+
+    let dangling = &package["dangling_attachments"];
+    assert_eq!(
+        ids(dangling),
+        BTreeSet::from([signed.cosign[0].id, referrers.id])
+    );
+    assert_eq!(
+        strings(dangling, "artifact_type"),
+        BTreeSet::from(["signature", "referrers"])
+    );
+    assert_eq!(
+        strings(dangling, "subject"),
+        BTreeSet::from([signed.root.digest.as_str(), gone.root.digest.as_str()])
+    );
+
+    let orphan_images = &package["orphan_images"];
+    assert_eq!(
+        ids(orphan_images),
+        orphans.iter().map(|o| o.root.id).collect()
+    );
+    assert_eq!(
+        package["orphan_bytes"].as_u64().unwrap(),
+        orphan_images
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["bytes"].as_u64().unwrap())
+            .sum::<u64>(),
+        "the orphans share no blob"
+    );
+    assert_eq!(ids(&package["unreadable"]), BTreeSet::from([legacy.id]));
+    let summary = &document["summary"];
+    assert_eq!(summary["broken_images"], 1);
+    assert_eq!(summary["dangling_attachments"], 2);
+    assert_eq!(summary["orphan_images"], 2);
+    assert_eq!(summary["unreadable"], 1);
+
+    // The table names each too, with a one-line verdict.
+    let run = fixture.run(CHECK);
+    run.assert_code(1);
+    for expected in [
+        format!("platform linux/arm64 {}: not in the package", broken.platforms[1].digest),
+        format!("cosign signature of {}", signed.root.digest),
+        format!("referrers index of {}", gone.root.digest),
+        "orphans: 2 untagged images no tag reaches, 3d to 10d old".to_string(),
+        "app: BROKEN: 1 broken image, 1 unreadable version, 2 dangling attachments, 2 orphan images"
+            .to_string(),
+    ] {
+        assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
+    }
+    assert!(run.stdout.contains(&legacy.digest), "{}", run.stdout);
+}
+
+#[test]
+fn a_healthy_package_exits_0_and_other_types_have_nothing_to_check() {
+    let fixture = with_app("check-healthy");
+    publish(
+        &fixture,
+        ImageSpec::new(&["latest"])
+            .platforms(&["linux/amd64", "linux/arm64"])
+            .cosign(&["sig"])
+            .referrer("application/spdx+json"),
+    );
+    let run = fixture.run(&format!("{CHECK} --json"));
+    run.assert_code(0);
+    let package = &run.json()["packages"][0];
+    assert_eq!(package["verdict"], "healthy");
+    assert_eq!(package["images"], 1);
+    assert_eq!(package["versions"], 7);
+    for list in [
+        "broken_images",
+        "dangling_attachments",
+        "orphan_images",
+        "unreadable",
+    ] {
+        assert_eq!(package[list], serde_json::json!([]), "{list}");
+    }
+    let run = fixture.run(CHECK);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("app: healthy; 1 image in 7 versions"),
+        "{}",
+        run.stdout
+    );
+
+    fixture.github.add_package(&acme(), "npm", "lib", "private");
+    fixture.github.add_versions(&acme(), "npm", "lib", 3);
+    let run = fixture.run("check --org acme --type npm --all-packages");
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("lib: 3 versions, nothing to check"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_without_packages_is_bad_input() {
+    let fixture = Fixture::new("check-bad-input");
+    let run = fixture.run("check --org acme --type container");
+    run.assert_code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: check needs --policy FILE, or an owner (--org, --user or --me) with --type and \
+         --name GLOB (or --all-packages)"
+    );
+    assert!(fixture.github.requests().is_empty());
+    let run = fixture.run("check --org acme --type container --name app --keep-latest 3");
+    run.assert_code(2);
+}
