@@ -221,3 +221,142 @@ fn check_without_packages_is_bad_input() {
     let run = fixture.run("check --org acme --type container --name app --keep-latest 3");
     run.assert_code(2);
 }
+
+const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+
+/// A made-up blob digest, `n` in hex.
+fn blob_digest(n: u64) -> String {
+    format!("sha256:{n:064x}")
+}
+
+/// An image manifest whose config (blob `config`, 100 bytes) and layers
+/// (`(blob, size)`) are as given.
+fn image_body(config: u64, layers: &[(u64, u64)]) -> String {
+    let layers: Vec<String> = layers
+        .iter()
+        .map(|(blob, size)| {
+            format!(
+                r#"{{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{}","size":{size}}}"#,
+                blob_digest(*blob)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{}","size":100}},"layers":[{}]}}"#,
+        blob_digest(config),
+        layers.join(",")
+    )
+}
+
+#[test]
+fn a_prune_frees_the_blobs_no_kept_image_names_each_once() {
+    let fixture = with_app("prune-bytes");
+    let github = &fixture.github;
+    let (base, kept_top, shared, top_1, top_2) = (1, 2, 3, 4, 5);
+    // The kept image and the first deleted one share the base layer; the
+    // two deleted ones share a layer of their own.
+    let kept = image_body(10, &[(base, 1000), (kept_top, 10)]);
+    let deleted_1 = image_body(11, &[(base, 1000), (top_1, 20), (shared, 300)]);
+    let deleted_2 = image_body(12, &[(shared, 300), (top_2, 40)]);
+    for (body, tags) in [
+        (&kept, &["latest"][..]),
+        (&deleted_1, &[][..]),
+        (&deleted_2, &[][..]),
+    ] {
+        github.push_manifest(&acme(), "app", OCI_MANIFEST, body.as_bytes(), tags);
+    }
+    let manifests = (kept.len() + deleted_1.len() + deleted_2.len()) as u64;
+    let run = fixture.run("prune --org acme --type container --name app --untagged --json");
+    run.assert_code(0);
+    let document = run.json();
+    let freed = (deleted_1.len() + deleted_2.len()) as u64 + 2 * 100 + 20 + 300 + 40;
+    assert_eq!(document["reclaimable_bytes"], freed);
+    assert_eq!(
+        document["total_bytes"],
+        manifests + 3 * 100 + 1000 + 10 + 20 + 300 + 40
+    );
+    let run = fixture.run("prune --org acme --type container --name app --untagged");
+    run.assert_code(0);
+    assert!((1024..1024 * 1024).contains(&freed));
+    let frees = format!("frees {:.1} KiB of ", freed as f64 / 1024.0);
+    assert!(run.stdout.contains(&frees), "{frees}\n{}", run.stdout);
+    // Over many packages, per package and in the run's summary.
+    let run = fixture.run("prune --org acme --type container --name ap* --untagged --json");
+    run.assert_code(0);
+    let document = run.json();
+    assert_eq!(document["packages"][0]["reclaimable_bytes"], freed);
+    assert_eq!(document["summary"]["reclaimable_bytes"], freed);
+}
+
+#[test]
+fn an_executed_prune_verifies_the_kept_images() {
+    let fixture = with_app("prune-verified");
+    publish(
+        &fixture,
+        ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]),
+    );
+    let orphan = publish(&fixture, ImageSpec::single(&[]));
+    let journal = fixture.journal("prune.jsonl");
+    let run = fixture.run_with(
+        "prune --org acme --type container --name app --untagged --execute --json",
+        &["--journal", &journal],
+    );
+    run.assert_code(0);
+    let document = run.json();
+    assert_eq!(document["verification"]["healthy"], true);
+    assert_eq!(document["verification"]["problems"], serde_json::json!([]));
+    let (deleted, _) = fixture.server_state(&acme(), "container", "app");
+    assert_eq!(deleted, BTreeSet::from([orphan.root.id]));
+    // The dry run deletes nothing, so it verifies nothing.
+    let run = fixture.run("prune --org acme --type container --name app --untagged --json");
+    assert!(run.json().get("verification").is_none());
+}
+
+#[test]
+fn a_kept_image_broken_behind_the_prune_s_back_fails_the_run_with_the_restore_command() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let fixture = with_app("prune-broken-after");
+    let kept = publish(
+        &fixture,
+        ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]),
+    );
+    publish(&fixture, ImageSpec::single(&[]));
+    let journal = fixture.journal("prune.jsonl");
+    let summary = fixture.dir.join("summary.md");
+    let gate = fixture
+        .github
+        .hold(fake_github::Matcher::Method("DELETE".into()));
+    let mut command = fixture.command(
+        "prune --org acme --type container --name app --untagged --execute",
+        &["--journal", &journal],
+    );
+    command
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while fixture.requests("DELETE") == 0 {
+        assert!(Instant::now() < deadline, "no DELETE reached the server");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Between the deletions and the verification, another tool deletes a
+    // platform manifest of the kept image.
+    delete_behind_the_back(&fixture, kept.platforms[1].id);
+    gate.release();
+    let run = support::Run::from(child.wait_with_output().unwrap());
+    run.assert_code(1);
+    let expected = format!(
+        "error: BROKEN AFTER THE PRUNE: acme/app: kept image {} (latest) is broken: it lists \
+         platform linux/arm64 {}: not in the package",
+        kept.root.digest, kept.platforms[1].digest
+    );
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    let restore = format!("ghpkg restore --journal {journal}");
+    assert!(run.stderr.contains(&restore), "{}", run.stderr);
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(summary.contains("**Broken after the prune:**"), "{summary}");
+    assert!(summary.contains(&format!("`{restore}`")), "{summary}");
+}

@@ -159,8 +159,42 @@ pub struct PruneDoc<'a> {
     /// For a container package: the images the policy decided about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageView<'a>>>,
+    #[serde(flatten)]
+    pub bytes: Option<BytesDoc>,
+    /// For a container package the run deleted from: its kept images
+    /// checked again after the deletions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationDoc<'a>>,
     pub summary: &'a Tally,
     pub journal: Option<String>,
+}
+
+/// What a container prune frees of what the package (or run) holds, in
+/// bytes: blobs no kept version names, each once, and the deleted
+/// manifests (blobs other packages share are not seen).
+#[derive(Debug, Serialize)]
+pub struct BytesDoc {
+    pub reclaimable_bytes: u64,
+    pub total_bytes: u64,
+}
+
+/// The verification after a prune's deletions.
+#[derive(Debug, Serialize)]
+pub struct VerificationDoc<'a> {
+    /// Whether every kept image still pulls whole.
+    pub healthy: bool,
+    /// One line per kept image found broken, or kept version unreadable.
+    pub problems: &'a [String],
+}
+
+/// The totals of a many-package prune: the counts, and the bytes when a
+/// container package was pruned.
+#[derive(Debug, Serialize)]
+pub struct RunSummaryDoc<'a> {
+    #[serde(flatten)]
+    pub tally: &'a Tally,
+    #[serde(flatten)]
+    pub bytes: Option<BytesDoc>,
 }
 
 /// One image in `prune --json`: its root version, the decision, and every
@@ -236,7 +270,7 @@ pub struct PruneRunDoc<'a> {
     /// them was pruned.
     pub unlisted: Vec<UnlistedDoc<'a>>,
     /// The counts over every package.
-    pub summary: &'a Tally,
+    pub summary: RunSummaryDoc<'a>,
     /// Packages that could not be listed, planned or pruned to the end.
     pub failed_packages: usize,
     pub journal: Option<String>,
@@ -255,6 +289,10 @@ pub struct PrunePackageDoc<'a> {
     /// For a container package: the images the policy decided about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageView<'a>>>,
+    #[serde(flatten)]
+    pub bytes: Option<BytesDoc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationDoc<'a>>,
     pub summary: Tally,
     pub error: Option<&'a str>,
 }
