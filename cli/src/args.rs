@@ -128,6 +128,11 @@ pub enum Command {
         /// Active versions (default) or deleted ones, which can be restored.
         #[arg(long, value_enum, default_value = "active")]
         state: StateArg,
+        /// For a container package's active versions: each image's size
+        /// (its manifests and the blobs they name, each once), read from
+        /// the registry's manifests.
+        #[arg(long)]
+        sizes: bool,
     },
     /// Show one package, or one of its versions with --version.
     Show {

@@ -360,3 +360,28 @@ fn a_kept_image_broken_behind_the_prune_s_back_fails_the_run_with_the_restore_co
     assert!(summary.contains("**Broken after the prune:**"), "{summary}");
     assert!(summary.contains(&format!("`{restore}`")), "{summary}");
 }
+
+#[test]
+fn versions_sizes_gives_each_image_its_bytes() {
+    let fixture = with_app("versions-sizes");
+    let image = publish(
+        &fixture,
+        ImageSpec::new(&["latest"]).platforms(&["linux/amd64", "linux/arm64"]),
+    );
+    let run = fixture.run("versions --org acme --type container --name app --sizes --json");
+    run.assert_code(0);
+    let versions = run.json()["versions"].as_array().unwrap().clone();
+    let sized: Vec<(i64, u64)> = versions
+        .iter()
+        .filter_map(|v| Some((v["id"].as_i64()?, v["image_bytes"].as_u64()?)))
+        .collect();
+    // One image: only its root has a size, the whole package's.
+    let check = fixture.run(&format!("{CHECK} --json"));
+    let total = check.json()["packages"][0]["total_bytes"].as_u64().unwrap();
+    assert_eq!(sized, [(image.root.id, total)]);
+    let run = fixture.run("versions --org acme --type container --name app --sizes");
+    run.assert_code(0);
+    assert!(run.stdout.contains("IMAGE SIZE"), "{}", run.stdout);
+    let run = fixture.run("versions --org acme --type npm --name lib --sizes");
+    run.assert_code(2);
+}

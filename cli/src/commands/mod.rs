@@ -27,7 +27,8 @@ pub async fn run(context: &Context, command: Command) -> Result<(), Exit> {
             owner,
             package,
             state,
-        } => versions::run(context, owner.owner(), &package, state).await,
+            sizes,
+        } => versions::run(context, owner.owner(), &package, state, sizes).await,
         Command::Show {
             owner,
             package,

@@ -56,6 +56,10 @@ pub struct VersionView {
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub html_url: Option<String>,
+    /// With `versions --sizes`, on the root version of each image: the
+    /// image's bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_bytes: Option<u64>,
 }
 
 impl From<&PackageVersion> for VersionView {
@@ -68,6 +72,7 @@ impl From<&PackageVersion> for VersionView {
             updated_at: version.updated_at,
             deleted_at: version.deleted_at,
             html_url: version.html_url.clone(),
+            image_bytes: None,
         }
     }
 }
