@@ -385,3 +385,24 @@ fn versions_sizes_gives_each_image_its_bytes() {
     let run = fixture.run("versions --org acme --type npm --name lib --sizes");
     run.assert_code(2);
 }
+
+#[test]
+fn check_takes_the_packages_a_policy_file_covers() {
+    let fixture = with_app("check-policy");
+    publish(&fixture, ImageSpec::new(&["latest"]));
+    fixture
+        .github
+        .add_package(&acme(), "container", "other", "private");
+    let policy = fixture.dir.join("retention.toml");
+    std::fs::write(
+        &policy,
+        "owner = \"org:acme\"\ntype = \"container\"\n[[rule]]\nname = [\"app\"]\nuntagged = true\n",
+    )
+    .unwrap();
+    let run = fixture.run_with("check --json --policy", &[policy.to_str().unwrap()]);
+    run.assert_code(0);
+    let document = run.json();
+    let names = strings(&document["packages"], "package");
+    assert_eq!(names, BTreeSet::from(["app"]));
+    assert_eq!(document["summary"]["healthy_packages"], 1);
+}
