@@ -158,6 +158,7 @@ fn check_names_each_problem_and_exits_1() {
         "orphans: 2 untagged images no tag reaches, 3d to 10d old".to_string(),
         "app: BROKEN: 1 broken image, 1 unreadable version, 2 dangling attachments, 2 orphan images"
             .to_string(),
+        "1 package: 0 without a problem, 1 broken or not checked".to_string(),
     ] {
         assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
     }

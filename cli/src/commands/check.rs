@@ -115,8 +115,9 @@ fn text(checked: &[Checked], unlisted: &[Unlisted]) -> String {
     }
     let healthy = checked.iter().filter(|c| !c.fails()).count();
     let total = checked.len() + unlisted.len();
+    let packages = if total == 1 { "package" } else { "packages" };
     text.push_str(&format!(
-        "{total} packages: {healthy} without a problem, {} broken or not checked\n",
+        "{total} {packages}: {healthy} without a problem, {} broken or not checked\n",
         total - healthy
     ));
     text
@@ -125,7 +126,6 @@ fn text(checked: &[Checked], unlisted: &[Unlisted]) -> String {
 /// One container package: a row per problem, the orphans, the verdict.
 fn images_text(name: &str, package: &PackageHealth) -> String {
     let now = Utc::now();
-    let graph = &package.read.graph;
     let health = &package.health;
     let mut table = Table::new(&["PROBLEM", "ID", "NAME", "TAGS", "AGE", "WHAT"]);
     let mut row = |problem: &str, version: &crate::model::Version, what: String| {
@@ -165,6 +165,14 @@ fn images_text(name: &str, package: &PackageHealth) -> String {
             bytes_cell(health.orphan_bytes)
         ));
     }
+    text.push_str(&verdict_line(name, package));
+    text
+}
+
+/// `app: BROKEN: 1 broken image, 2 orphan images; 4 images in 14 versions, 96.0 MiB`.
+fn verdict_line(name: &str, package: &PackageHealth) -> String {
+    let graph = &package.read.graph;
+    let health = &package.health;
     let mut problems = Vec::new();
     let count = |n: usize, one: &str, many: &str| match n {
         1 => format!("1 {one}"),
@@ -198,13 +206,12 @@ fn images_text(name: &str, package: &PackageHealth) -> String {
     } else {
         format!(": {}", problems.join(", "))
     };
-    text.push_str(&format!(
+    format!(
         "{name}: {verdict}{found}; {} in {} versions, {}\n",
         count(graph.images().len(), "image", "images"),
         package.read.versions.len() + package.read.unreadable.len(),
         bytes_cell(health.total_bytes)
-    ));
-    text
+    )
 }
 
 fn document<'a>(checked: &'a [Checked], unlisted: &'a [Unlisted]) -> CheckDoc<'a> {
@@ -258,76 +265,14 @@ fn package_document(checked: &Checked) -> CheckPackageDoc<'_> {
     };
     match checked {
         Checked::Images(_, package) => {
-            let graph = &package.read.graph;
             let health = &package.health;
             doc.versions = package.read.versions.len() + package.read.unreadable.len();
-            doc.images = Some(graph.images().len());
+            doc.images = Some(package.read.graph.images().len());
             doc.total_bytes = Some(health.total_bytes);
             doc.orphan_bytes = Some(health.orphan_bytes);
-            doc.broken_images = health
-                .broken
-                .iter()
-                .map(|broken| {
-                    let root = package.root(broken.image);
-                    BrokenImageDoc {
-                        id: root.id,
-                        digest: &root.name,
-                        tags: graph.own_tags(graph.images()[broken.image].root),
-                        missing: broken
-                            .missing
-                            .iter()
-                            .map(|missing| MissingManifestDoc {
-                                digest: missing.digest.to_string(),
-                                kind: missing.relation.kind(),
-                                platform: match &missing.relation {
-                                    Relation::Platform(platform) => Some(platform.to_string()),
-                                    _ => None,
-                                },
-                                listed_by: package.version(missing.via).name.clone(),
-                                reason: if missing.unreadable {
-                                    "unreadable"
-                                } else {
-                                    "not-in-package"
-                                },
-                            })
-                            .collect(),
-                    }
-                })
-                .collect();
-            doc.dangling_attachments = health
-                .dangling
-                .iter()
-                .map(|dangling| {
-                    let version = package.version(dangling.version);
-                    let artifact_type = match &dangling.relation {
-                        Relation::Signature { kind } => Some(kind.to_string()),
-                        Relation::Referrer { artifact_type } => artifact_type.clone(),
-                        _ => None,
-                    };
-                    DanglingAttachmentDoc {
-                        id: version.id,
-                        digest: &version.name,
-                        tags: &version.tags,
-                        kind: dangling.relation.kind(),
-                        artifact_type,
-                        subject: dangling.subject.to_string(),
-                    }
-                })
-                .collect();
-            doc.orphan_images = health
-                .orphans
-                .iter()
-                .map(|&image| {
-                    let root = package.root(image);
-                    OrphanImageDoc {
-                        id: root.id,
-                        digest: &root.name,
-                        created_at: root.created_at,
-                        versions: graph.images()[image].versions().count(),
-                        bytes: graph.image_bytes(image),
-                    }
-                })
-                .collect();
+            doc.broken_images = broken_documents(package);
+            doc.dangling_attachments = dangling_documents(package);
+            doc.orphan_images = orphan_documents(package);
             doc.unreadable = package
                 .read
                 .unreadable
@@ -344,4 +289,82 @@ fn package_document(checked: &Checked) -> CheckPackageDoc<'_> {
         Checked::Failed(_, error) => doc.error = Some(error),
     }
     doc
+}
+
+fn broken_documents(package: &PackageHealth) -> Vec<BrokenImageDoc<'_>> {
+    let graph = &package.read.graph;
+    package
+        .health
+        .broken
+        .iter()
+        .map(|broken| {
+            let root = package.root(broken.image);
+            BrokenImageDoc {
+                id: root.id,
+                digest: &root.name,
+                tags: graph.own_tags(graph.images()[broken.image].root),
+                missing: broken
+                    .missing
+                    .iter()
+                    .map(|missing| MissingManifestDoc {
+                        digest: missing.digest.to_string(),
+                        kind: missing.relation.kind(),
+                        platform: match &missing.relation {
+                            Relation::Platform(platform) => Some(platform.to_string()),
+                            _ => None,
+                        },
+                        listed_by: package.version(missing.via).name.clone(),
+                        reason: if missing.unreadable {
+                            "unreadable"
+                        } else {
+                            "not-in-package"
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn dangling_documents(package: &PackageHealth) -> Vec<DanglingAttachmentDoc<'_>> {
+    package
+        .health
+        .dangling
+        .iter()
+        .map(|dangling| {
+            let version = package.version(dangling.version);
+            let artifact_type = match &dangling.relation {
+                Relation::Signature { kind } => Some(kind.to_string()),
+                Relation::Referrer { artifact_type } => artifact_type.clone(),
+                _ => None,
+            };
+            DanglingAttachmentDoc {
+                id: version.id,
+                digest: &version.name,
+                tags: &version.tags,
+                kind: dangling.relation.kind(),
+                artifact_type,
+                subject: dangling.subject.to_string(),
+            }
+        })
+        .collect()
+}
+
+fn orphan_documents(package: &PackageHealth) -> Vec<OrphanImageDoc<'_>> {
+    let graph = &package.read.graph;
+    package
+        .health
+        .orphans
+        .iter()
+        .map(|&image| {
+            let root = package.root(image);
+            OrphanImageDoc {
+                id: root.id,
+                digest: &root.name,
+                created_at: root.created_at,
+                versions: graph.images()[image].versions().count(),
+                bytes: graph.image_bytes(image),
+            }
+        })
+        .collect()
 }
