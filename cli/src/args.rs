@@ -206,7 +206,10 @@ pub enum Command {
     /// its tags (`metadata.container`), or the package changed since
     /// planning (listed again before the first deletion, before each level
     /// of deletions and every 500 or more deletions), nothing more in that
-    /// package is deleted (exit 1; run again).
+    /// package is deleted (exit 1; run again). After --execute the kept
+    /// images are checked again as `ghpkg check` does: one that no longer
+    /// pulls whole exits 1, with the journal's restore command. The plan
+    /// says how many bytes it frees of the package's total.
     #[command(
         after_help = "Example: a dry run on a multi-platform image (digests shortened):\n  \
         $ ghpkg prune --org acme --type container --name app --untagged --older-than 30d\n  \
