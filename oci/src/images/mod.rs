@@ -343,81 +343,100 @@ impl ImageGraph {
             }
         }
         let count = versions.len();
-        let mut edges: Vec<Vec<(usize, Relation)>> = vec![Vec::new(); count];
-        let mut missing: Vec<Vec<(Digest, Relation)>> = vec![Vec::new(); count];
-        let mut detached: Vec<Vec<(Digest, Relation)>> = vec![Vec::new(); count];
-        let mut own_tags: Vec<Vec<String>> = vec![Vec::new(); count];
-        let mut sizes = Vec::with_capacity(count);
+        let mut graph = ImageGraph {
+            versions: versions.to_vec(),
+            edges: vec![Vec::new(); count],
+            parents: vec![Vec::new(); count],
+            own_tags: vec![Vec::new(); count],
+            missing: vec![Vec::new(); count],
+            detached: vec![Vec::new(); count],
+            sizes: Vec::with_capacity(count),
+            images: Vec::new(),
+        };
         for (index, version) in versions.iter().enumerate() {
             let manifest = manifests
                 .get(&version.digest)
                 .ok_or_else(|| GraphError::Unread {
                     digest: version.digest.clone(),
                 })?;
-            sizes.push(sizes::VersionBytes::of(manifest));
-            if let Manifest::Index(list) = manifest {
-                // A BuildKit registry cache lists layers and its cache
-                // config: blobs, which are no versions and not missing.
-                for descriptor in list.manifests.iter().filter(|d| !d.is_blob()) {
-                    let relation = listed_as(descriptor);
-                    match position.get(&descriptor.digest) {
-                        Some(&child) => edges[index].push((child, relation)),
-                        None => missing[index].push((descriptor.digest.clone(), relation)),
-                    }
-                }
-            }
+            graph.sizes.push(sizes::VersionBytes::of(manifest));
+            graph.link_listed(index, manifest, &position);
         }
         // Attachments after every index's own children, so that an
         // image's members list its manifests first.
         for (index, version) in versions.iter().enumerate() {
-            let manifest = &manifests[&version.digest];
-            if let Some(subject) = manifest.subject() {
-                let artifact_type = manifest.artifact_type().map(str::to_string);
-                let relation = Relation::Referrer { artifact_type };
-                match position.get(&subject.digest) {
-                    Some(&target) => edges[target].push((index, relation)),
-                    None => detached[index].push((subject.digest.clone(), relation)),
-                }
+            graph.link_attachments(index, &manifests[&version.digest], &position);
+        }
+        graph.link_parents();
+        graph.images = graph.find_images();
+        Ok(graph)
+    }
+
+    /// Links the index at `index` to the manifests it lists (blobs, which
+    /// a BuildKit registry cache lists, are no versions and not missing).
+    fn link_listed(
+        &mut self,
+        index: usize,
+        manifest: &Manifest,
+        position: &HashMap<&Digest, usize>,
+    ) {
+        let Manifest::Index(list) = manifest else {
+            return;
+        };
+        for descriptor in list.manifests.iter().filter(|d| !d.is_blob()) {
+            let relation = listed_as(descriptor);
+            match position.get(&descriptor.digest) {
+                Some(&child) => self.edges[index].push((child, relation)),
+                None => self.missing[index].push((descriptor.digest.clone(), relation)),
             }
-            for tag in &version.tags {
-                let Some((subject, kind)) = cosign_subject(tag) else {
-                    own_tags[index].push(tag.clone());
-                    continue;
-                };
-                match position.get(&subject) {
-                    Some(&target) if target != index => {
-                        edges[target].push((index, Relation::Signature { kind }));
-                    }
-                    Some(_) => own_tags[index].push(tag.clone()),
-                    None => {
-                        detached[index].push((subject, Relation::Signature { kind }));
-                        own_tags[index].push(tag.clone());
-                    }
+        }
+    }
+
+    /// Links the version at `index` to the image its `subject` or a digest
+    /// tag names; its other tags are its own.
+    fn link_attachments(
+        &mut self,
+        index: usize,
+        manifest: &Manifest,
+        position: &HashMap<&Digest, usize>,
+    ) {
+        if let Some(subject) = manifest.subject() {
+            let artifact_type = manifest.artifact_type().map(str::to_string);
+            let relation = Relation::Referrer { artifact_type };
+            match position.get(&subject.digest) {
+                Some(&target) => self.edges[target].push((index, relation)),
+                None => self.detached[index].push((subject.digest.clone(), relation)),
+            }
+        }
+        for tag in self.versions[index].tags.clone() {
+            let Some((subject, kind)) = cosign_subject(&tag) else {
+                self.own_tags[index].push(tag);
+                continue;
+            };
+            match position.get(&subject) {
+                Some(&target) if target != index => {
+                    self.edges[target].push((index, Relation::Signature { kind }));
+                }
+                Some(_) => self.own_tags[index].push(tag),
+                None => {
+                    self.detached[index].push((subject, Relation::Signature { kind }));
+                    self.own_tags[index].push(tag);
                 }
             }
         }
-        let mut parents: Vec<Vec<usize>> = vec![Vec::new(); count];
-        for (from, targets) in edges.iter_mut().enumerate() {
-            // One link per pair: an index listing a manifest twice, or a
-            // referrer that is also cosign-tagged, is reached once.
+    }
+
+    /// One link per pair (an index listing a manifest twice, or a referrer
+    /// that is also cosign-tagged, is reached once), and each version's
+    /// parents.
+    fn link_parents(&mut self) {
+        for (from, targets) in self.edges.iter_mut().enumerate() {
             let mut seen = HashSet::new();
             targets.retain(|(to, _)| *to != from && seen.insert(*to));
             for (to, _) in targets.iter() {
-                parents[*to].push(from);
+                self.parents[*to].push(from);
             }
         }
-        let mut graph = ImageGraph {
-            versions: versions.to_vec(),
-            edges,
-            parents,
-            own_tags,
-            missing,
-            detached,
-            sizes,
-            images: Vec::new(),
-        };
-        graph.images = graph.find_images();
-        Ok(graph)
     }
 
     /// Roots in version order, then (for versions only reachable from one
