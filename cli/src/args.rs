@@ -128,6 +128,11 @@ pub enum Command {
         /// Active versions (default) or deleted ones, which can be restored.
         #[arg(long, value_enum, default_value = "active")]
         state: StateArg,
+        /// For a container package's active versions: each image's size
+        /// (its manifests and the blobs they name, each once), read from
+        /// the registry's manifests.
+        #[arg(long)]
+        sizes: bool,
     },
     /// Show one package, or one of its versions with --version.
     Show {
@@ -201,7 +206,10 @@ pub enum Command {
     /// its tags (`metadata.container`), or the package changed since
     /// planning (listed again before the first deletion, before each level
     /// of deletions and every 500 or more deletions), nothing more in that
-    /// package is deleted (exit 1; run again).
+    /// package is deleted (exit 1; run again). After --execute the kept
+    /// images are checked again as `ghpkg check` does: one that no longer
+    /// pulls whole exits 1, with the journal's restore command. The plan
+    /// says how many bytes it frees of the package's total.
     #[command(
         after_help = "Example: a dry run on a multi-platform image (digests shortened):\n  \
         $ ghpkg prune --org acme --type container --name app --untagged --older-than 30d\n  \
@@ -228,6 +236,26 @@ pub enum Command {
                   that deployment files name: see docs/policy.md."
     )]
     Prune(PruneArgs),
+    /// Check the container images of the packages: broken images, dangling
+    /// attachments, orphan images, unreadable versions, and sizes.
+    ///
+    /// Selects packages as prune does (--name GLOB, --all-packages,
+    /// --exclude-name, or the packages a --policy file's rules cover; the
+    /// file's retention is not used). For each container package it reads
+    /// every version's manifest (cached as prune does) and reports: broken
+    /// images (a tag's image lists a manifest the package does not have or
+    /// the registry does not serve: a pull fails), dangling attachments
+    /// (cosign `sha256-DIGEST.sig/.att/.sbom`, a referrers tag
+    /// `sha256-DIGEST`, or a `subject` whose image is not in the package),
+    /// orphan images (untagged images no tag reaches: count, ages, size),
+    /// unreadable versions, and the package's size (blobs counted once;
+    /// blobs shared with other packages cannot be seen). Other packages
+    /// report their version count: nothing to check.
+    /// Exit codes: 0 healthy; 1 a broken image, an unreadable version, or a
+    /// package that could not be checked; 2 bad input.
+    #[command(after_help = "Example: after a prune, in the same workflow:\n  \
+                      ghpkg check --org acme --type container --name 'app-*'")]
+    Check(CheckArgs),
     /// Print a shell completion script, e.g. `ghpkg completions bash >
     /// ~/.local/share/bash-completion/completions/ghpkg`. Needs no token.
     Completions {
@@ -284,15 +312,15 @@ pub struct PackageArgs {
     pub name: String,
 }
 
-/// `ghpkg prune`: which packages (one, a glob, all, or a policy file's
-/// rules) and the retention policy.
+/// Which packages `prune` and `check` work on: one, a glob, all, or a
+/// policy file's rules.
 #[derive(Debug, Args)]
 // With --policy the rules name their owners: `Command::check` asks for an
 // owner otherwise.
 #[command(
     mut_group("owner", |group| group.required(false))
 )]
-pub struct PruneArgs {
+pub struct SelectionArgs {
     /// Left out with --policy.
     #[command(flatten)]
     pub owner: Option<OwnerArgs>,
@@ -315,21 +343,28 @@ pub struct PruneArgs {
     /// Leave out the packages matching this glob (repeatable).
     #[arg(long = "exclude-name", value_name = "GLOB", value_parser = package_glob, help_heading = "Packages")]
     pub exclude_names: Vec<Glob>,
-    /// Take the packages and their retention from a TOML policy file: rules
-    /// with `owner`, `type`, `name` globs and the retention flags' names
-    /// (`keep-latest`, `older-than`, `tag`, ...). A file that does not
-    /// parse, has an unknown key or contradicts itself is refused with its
-    /// line, before any request. See docs/policy.md for the format.
+    /// Take the packages (and, for prune, their retention) from a TOML
+    /// policy file: rules with `owner`, `type`, `name` globs and the
+    /// retention flags' names (`keep-latest`, `older-than`, `tag`, ...). A
+    /// file that does not parse, has an unknown key or contradicts itself
+    /// is refused with its line, before any request. See docs/policy.md for
+    /// the format.
     #[arg(
         long,
         value_name = "FILE",
         help_heading = "Packages",
         conflicts_with_all = [
             "org", "user", "me", "package_type", "names", "all_packages", "exclude_names",
-            "keep_latest", "older_than", "tags", "exclude_tags", "untagged", "keep_tags",
         ]
     )]
     pub policy: Option<PathBuf>,
+}
+
+/// `ghpkg prune`: which packages and the retention policy.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    #[command(flatten)]
+    pub packages: SelectionArgs,
     /// Print which rule applies to the package NAME, and why (each rule's
     /// verdict), then stop: sends nothing and needs no token.
     #[arg(long, value_name = "NAME", value_parser = package_name, help_heading = "Packages")]
@@ -337,22 +372,27 @@ pub struct PruneArgs {
     /// Keep the N newest (by creation time) of the versions the tag filters
     /// select. Versions protected by --keep-tag or left out by --exclude-tag
     /// are kept anyway and do not count towards N.
-    #[arg(long, value_name = "N", help_heading = "Retention policy")]
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "policy",
+        help_heading = "Retention policy"
+    )]
     pub keep_latest: Option<usize>,
     /// Only delete versions older than this, e.g. 30d, 12h, 2w, 1d12h.
-    #[arg(long, value_name = "DURATION", value_parser = parse_age, help_heading = "Retention policy")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_age, conflicts_with = "policy", help_heading = "Retention policy")]
     pub older_than: Option<chrono::TimeDelta>,
     /// Only delete versions with a tag matching this glob (repeatable).
-    #[arg(long = "tag", value_name = "GLOB", value_parser = Glob::parse, help_heading = "Retention policy")]
+    #[arg(long = "tag", value_name = "GLOB", value_parser = Glob::parse, conflicts_with = "policy", help_heading = "Retention policy")]
     pub tags: Vec<Glob>,
     /// Never delete versions with a tag matching this glob (repeatable).
-    #[arg(long = "exclude-tag", value_name = "GLOB", value_parser = Glob::parse, help_heading = "Retention policy")]
+    #[arg(long = "exclude-tag", value_name = "GLOB", value_parser = Glob::parse, conflicts_with = "policy", help_heading = "Retention policy")]
     pub exclude_tags: Vec<Glob>,
     /// Only delete versions without any tag.
-    #[arg(long, conflicts_with = "tags", help_heading = "Retention policy")]
+    #[arg(long, conflicts_with_all = ["tags", "policy"], help_heading = "Retention policy")]
     pub untagged: bool,
     /// Never delete versions with a tag matching this glob, whatever else matches (repeatable).
-    #[arg(long = "keep-tag", value_name = "GLOB", value_parser = Glob::parse, help_heading = "Retention policy")]
+    #[arg(long = "keep-tag", value_name = "GLOB", value_parser = Glob::parse, conflicts_with = "policy", help_heading = "Retention policy")]
     pub keep_tags: Vec<Glob>,
     /// Never delete an image named in this file, or in any file below this
     /// folder (`.git` and files that are not UTF-8 text are skipped):
@@ -378,6 +418,13 @@ pub struct PruneArgs {
     /// are settled first.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
+}
+
+/// `ghpkg check`: which packages.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub packages: SelectionArgs,
 }
 
 /// A `--name`/`--exclude-name` glob: a package name's rules, then a glob's.
@@ -521,9 +568,12 @@ mod tests {
         let Command::Prune(prune) = cli.command else {
             panic!("not prune")
         };
-        assert_eq!(prune.owner.as_ref().unwrap().owner(), Owner::org("acme"));
-        assert_eq!(prune.package_type, Some(TypeArg::Container));
-        assert_eq!(prune.names[0].as_str(), "app");
+        assert_eq!(
+            prune.packages.owner.as_ref().unwrap().owner(),
+            Owner::org("acme")
+        );
+        assert_eq!(prune.packages.package_type, Some(TypeArg::Container));
+        assert_eq!(prune.packages.names[0].as_str(), "app");
         let rules = crate::rule_check::rules_of(&prune).unwrap();
         let policy = &rules.iter().next().unwrap().retention;
         assert_eq!(policy.keep_latest, Some(3));
@@ -556,7 +606,7 @@ mod tests {
         assert!(!prune.execute);
         assert_eq!(prune.concurrency, 4);
         assert_eq!(
-            prune.owner.as_ref().unwrap().owner(),
+            prune.packages.owner.as_ref().unwrap().owner(),
             Owner::AuthenticatedUser
         );
     }
@@ -585,9 +635,9 @@ mod tests {
             "--untagged",
         ])
         .unwrap();
-        let names: Vec<&str> = prune.names.iter().map(Glob::as_str).collect();
+        let names: Vec<&str> = prune.packages.names.iter().map(Glob::as_str).collect();
         assert_eq!(names, ["app-*", "api"]);
-        assert_eq!(prune.exclude_names[0].as_str(), "app-old");
+        assert_eq!(prune.packages.exclude_names[0].as_str(), "app-old");
         assert_eq!(prune.check(), Ok(()));
 
         let all = prune_args(&[
@@ -598,9 +648,9 @@ mod tests {
             "--keep-latest",
             "3",
         ]);
-        assert!(all.unwrap().all_packages);
+        assert!(all.unwrap().packages.all_packages);
         let policy = prune_args(&["--policy", "p.toml", "--explain", "app"]).unwrap();
-        assert_eq!(policy.policy, Some(PathBuf::from("p.toml")));
+        assert_eq!(policy.packages.policy, Some(PathBuf::from("p.toml")));
         assert_eq!(policy.explain.as_deref(), Some("app"));
         assert_eq!(policy.check(), Ok(()));
 

@@ -15,6 +15,7 @@ impl Command {
     pub fn check(&self) -> Result<(), Exit> {
         match self {
             Command::Prune(args) => args.check(),
+            Command::Check(args) => args.check(),
             Command::Restore {
                 owner,
                 package_type,
@@ -32,6 +33,16 @@ impl Command {
             } if !owner.owner().lists_deleted_versions() => Err(Exit::usage(
                 "--state deleted needs --org or --me: GitHub does not list the deleted versions of another user's package",
             )),
+            Command::Versions {
+                package,
+                state,
+                sizes: true,
+                ..
+            } if package.package_type != TypeArg::Container || *state != StateArg::Active => {
+                Err(Exit::usage(
+                    "--sizes is for the active versions of a container package (--type container)",
+                ))
+            }
             _ => Ok(()),
         }
     }

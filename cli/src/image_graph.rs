@@ -4,8 +4,10 @@
 //! package's versions. (The registry client itself is the client crate's.)
 
 use github_packages_oci::images::{GraphVersion, ImageGraph};
+use std::collections::HashMap;
+
 use github_packages_oci::registry::{
-    Digest, ManifestCache, RegistryBuilder, RegistryClient, repository,
+    Digest, ManifestCache, ManifestSet, RegistryBuilder, RegistryClient, repository,
 };
 
 use crate::exit::Exit;
@@ -87,45 +89,115 @@ impl ImageRegistry {
         package: &PackageRef,
         versions: &[Version],
     ) -> Result<ImageGraph, Exit> {
-        let login = package.owner.login().or(package.login.as_deref());
         let repo = package.repository();
         let refuse = |why: String| {
             Exit::failed(format!(
                 "cannot read the images of {repo}, so nothing in {repo} was deleted: {why}"
             ))
         };
-        let (client, cache) = match self {
-            ImageRegistry::Ready { client, cache } => (client, cache),
-            ImageRegistry::Unavailable(why) => return Err(refuse(why.clone())),
-        };
-        let Some(login) = login else {
-            return Err(refuse(
-                "the login of the authenticated user is unknown: use --user LOGIN".to_string(),
-            ));
-        };
         let mut graph_versions = Vec::with_capacity(versions.len());
         for version in versions {
-            let digest: Digest = version.name.parse().map_err(|error| {
-                refuse(format!(
-                    "version {} is named {error}; a container version is named by its manifest \
-                     digest",
-                    version.id
-                ))
-            })?;
+            let digest = digest_of(version).map_err(refuse)?;
             graph_versions.push(GraphVersion::new(digest, version.tags.clone()));
         }
-        let digests: Vec<Digest> = graph_versions.iter().map(|v| v.digest.clone()).collect();
+        let read = self
+            .read(ui, package, &graph_versions, false)
+            .await
+            .map_err(refuse)?;
+        ImageGraph::build(&graph_versions, &read.manifests)
+            .map_err(|error| refuse(error.to_string()))
+    }
+
+    /// As [`graph`](Self::graph), for a report on the package: the
+    /// versions whose manifests cannot be read (the registry does not serve
+    /// them, or they are not manifests) are left out of the graph and
+    /// returned, each with why, in `versions` order. The token or the
+    /// network failing is still an error.
+    pub async fn readable_graph(
+        &self,
+        ui: &Ui,
+        package: &PackageRef,
+        versions: &[Version],
+    ) -> Result<ReadableGraph, Exit> {
+        let repo = package.repository();
+        let mut unreadable: Vec<(Version, String)> = Vec::new();
+        let mut readable = Vec::with_capacity(versions.len());
+        for version in versions {
+            match digest_of(version) {
+                Ok(digest) => readable.push((version, digest)),
+                Err(why) => unreadable.push((version.clone(), why)),
+            }
+        }
+        let graph_versions: Vec<GraphVersion> = readable
+            .iter()
+            .map(|(version, digest)| GraphVersion::new(digest.clone(), version.tags.clone()))
+            .collect();
+        let cannot = |why: String| Exit::failed(format!("cannot read the images of {repo}: {why}"));
+        let read = self
+            .read(ui, package, &graph_versions, true)
+            .await
+            .map_err(cannot)?;
+        let why_unread: HashMap<&Digest, String> = read
+            .unreadable
+            .iter()
+            .filter_map(|error| Some((error.digest()?, error.to_string())))
+            .collect();
+        let mut kept_versions = Vec::with_capacity(readable.len());
+        let mut kept_graph_versions = Vec::with_capacity(readable.len());
+        for ((version, digest), graph_version) in readable.into_iter().zip(graph_versions) {
+            match why_unread.get(&digest) {
+                Some(why) => unreadable.push((version.clone(), why.clone())),
+                None => {
+                    kept_versions.push(version.clone());
+                    kept_graph_versions.push(graph_version);
+                }
+            }
+        }
+        unreadable.sort_by_key(|(version, _)| versions.iter().position(|v| v.id == version.id));
+        let graph = ImageGraph::build(&kept_graph_versions, &read.manifests)
+            .map_err(|error| cannot(error.to_string()))?;
+        Ok(ReadableGraph {
+            versions: kept_versions,
+            graph,
+            unreadable,
+        })
+    }
+
+    /// Reads the manifests of `versions` (all of them, or with
+    /// `keep_going` past those that cannot be read), through the cache.
+    async fn read(
+        &self,
+        ui: &Ui,
+        package: &PackageRef,
+        versions: &[GraphVersion],
+        keep_going: bool,
+    ) -> Result<ManifestSet, String> {
+        let (client, cache) = match self {
+            ImageRegistry::Ready { client, cache } => (client, cache),
+            ImageRegistry::Unavailable(why) => return Err(why.clone()),
+        };
+        let Some(login) = package.owner.login().or(package.login.as_deref()) else {
+            return Err("the login of the authenticated user is unknown: use --user LOGIN".into());
+        };
+        let digests: Vec<Digest> = versions.iter().map(|v| v.digest.clone()).collect();
+        let repository = repository(login, &package.name);
         let _spinner = ui.spinner("reading manifests");
-        let read = client
-            .manifests(
-                &repository(login, &package.name),
-                &digests,
-                cache.as_ref(),
-                MANIFEST_CONCURRENCY,
-            )
-            .await;
+        let read = if keep_going {
+            client
+                .manifests_or_unreadable(
+                    &repository,
+                    &digests,
+                    cache.as_ref(),
+                    MANIFEST_CONCURRENCY,
+                )
+                .await
+        } else {
+            client
+                .manifests(&repository, &digests, cache.as_ref(), MANIFEST_CONCURRENCY)
+                .await
+        };
         ui.finish();
-        let read = read.map_err(|error| refuse(error.to_string()))?;
+        let read = read.map_err(|error| error.to_string())?;
         if let Some(error) = &read.cache_error {
             ui.warn(format!("manifests are not cached: cannot write {error}"));
         }
@@ -135,7 +207,25 @@ impl ImageRegistry {
             client.url(),
             read.cached
         ));
-        ImageGraph::build(&graph_versions, &read.manifests)
-            .map_err(|error| refuse(error.to_string()))
+        Ok(read)
     }
+}
+
+/// A container package's graph without the versions that cannot be read.
+pub struct ReadableGraph {
+    /// The versions in the graph, in its order.
+    pub versions: Vec<Version>,
+    pub graph: ImageGraph,
+    /// The versions left out, each with why.
+    pub unreadable: Vec<(Version, String)>,
+}
+
+/// A container version's manifest digest, its name.
+fn digest_of(version: &Version) -> Result<Digest, String> {
+    version.name.parse().map_err(|error| {
+        format!(
+            "version {} is named {error}; a container version is named by its manifest digest",
+            version.id
+        )
+    })
 }

@@ -18,6 +18,7 @@ mod journal;
 mod model;
 mod output;
 mod pacing;
+mod package_health;
 mod policy;
 mod policy_file;
 mod presence;

@@ -10,6 +10,8 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::model::{Mode, PackageRef, Subject, Tally};
+use crate::output::bytes_cell;
+use crate::prune::plan::Bytes;
 use crate::ui::Ui;
 
 /// The environment variable GitHub Actions sets to the summary file.
@@ -23,6 +25,10 @@ pub struct Row<'a> {
     pub tally: Tally,
     /// Why the package (or the listing) failed, if it did.
     pub error: Option<&'a str>,
+    /// For a container package: what the prune frees of what it holds.
+    pub bytes: Option<Bytes>,
+    /// What the verification after the deletions found broken.
+    pub broken_after: &'a [String],
 }
 
 impl<'a> Row<'a> {
@@ -31,6 +37,8 @@ impl<'a> Row<'a> {
             subject: Subject::Package(package),
             tally,
             error,
+            bytes: None,
+            broken_after: &[],
         }
     }
 }
@@ -41,19 +49,23 @@ pub fn render(mode: Mode, rows: &[Row], journal: Option<&Path>) -> String {
     match mode {
         Mode::DryRun => {
             text.push_str("### ghpkg prune (dry run)\n\n");
-            text.push_str("| Package | Type | Owner | Would delete | Kept | Note |\n");
-            text.push_str("|---|---|---|---:|---:|---|\n");
+            text.push_str("| Package | Type | Owner | Would delete | Kept | Frees | Note |\n");
+            text.push_str("|---|---|---|---:|---:|---:|---|\n");
         }
         Mode::Execute => {
             text.push_str("### ghpkg prune\n\n");
-            text.push_str("| Package | Type | Owner | Deleted | Kept | Failed | Note |\n");
-            text.push_str("|---|---|---|---:|---:|---:|---|\n");
+            text.push_str("| Package | Type | Owner | Deleted | Kept | Failed | Freed | Note |\n");
+            text.push_str("|---|---|---|---:|---:|---:|---:|---|\n");
         }
     }
     let mut total = Tally::default();
+    let mut total_bytes: Option<Bytes> = None;
     let mut failed_packages = 0;
     for row in rows {
         total.add(&row.tally);
+        if let Some(bytes) = row.bytes {
+            total_bytes.get_or_insert_default().add(bytes);
+        }
         failed_packages += usize::from(row.error.is_some());
         let package = match row.subject.package() {
             Some(package) => package.name.as_str(),
@@ -66,6 +78,7 @@ pub fn render(mode: Mode, rows: &[Row], journal: Option<&Path>) -> String {
         ];
         text.push_str(&format!("| {} ", cells.join(" | ")));
         text.push_str(&counts_cells(mode, &row.tally));
+        text.push_str(&format!("| {} ", bytes_text(row.bytes)));
         text.push_str(&format!("| {} |\n", cell(&note(row))));
     }
     let packages = match rows.len() {
@@ -74,6 +87,7 @@ pub fn render(mode: Mode, rows: &[Row], journal: Option<&Path>) -> String {
     };
     text.push_str(&format!("| **{packages}** |  |  "));
     text.push_str(&counts_cells(mode, &total));
+    text.push_str(&format!("| {} ", bytes_text(total_bytes)));
     let total_note = match failed_packages {
         0 => String::new(),
         1 => "1 package failed".to_string(),
@@ -83,6 +97,20 @@ pub fn render(mode: Mode, rows: &[Row], journal: Option<&Path>) -> String {
 
     if mode.is_dry_run() {
         text.push_str("Dry run: nothing was deleted.\n\n");
+    }
+    let broken: Vec<&String> = rows.iter().flat_map(|row| row.broken_after).collect();
+    if !broken.is_empty() {
+        text.push_str("**Broken after the prune:** kept images no longer pull whole.\n\n");
+        for problem in broken {
+            text.push_str(&format!("- {}\n", cell(problem)));
+        }
+        match journal {
+            Some(path) => text.push_str(&format!(
+                "\nRestore what the prune deleted: `ghpkg restore --journal {}`\n\n",
+                path.display()
+            )),
+            None => text.push('\n'),
+        }
     }
     if let Some(path) = journal {
         text.push_str(&format!(
@@ -107,12 +135,29 @@ fn counts_cells(mode: Mode, tally: &Tally) -> String {
     }
 }
 
+/// `3.2 GiB of 41.0 GiB`; empty where sizes are not known.
+fn bytes_text(bytes: Option<Bytes>) -> String {
+    bytes.map_or_else(String::new, |bytes| {
+        format!(
+            "{} of {}",
+            bytes_cell(bytes.reclaimable),
+            bytes_cell(bytes.total)
+        )
+    })
+}
+
 /// The package's error, or what the failed count is made of.
 fn note(row: &Row) -> String {
     if let Some(error) = row.error {
         return format!("failed: {error}");
     }
     let mut parts = Vec::new();
+    if !row.broken_after.is_empty() {
+        parts.push(format!(
+            "**{} broken after the prune**",
+            row.broken_after.len()
+        ));
+    }
     if row.tally.unknown > 0 {
         parts.push(format!("{} unknown", row.tally.unknown));
     }
@@ -180,19 +225,30 @@ mod tests {
             ..Default::default()
         };
         let none = Tally::default();
+        let broken = ["kept image sha256:ab (latest) is broken".to_string()];
         let rows = [
-            Row::of(&app, counted, None),
+            Row {
+                bytes: Some(Bytes {
+                    reclaimable: 3 * 1024 * 1024,
+                    total: 41 * 1024 * 1024 * 1024,
+                }),
+                broken_after: &broken,
+                ..Row::of(&app, counted, None)
+            },
             Row::of(&api, none, Some("not found | gone\nreally")),
         ];
         let text = render(Mode::Execute, &rows, Some(Path::new("/tmp/j.jsonl")));
         assert_eq!(
             text,
             "### ghpkg prune\n\n\
-             | Package | Type | Owner | Deleted | Kept | Failed | Note |\n\
-             |---|---|---|---:|---:|---:|---|\n\
-             | app | container | org:acme | 3 | 5 | 2 | 1 unknown |\n\
-             | api | container | org:acme | 0 | 0 | 0 | failed: not found \\| gone really |\n\
-             | **2 packages** |  |  | 3 | 5 | 2 | 1 package failed |\n\n\
+             | Package | Type | Owner | Deleted | Kept | Failed | Freed | Note |\n\
+             |---|---|---|---:|---:|---:|---:|---|\n\
+             | app | container | org:acme | 3 | 5 | 2 | 3.0 MiB of 41.0 GiB | **1 broken after the prune**, 1 unknown |\n\
+             | api | container | org:acme | 0 | 0 | 0 |  | failed: not found \\| gone really |\n\
+             | **2 packages** |  |  | 3 | 5 | 2 | 3.0 MiB of 41.0 GiB | 1 package failed |\n\n\
+             **Broken after the prune:** kept images no longer pull whole.\n\n\
+             - kept image sha256:ab (latest) is broken\n\n\
+             Restore what the prune deleted: `ghpkg restore --journal /tmp/j.jsonl`\n\n\
              Journal: `/tmp/j.jsonl`. Keep it (e.g. with `actions/upload-artifact`): \
              `ghpkg restore --journal FILE` brings back what it records as deleted, within \
              GitHub's 30 days.\n"
@@ -211,10 +267,10 @@ mod tests {
         assert_eq!(
             text,
             "### ghpkg prune (dry run)\n\n\
-             | Package | Type | Owner | Would delete | Kept | Note |\n\
-             |---|---|---|---:|---:|---|\n\
-             | app | container | org:acme | 4 | 2 |  |\n\
-             | **1 package** |  |  | 4 | 2 |  |\n\n\
+             | Package | Type | Owner | Would delete | Kept | Frees | Note |\n\
+             |---|---|---|---:|---:|---:|---|\n\
+             | app | container | org:acme | 4 | 2 |  |  |\n\
+             | **1 package** |  |  | 4 | 2 |  |  |\n\n\
              Dry run: nothing was deleted.\n\n"
         );
     }

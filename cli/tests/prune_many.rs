@@ -557,6 +557,10 @@ fn the_step_summary_lists_each_package() {
         "{markdown}"
     );
     assert!(
+        markdown.contains("| Deleted | Kept | Failed | Freed | Note |"),
+        "{markdown}"
+    );
+    assert!(
         markdown.contains("| app-web | container | org:acme | 2 | 2 | 0 |"),
         "{markdown}"
     );
@@ -583,7 +587,7 @@ fn the_step_summary_lists_each_package() {
     support::run_command(command).assert_code(1);
     let markdown = std::fs::read_to_string(&summary).unwrap();
     assert!(
-        markdown.contains("| missing | container | org:acme | 0 | 0 | failed: "),
+        markdown.contains("| missing | container | org:acme | 0 | 0 |  | failed: "),
         "{markdown}"
     );
     assert!(markdown.contains("1 package failed"), "{markdown}");

@@ -157,7 +157,10 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
          --journal {}",
         journal.display()
     );
-    ghpkg(&fixture, &registry.url(), &prune).assert_code(0);
+    let pruned = ghpkg(&fixture, &registry.url(), &prune);
+    pruned.assert_code(0);
+    // The prune checked the images it kept after its deletions.
+    assert_eq!(pruned.json()["verification"]["healthy"], true);
 
     // The oldest image goes with its signature, referrers index and SBOM,
     // and the untagged images; the four newest stay whole.
@@ -189,6 +192,20 @@ fn prune_keeps_every_kept_tag_pullable_and_restore_puts_every_manifest_back() {
     .collect();
     assert_eq!(kept_tags, expected);
     every_tag_pulls(&tools, dir, &registry, &shapes.cache_blobs);
+    // `ghpkg check` agrees: nothing broken, dangling or orphaned is left.
+    let check = "check --org acme --type container --name app --json";
+    let checked = ghpkg(&fixture, &registry.url(), check);
+    checked.assert_code(0);
+    let package = &checked.json()["packages"][0];
+    assert_eq!(package["verdict"], "healthy", "{package:#}");
+    for list in [
+        "broken_images",
+        "dangling_attachments",
+        "orphan_images",
+        "unreadable",
+    ] {
+        assert_eq!(package[list], serde_json::json!([]), "{list}: {package:#}");
+    }
 
     let restore = format!("restore --journal {} --json", journal.display());
     ghpkg(&fixture, &registry.url(), &restore).assert_code(0);

@@ -1,6 +1,7 @@
 //! The subcommands, one file each; [`run`] sends a parsed command to its
 //! file.
 
+mod check;
 mod conflicts;
 mod delete;
 mod packages;
@@ -26,7 +27,8 @@ pub async fn run(context: &Context, command: Command) -> Result<(), Exit> {
             owner,
             package,
             state,
-        } => versions::run(context, owner.owner(), &package, state).await,
+            sizes,
+        } => versions::run(context, owner.owner(), &package, state, sizes).await,
         Command::Show {
             owner,
             package,
@@ -57,5 +59,6 @@ pub async fn run(context: &Context, command: Command) -> Result<(), Exit> {
         Command::Prune(args) => prune::run(context, &args).await,
         // Answered before the client exists (`main`).
         Command::Completions { .. } | Command::Man => Ok(()),
+        Command::Check(args) => check::run(context, &args).await,
     }
 }

@@ -68,12 +68,12 @@ pub fn explain(args: &PruneArgs, package: &str, json: bool) -> Result<(), Exit> 
 
 /// What default journals of a many-package run are named after.
 fn journal_label(args: &PruneArgs) -> String {
-    match &args.policy {
+    match &args.packages.policy {
         Some(path) => {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy();
             format!("policy-{stem}")
         }
-        None if args.all_packages => "all-packages".to_string(),
+        None if args.packages.all_packages => "all-packages".to_string(),
         None => "packages".to_string(),
     }
 }

@@ -57,6 +57,10 @@ pub struct VersionView {
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub html_url: Option<String>,
+    /// With `versions --sizes`, on the root version of each image: the
+    /// image's bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_bytes: Option<u64>,
 }
 
 impl From<&PackageVersion> for VersionView {
@@ -69,6 +73,7 @@ impl From<&PackageVersion> for VersionView {
             updated_at: version.updated_at,
             deleted_at: version.deleted_at,
             html_url: version.html_url.clone(),
+            image_bytes: None,
         }
     }
 }
@@ -160,6 +165,12 @@ pub struct PruneDoc<'a> {
     /// For a container package: the images the policy decided about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageView<'a>>>,
+    #[serde(flatten)]
+    pub bytes: Option<BytesDoc>,
+    /// For a container package the run deleted from: its kept images
+    /// checked again after the deletions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationDoc<'a>>,
     pub summary: &'a Tally,
     pub journal: Option<String>,
     /// Image references (`--keep-referenced`) to the package whose tag or
@@ -185,6 +196,34 @@ impl From<&Reference> for ReferenceView {
             line: reference.line,
         }
     }
+}
+
+/// What a container prune frees of what the package (or run) holds, in
+/// bytes: blobs no kept version names, each once, and the deleted
+/// manifests (blobs other packages share are not seen).
+#[derive(Debug, Serialize)]
+pub struct BytesDoc {
+    pub reclaimable_bytes: u64,
+    pub total_bytes: u64,
+}
+
+/// The verification after a prune's deletions.
+#[derive(Debug, Serialize)]
+pub struct VerificationDoc<'a> {
+    /// Whether every kept image still pulls whole.
+    pub healthy: bool,
+    /// One line per kept image found broken, or kept version unreadable.
+    pub problems: &'a [String],
+}
+
+/// The totals of a many-package prune: the counts, and the bytes when a
+/// container package was pruned.
+#[derive(Debug, Serialize)]
+pub struct RunSummaryDoc<'a> {
+    #[serde(flatten)]
+    pub tally: &'a Tally,
+    #[serde(flatten)]
+    pub bytes: Option<BytesDoc>,
 }
 
 /// One image in `prune --json`: its root version, the decision, and every
@@ -268,7 +307,7 @@ pub struct PruneRunDoc<'a> {
     /// them was pruned.
     pub unlisted: Vec<UnlistedDoc<'a>>,
     /// The counts over every package.
-    pub summary: &'a Tally,
+    pub summary: RunSummaryDoc<'a>,
     /// Packages that could not be listed, planned or pruned to the end.
     pub failed_packages: usize,
     pub journal: Option<String>,
@@ -291,6 +330,10 @@ pub struct PrunePackageDoc<'a> {
     /// For a container package: the images the policy decided about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageView<'a>>>,
+    #[serde(flatten)]
+    pub bytes: Option<BytesDoc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationDoc<'a>>,
     pub summary: Tally,
     pub error: Option<&'a str>,
 }
@@ -324,4 +367,116 @@ pub struct ExplainRuleDoc {
     pub why: String,
     /// The rule's retention policy, as `ghpkg prune` flags.
     pub policy: String,
+}
+
+/// `ghpkg check --json`: each selected package's findings, and the totals.
+#[derive(Debug, Serialize)]
+pub struct CheckDoc<'a> {
+    pub packages: Vec<CheckPackageDoc<'a>>,
+    /// Owner and type pairs whose packages could not be listed.
+    pub unlisted: Vec<UnlistedDoc<'a>>,
+    pub summary: CheckSummaryDoc,
+}
+
+/// One package of `ghpkg check --json`.
+#[derive(Debug, Serialize)]
+pub struct CheckPackageDoc<'a> {
+    #[serde(flatten)]
+    pub about: &'a PackageRef,
+    /// `healthy`, `broken` (a broken image or an unreadable version),
+    /// `nothing-to-check` (not a container package) or `failed`.
+    pub verdict: &'static str,
+    /// Active versions listed.
+    pub versions: usize,
+    /// For a container package: its images, and its bytes (each blob
+    /// once; the unreadable versions' are unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orphan_bytes: Option<u64>,
+    pub broken_images: Vec<BrokenImageDoc<'a>>,
+    pub dangling_attachments: Vec<DanglingAttachmentDoc<'a>>,
+    pub orphan_images: Vec<OrphanImageDoc<'a>>,
+    pub unreadable: Vec<UnreadableDoc<'a>>,
+    /// Why the package could not be checked.
+    pub error: Option<&'a str>,
+}
+
+/// An image that lists manifests that are not there.
+#[derive(Debug, Serialize)]
+pub struct BrokenImageDoc<'a> {
+    /// The root version's id and digest.
+    pub id: i64,
+    pub digest: &'a str,
+    pub tags: &'a [String],
+    pub missing: Vec<MissingManifestDoc>,
+}
+
+/// A manifest a broken image lists that is not there.
+#[derive(Debug, Serialize)]
+pub struct MissingManifestDoc {
+    pub digest: String,
+    /// `platform`, `attestation` or `manifest`.
+    pub kind: &'static str,
+    /// For `platform`: e.g. `linux/arm64`.
+    pub platform: Option<String>,
+    /// The digest of the version that lists it.
+    pub listed_by: String,
+    /// `not-in-package`, or `unreadable` (listed, but the registry does
+    /// not serve it).
+    pub reason: &'static str,
+}
+
+/// A signature, referrers index or referrer whose image is not in the
+/// package.
+#[derive(Debug, Serialize)]
+pub struct DanglingAttachmentDoc<'a> {
+    pub id: i64,
+    pub digest: &'a str,
+    pub tags: &'a [String],
+    /// `signature` (a digest tag) or `referrer` (`subject`).
+    pub kind: &'static str,
+    /// For `signature`: `signature`, `attestation`, `sbom` or
+    /// `referrers`; for `referrer`: its artifact type.
+    pub artifact_type: Option<String>,
+    /// The digest of the image it is for.
+    pub subject: String,
+}
+
+/// An untagged image no tag reaches.
+#[derive(Debug, Serialize)]
+pub struct OrphanImageDoc<'a> {
+    /// The root version's id and digest.
+    pub id: i64,
+    pub digest: &'a str,
+    pub created_at: DateTime<Utc>,
+    /// How many versions it is made of.
+    pub versions: usize,
+    pub bytes: u64,
+}
+
+/// A version listed by the API whose manifest cannot be read.
+#[derive(Debug, Serialize)]
+pub struct UnreadableDoc<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub tags: &'a [String],
+    pub error: &'a str,
+}
+
+/// The totals of `ghpkg check --json`.
+#[derive(Debug, Default, Serialize)]
+pub struct CheckSummaryDoc {
+    pub packages: usize,
+    pub healthy_packages: usize,
+    pub broken_images: usize,
+    pub dangling_attachments: usize,
+    pub orphan_images: usize,
+    pub unreadable: usize,
+    /// Packages that could not be listed or checked.
+    pub failed_packages: usize,
+    pub total_bytes: u64,
+    pub orphan_bytes: u64,
 }

@@ -128,6 +128,22 @@ pub fn tags_of(version: &PackageVersion) -> Vec<String> {
     tags
 }
 
+/// Bytes in binary units with one decimal: `512 B`, `3.2 KiB`, `41.0 GiB`.
+pub fn bytes_cell(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    // Rounded first, so that 1023.96 KiB shows as 1.0 MiB, not 1024.0 KiB.
+    while (value * 10.0).round() / 10.0 >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
 /// A timestamp for tables: `2025-06-01 12:00`.
 pub fn time_cell(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%d %H:%M").to_string()
@@ -136,6 +152,16 @@ pub fn time_cell(time: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_read_in_binary_units_with_one_decimal() {
+        assert_eq!(bytes_cell(0), "0 B");
+        assert_eq!(bytes_cell(1023), "1023 B");
+        assert_eq!(bytes_cell(1024), "1.0 KiB");
+        assert_eq!(bytes_cell(3 * 1024 + 205), "3.2 KiB");
+        assert_eq!(bytes_cell(1024 * 1024 - 1), "1.0 MiB");
+        assert_eq!(bytes_cell(41 * 1024 * 1024 * 1024), "41.0 GiB");
+    }
 
     #[test]
     fn columns_align_on_the_widest_cell() {

@@ -377,6 +377,17 @@ impl ImagePlan {
         })
     }
 
+    /// What deleting the versions `deleted` (ids) frees, in bytes: see
+    /// [`ImageGraph::freed_bytes`] (blobs no remaining version names, each
+    /// once, and the deleted manifests).
+    pub fn freed_bytes(&self, deleted: impl IntoIterator<Item = i64>) -> u64 {
+        let deleted: HashSet<usize> = deleted
+            .into_iter()
+            .filter_map(|id| self.positions.get(&id).copied())
+            .collect();
+        self.graph.freed_bytes(&deleted)
+    }
+
     /// The id of the version at `version`.
     pub fn id(&self, version: usize) -> i64 {
         self.decisions[version].version.id

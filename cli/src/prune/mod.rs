@@ -13,3 +13,4 @@ pub mod interrupts;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod verify;

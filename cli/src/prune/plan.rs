@@ -23,6 +23,21 @@ use crate::model::{Fate, Mode};
 use crate::policy::{Action, Decision, RetentionPolicy, decide};
 use crate::references::Reference;
 
+/// What a container package's prune frees, and what the package holds,
+/// in bytes (blobs counted once; blobs other packages share are not seen).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bytes {
+    pub reclaimable: u64,
+    pub total: u64,
+}
+
+impl Bytes {
+    pub fn add(&mut self, other: Bytes) {
+        self.reclaimable += other.reclaimable;
+        self.total += other.total;
+    }
+}
+
 /// What to do with each active version of one package.
 #[derive(Clone, Debug)]
 pub struct Plan {
@@ -93,6 +108,23 @@ impl Plan {
                 Action::Keep => Fate::Kept,
             })
             .collect()
+    }
+
+    /// For a container package: what the versions `fates` say are (or
+    /// would be) deleted free, and what the package holds.
+    pub fn bytes(&self, fates: &[Fate]) -> Option<Bytes> {
+        let images = self.images.as_ref()?;
+        let deleted = self.decisions.iter().zip(fates).filter_map(|(d, fate)| {
+            matches!(
+                fate,
+                Fate::WouldDelete | Fate::Deleted | Fate::DeletedNotJournaled(_)
+            )
+            .then_some(d.version.id)
+        });
+        Some(Bytes {
+            reclaimable: images.freed_bytes(deleted),
+            total: images.graph.total_bytes(),
+        })
     }
 
     /// The fates of a dry run: what would be deleted, what is kept.

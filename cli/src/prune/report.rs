@@ -8,7 +8,7 @@
 use github_packages_oci::images::{Member, Relation};
 
 use super::images::ImagePlan;
-use super::plan::Plan;
+use super::plan::{Bytes, Plan};
 use super::run::{Pruned, Ran};
 use crate::context::Context;
 use crate::duration::format_age;
@@ -16,10 +16,10 @@ use crate::exit::Exit;
 use crate::journal;
 use crate::model::{Fate, OwnerSpelling, Unit};
 use crate::output::json::{
-    ImageMemberView, ImageView, PruneDoc, PrunePackageDoc, PruneRow, PruneRunDoc, ReferenceView,
-    UnlistedDoc,
+    BytesDoc, ImageMemberView, ImageView, PruneDoc, PrunePackageDoc, PruneRow, PruneRunDoc,
+    ReferenceView, RunSummaryDoc, UnlistedDoc, VerificationDoc,
 };
-use crate::output::{self, Table, tags_cell};
+use crate::output::{self, Table, bytes_cell, tags_cell};
 use crate::policy::Action;
 
 /// Prints a run of one package: each version with its fate, the tally, and
@@ -35,6 +35,8 @@ pub fn one_package(context: &Context, ran: &Ran) -> Result<(), Exit> {
             about: &plan.package,
             versions: rows(plan, fates),
             images: plan.images.as_ref().map(image_views),
+            bytes: plan.bytes(fates).map(bytes_doc),
+            verification: verification_doc(&ran.pruned[0]),
             summary: &ran.tally,
             journal: ran.journal.as_ref().map(|p| p.display().to_string()),
             unresolved_references: plan.unresolved.iter().map(ReferenceView::from).collect(),
@@ -115,6 +117,8 @@ fn many_document<'a>(ran: &'a Ran) -> PruneRunDoc<'a> {
                     Pruned::Done { plan, .. } => plan.images.as_ref().map(image_views),
                     Pruned::Failed { .. } => None,
                 },
+                bytes: package.bytes().map(bytes_doc),
+                verification: verification_doc(package),
                 summary: package.tally(),
                 error: package.error(),
             })
@@ -128,7 +132,10 @@ fn many_document<'a>(ran: &'a Ran) -> PruneRunDoc<'a> {
                 error: &unlisted.error,
             })
             .collect(),
-        summary: &ran.tally,
+        summary: RunSummaryDoc {
+            tally: &ran.tally,
+            bytes: ran.bytes().map(bytes_doc),
+        },
         failed_packages: ran.failed_packages(),
         journal: ran.journal.as_ref().map(|p| p.display().to_string()),
         unresolved_references: ran
@@ -141,6 +148,26 @@ fn many_document<'a>(ran: &'a Ran) -> PruneRunDoc<'a> {
             .flatten()
             .map(ReferenceView::from)
             .collect(),
+    }
+}
+
+fn bytes_doc(bytes: Bytes) -> BytesDoc {
+    BytesDoc {
+        reclaimable_bytes: bytes.reclaimable,
+        total_bytes: bytes.total,
+    }
+}
+
+fn verification_doc<'a>(package: &'a Pruned) -> Option<VerificationDoc<'a>> {
+    match package {
+        Pruned::Done {
+            verification: Some(verification),
+            ..
+        } => Some(VerificationDoc {
+            healthy: verification.is_healthy(),
+            problems: &verification.problems,
+        }),
+        _ => None,
     }
 }
 
@@ -212,6 +239,19 @@ pub fn versions_text(plan: &Plan, fates: &[Fate]) -> String {
         text.push_str(&format!(
             "images: {kept} kept, {} to delete (each keeps or deletes every version it reaches)\n",
             images.images.len() - kept
+        ));
+    }
+    if let Some(bytes) = plan.bytes(fates) {
+        let frees = if plan.mode.is_dry_run() {
+            "frees"
+        } else {
+            "freed"
+        };
+        text.push_str(&format!(
+            "{frees} {} of {} (blobs no kept image names; blobs other packages share are not \
+             seen)\n",
+            bytes_cell(bytes.reclaimable),
+            bytes_cell(bytes.total)
         ));
     }
     text

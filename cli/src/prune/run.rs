@@ -24,8 +24,9 @@ use github_packages::types::PackageType;
 
 use super::execute::carry_out;
 use super::interrupts::Interrupts;
-use super::plan::{Plan, plan};
+use super::plan::{Bytes, Plan, plan};
 use super::report;
+use super::verify::{Verification, verify};
 use crate::args::PruneArgs;
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
@@ -54,6 +55,9 @@ pub enum Pruned<'r> {
         fates: Vec<Fate>,
         tally: Tally,
         rule: &'r Rule,
+        /// For a container package the run deleted from: its kept images
+        /// checked again after the deletions.
+        verification: Option<Verification>,
     },
     /// Planning failed, or the run stopped before the package.
     Failed {
@@ -88,6 +92,26 @@ impl Pruned<'_> {
         }
     }
 
+    /// For a container package: what the prune frees (or freed) of what
+    /// the package holds.
+    pub fn bytes(&self) -> Option<Bytes> {
+        match self {
+            Pruned::Done { plan, fates, .. } => plan.bytes(fates),
+            Pruned::Failed { .. } => None,
+        }
+    }
+
+    /// What the verification after the deletions found broken.
+    pub fn broken_after(&self) -> &[String] {
+        match self {
+            Pruned::Done {
+                verification: Some(verification),
+                ..
+            } => &verification.problems,
+            _ => &[],
+        }
+    }
+
     pub fn rule(&self) -> &Rule {
         match self {
             Pruned::Done { rule, .. } | Pruned::Failed { rule, .. } => rule,
@@ -117,6 +141,21 @@ pub struct Ran<'r> {
 }
 
 impl Ran<'_> {
+    /// What the run frees of what its container packages hold, if it
+    /// pruned any.
+    pub fn bytes(&self) -> Option<Bytes> {
+        let mut total: Option<Bytes> = None;
+        for bytes in self.pruned.iter().filter_map(Pruned::bytes) {
+            total.get_or_insert_default().add(bytes);
+        }
+        total
+    }
+
+    /// Kept images found broken after the deletions, over every package.
+    pub fn broken_after(&self) -> usize {
+        self.pruned.iter().map(|p| p.broken_after().len()).sum()
+    }
+
     /// Packages that could not be listed, planned or pruned to the end.
     pub fn failed_packages(&self) -> usize {
         self.pruned.iter().filter(|p| p.error().is_some()).count() + self.unlisted.len()
@@ -131,11 +170,14 @@ impl Ran<'_> {
             },
             tally: Tally::default(),
             error: Some(&unlisted.error),
+            bytes: None,
+            broken_after: &[],
         });
-        let pruned = self
-            .pruned
-            .iter()
-            .map(|package| Row::of(package.package(), package.tally(), package.error()));
+        let pruned = self.pruned.iter().map(|package| Row {
+            bytes: package.bytes(),
+            broken_after: package.broken_after(),
+            ..Row::of(package.package(), package.tally(), package.error())
+        });
         unlisted.chain(pruned).collect()
     }
 
@@ -157,6 +199,18 @@ impl Ran<'_> {
                     self.pruned.len()
                 )
             }));
+        }
+        let broken = self.broken_after();
+        if broken > 0 {
+            let undo = self.journal.as_ref().map_or(String::new(), |path| {
+                format!(
+                    "; to undo the prune: ghpkg restore --journal {}",
+                    path.display()
+                )
+            });
+            return Err(Exit::failed(format!(
+                "{broken} kept images or versions are broken after the prune (see above){undo}"
+            )));
         }
         let failed_packages = self.failed_packages();
         if failed_packages > 0 {
@@ -217,8 +271,30 @@ pub async fn run(
     } else {
         report::many_packages(context, &ran)?;
     }
+    say_broken_after(context, &ran);
     step_summary::publish(&context.ui, mode, &ran.rows(), ran.journal.as_deref());
     ran.exit(one)
+}
+
+/// Says loudly, on stderr, each kept image the verification found broken,
+/// and how to restore what the run deleted.
+fn say_broken_after(context: &Context, ran: &Ran) {
+    for package in &ran.pruned {
+        for problem in package.broken_after() {
+            context.ui.error(format!(
+                "BROKEN AFTER THE PRUNE: {}: {problem}",
+                package.package().repository()
+            ));
+        }
+    }
+    if ran.broken_after() > 0
+        && let Some(path) = &ran.journal
+    {
+        context.ui.error(format!(
+            "restore what the prune deleted with: ghpkg restore --journal {}",
+            path.display()
+        ));
+    }
 }
 
 /// What every package of a run shares.
@@ -292,11 +368,19 @@ async fn prune_each<'r>(
                 .stopped
                 .map(|why| format!("not attempted: an earlier package's deletions stopped: {why}"));
         }
+        let tally = Tally::of(&executed.fates);
+        let verification =
+            if plan.images.is_some() && tally.sent_deletions() && !interrupts.interrupted() {
+                Some(verify(context, &plan).await)
+            } else {
+                None
+            };
         pruned.push(Pruned::Done {
-            tally: Tally::of(&executed.fates),
+            tally,
             plan: Box::new(plan),
             fates: executed.fates,
             rule,
+            verification,
         });
     }
     let mut tally = Tally::default();
@@ -367,7 +451,7 @@ fn failed<'r>(
 /// The packages to prune, each with its rule, sorted by name within each
 /// owner and type; and the owner-type pairs whose listing failed. Two rules
 /// matching one package is bad input: nothing is deleted.
-async fn select<'r>(
+pub async fn select<'r>(
     context: &Context,
     rules: &'r Rules,
 ) -> Result<(Vec<(PackageRef, &'r Rule)>, Vec<Unlisted>), Exit> {

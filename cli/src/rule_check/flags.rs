@@ -1,12 +1,13 @@
-//! `ghpkg prune`'s flags as a raw rule, and the rules of a run: the policy
-//! file's, or the flags' one rule, each through the checker.
+//! `ghpkg prune`'s and `ghpkg check`'s flags as a raw rule, and the rules
+//! of a run: the policy file's, or the flags' one rule, each through the
+//! checker.
 
 use github_packages::Owner;
 
 use super::raw::{Given, GivenList, Origin, RawRetention, RawRule};
 use super::wording::ALL_PACKAGES;
-use super::{Refusal, check};
-use crate::args::{OwnerArgs, PruneArgs};
+use super::{Purpose, Refusal, check_for};
+use crate::args::{CheckArgs, OwnerArgs, PruneArgs, SelectionArgs};
 use crate::exit::Exit;
 use crate::glob::Glob;
 use crate::policy_file;
@@ -15,15 +16,25 @@ use crate::rules::{RuleSource, Rules};
 /// The rules of this run: the policy file's, or the one the flags give.
 /// Refused here, before any request, with one `error:` line per problem.
 pub fn rules_of(args: &PruneArgs) -> Result<Rules, Exit> {
-    match &args.policy {
+    match &args.packages.policy {
         Some(path) => policy_file::read(path).map_err(Exit::from),
-        None => flags_rules(args),
+        None => flags_rules(&raw_rule(args), Purpose::Prune),
+    }
+}
+
+/// The packages `ghpkg check` looks at: those of the policy file's rules
+/// (the whole file is checked, as prune would), or of the flags' one rule,
+/// which needs no retention.
+pub fn selection_of(args: &CheckArgs) -> Result<Rules, Exit> {
+    match &args.packages.policy {
+        Some(path) => policy_file::read(path).map_err(Exit::from),
+        None => flags_rules(&selection_rule(&args.packages), Purpose::Check),
     }
 }
 
 /// The flags' one rule, checked.
-fn flags_rules(args: &PruneArgs) -> Result<Rules, Exit> {
-    check(&[raw_rule(args)]).map_err(|problems| {
+fn flags_rules(raw: &RawRule, purpose: Purpose) -> Result<Rules, Exit> {
+    check_for(std::slice::from_ref(raw), purpose).map_err(|problems| {
         Exit::from(Refusal {
             file: None,
             problems,
@@ -36,9 +47,19 @@ impl PruneArgs {
     /// later, with the rest of the run), or flags that make a rule the
     /// checker takes.
     pub fn check(&self) -> Result<(), Exit> {
-        match &self.policy {
+        match &self.packages.policy {
             Some(_) => Ok(()),
-            None => flags_rules(self).map(drop),
+            None => flags_rules(&raw_rule(self), Purpose::Prune).map(drop),
+        }
+    }
+}
+
+impl CheckArgs {
+    /// As [`PruneArgs::check`], without a retention.
+    pub fn check(&self) -> Result<(), Exit> {
+        match &self.packages.policy {
+            Some(_) => Ok(()),
+            None => flags_rules(&selection_rule(&self.packages), Purpose::Check).map(drop),
         }
     }
 }
@@ -46,6 +67,22 @@ impl PruneArgs {
 /// The flags as the raw rule a policy file's `[[rule]]` would be, each value
 /// with its flag. Clap has read every value already: none is refused.
 pub fn raw_rule(args: &PruneArgs) -> RawRule {
+    RawRule {
+        retention: RawRetention {
+            keep_latest: args.keep_latest.map(|n| flag("--keep-latest", n)),
+            older_than: args.older_than.map(|age| flag("--older-than", age)),
+            tags: globs("--tag", &args.tags),
+            exclude_tags: globs("--exclude-tag", &args.exclude_tags),
+            keep_tags: globs("--keep-tag", &args.keep_tags),
+            untagged: args.untagged.then(|| flag("--untagged", true)),
+            order: None,
+        },
+        ..selection_rule(&args.packages)
+    }
+}
+
+/// The package flags as a raw rule without a retention.
+fn selection_rule(args: &SelectionArgs) -> RawRule {
     let names = if args.all_packages {
         let every = Glob::parse("*").expect("`*` is a glob");
         Some(list(ALL_PACKAGES, &[every]))
@@ -63,15 +100,7 @@ pub fn raw_rule(args: &PruneArgs) -> RawRule {
             .map(|package_type| flag("--type", package_type.package_type())),
         names,
         exclude_names: globs("--exclude-name", &args.exclude_names),
-        retention: RawRetention {
-            keep_latest: args.keep_latest.map(|n| flag("--keep-latest", n)),
-            older_than: args.older_than.map(|age| flag("--older-than", age)),
-            tags: globs("--tag", &args.tags),
-            exclude_tags: globs("--exclude-tag", &args.exclude_tags),
-            keep_tags: globs("--keep-tag", &args.keep_tags),
-            untagged: args.untagged.then(|| flag("--untagged", true)),
-            order: None,
-        },
+        retention: RawRetention::default(),
         classes: Vec::new(),
         keep_referenced: Vec::new(),
     }

@@ -41,7 +41,7 @@ use crate::glob::Glob;
 use crate::policy::{Class, Classes, RetentionPolicy};
 use crate::rules::{Fit, Rule, Rules};
 
-pub use flags::rules_of;
+pub use flags::{rules_of, selection_of};
 pub use raw::{Given, GivenList, Origin, Place, RawClass, RawRetention, RawRule};
 pub use wording::Problem;
 
@@ -51,7 +51,34 @@ pub use wording::Problem;
 /// reported at once), but the rules are then refused even when the
 /// checker finds nothing more.
 pub fn check(raw_rules: &[RawRule]) -> Result<Rules, Vec<Problem>> {
-    let mut checker = Checker::default();
+    check_for(raw_rules, Purpose::Prune)
+}
+
+/// What the rules are for: a prune needs a retention that selects
+/// something; a check only selects packages, and leaves the retention out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Purpose {
+    #[default]
+    Prune,
+    Check,
+}
+
+impl Purpose {
+    /// The command the rules are for, as the refusals name it.
+    pub fn command(self) -> &'static str {
+        match self {
+            Purpose::Prune => "prune",
+            Purpose::Check => "check",
+        }
+    }
+}
+
+/// [`check`], for `purpose`.
+pub fn check_for(raw_rules: &[RawRule], purpose: Purpose) -> Result<Rules, Vec<Problem>> {
+    let mut checker = Checker {
+        purpose,
+        ..Checker::default()
+    };
     let checked: Vec<CheckedRule> = raw_rules
         .iter()
         .filter_map(|raw| checker.rule(raw))
@@ -121,6 +148,7 @@ enum Scope {
 
 #[derive(Default)]
 struct Checker {
+    purpose: Purpose,
     problems: Vec<Problem>,
 }
 
@@ -129,27 +157,33 @@ impl Checker {
     /// or by its source).
     fn rule(&mut self, raw: &RawRule) -> Option<CheckedRule> {
         let before = self.problems.len();
+        let command = self.purpose.command();
         if raw.owner.is_none() {
-            self.problems.push(Problem::no_owner(raw.origin));
+            self.problems.push(Problem::no_owner(raw.origin, command));
         }
         if raw.package_type.is_none() {
-            self.problems.push(Problem::no_package_type(raw.origin));
+            self.problems
+                .push(Problem::no_package_type(raw.origin, command));
         }
         let names = match &raw.names {
             None => {
-                self.problems.push(Problem::no_names(raw.origin));
+                self.problems.push(Problem::no_names(raw.origin, command));
                 &[][..]
             }
             Some(list) if list.items.is_empty() => {
-                self.problems.push(Problem::empty_names(list.origin));
+                self.problems
+                    .push(Problem::empty_names(list.origin, command));
                 &[][..]
             }
             Some(list) => &list.items[..],
         };
         self.same_glob_in_both(names, &raw.exclude_names);
-        let retention = match raw.classes.is_empty() {
-            true => self.retention(raw.origin, &raw.retention, Scope::Rule),
-            false => self.classes(raw),
+        let retention = match self.purpose {
+            Purpose::Check => RetentionPolicy::default(),
+            Purpose::Prune if raw.classes.is_empty() => {
+                self.retention(raw.origin, &raw.retention, Scope::Rule)
+            }
+            Purpose::Prune => self.classes(raw),
         };
         if self.problems.len() > before || raw.refused_a_value() {
             return None;

@@ -17,8 +17,12 @@ pub struct Problem {
 pub const ALL_PACKAGES: &str = "--all-packages";
 
 /// On the command line, whichever of them is missing.
-const PACKAGES_NEEDED: &str = "prune needs --policy FILE, or an owner (--org, --user or --me) \
-                               with --type and --name GLOB (or --all-packages)";
+fn packages_needed(command: &str) -> String {
+    format!(
+        "{command} needs --policy FILE, or an owner (--org, --user or --me) with --type and \
+         --name GLOB (or --all-packages)"
+    )
+}
 
 impl Problem {
     /// A problem at `origin`: its place in a file, or none for a flag.
@@ -40,38 +44,38 @@ impl Problem {
         }
     }
 
-    pub fn no_owner(rule: Origin) -> Problem {
+    pub fn no_owner(rule: Origin, command: &str) -> Problem {
         Problem::at_header(
             rule,
             "owner",
             "the rule names no owner: set `owner` in it or at the top of the file",
-            PACKAGES_NEEDED,
+            &packages_needed(command),
         )
     }
 
-    pub fn no_package_type(rule: Origin) -> Problem {
+    pub fn no_package_type(rule: Origin, command: &str) -> Problem {
         Problem::at_header(
             rule,
             "type",
             "the rule names no package type: set `type` in it or at the top of the file",
-            PACKAGES_NEEDED,
+            &packages_needed(command),
         )
     }
 
-    pub fn no_names(rule: Origin) -> Problem {
+    pub fn no_names(rule: Origin, command: &str) -> Problem {
         Problem::at_header(
             rule,
             "name",
             "the rule selects no packages: add `name = [\"GLOB\", …]` (`[\"*\"]` for all)",
-            PACKAGES_NEEDED,
+            &packages_needed(command),
         )
     }
 
     /// `name = []`; the flags cannot give an empty list.
-    pub fn empty_names(list: Origin) -> Problem {
+    pub fn empty_names(list: Origin, command: &str) -> Problem {
         match list {
             Origin::File(_) => Problem::at(list, "empty: the rule selects no packages"),
-            Origin::Flag(_) | Origin::CommandLine => Problem::at(list, PACKAGES_NEEDED),
+            Origin::Flag(_) | Origin::CommandLine => Problem::at(list, packages_needed(command)),
         }
     }
 

@@ -76,8 +76,12 @@ use crate::registry::{
     REFERENCE_TYPE_ANNOTATION,
 };
 
+mod health;
+mod sizes;
 #[cfg(test)]
 mod tests;
+
+pub use health::{BrokenImage, DanglingAttachment, Health, MissingManifest};
 
 /// A version as the graph sees it: its digest (the version's name) and tags.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,6 +207,27 @@ pub fn cosign_subject(tag: &str) -> Option<(Digest, CosignKind)> {
     Some((Digest::from_hex(hex).ok()?, kind))
 }
 
+/// How an index lists `descriptor`: an attestation (buildx's annotation),
+/// else a platform manifest, else a plain manifest.
+fn listed_as(descriptor: &crate::registry::Descriptor) -> Relation {
+    let attestation = descriptor
+        .annotations
+        .get(REFERENCE_TYPE_ANNOTATION)
+        .is_some_and(|kind| kind == ATTESTATION_MANIFEST);
+    if attestation {
+        Relation::Attestation {
+            describes: descriptor
+                .annotations
+                .get(REFERENCE_DIGEST_ANNOTATION)
+                .and_then(|digest| digest.parse().ok()),
+        }
+    } else if let Some(platform) = &descriptor.platform {
+        Relation::Platform(platform.clone())
+    } else {
+        Relation::Manifest
+    }
+}
+
 /// A version an image reaches, besides its root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
@@ -290,8 +315,14 @@ pub struct ImageGraph {
     /// Per version: its tags that are its own (not cosign tags of another
     /// version in the package).
     own_tags: Vec<Vec<String>>,
-    /// Per version: manifests it lists that are not in the package.
-    missing: Vec<Vec<Digest>>,
+    /// Per version: manifests it lists that are not in the package, and
+    /// what they were to it.
+    missing: Vec<Vec<(Digest, Relation)>>,
+    /// Per version: the images it is attached to (by `subject` or a digest
+    /// tag) that are not in the package.
+    detached: Vec<Vec<(Digest, Relation)>>,
+    /// Per version: its manifest's own bytes and the blobs it names.
+    sizes: Vec<sizes::VersionBytes>,
     images: Vec<Image>,
 }
 
@@ -312,84 +343,100 @@ impl ImageGraph {
             }
         }
         let count = versions.len();
-        let mut edges: Vec<Vec<(usize, Relation)>> = vec![Vec::new(); count];
-        let mut missing: Vec<Vec<Digest>> = vec![Vec::new(); count];
-        let mut own_tags: Vec<Vec<String>> = vec![Vec::new(); count];
+        let mut graph = ImageGraph {
+            versions: versions.to_vec(),
+            edges: vec![Vec::new(); count],
+            parents: vec![Vec::new(); count],
+            own_tags: vec![Vec::new(); count],
+            missing: vec![Vec::new(); count],
+            detached: vec![Vec::new(); count],
+            sizes: Vec::with_capacity(count),
+            images: Vec::new(),
+        };
         for (index, version) in versions.iter().enumerate() {
             let manifest = manifests
                 .get(&version.digest)
                 .ok_or_else(|| GraphError::Unread {
                     digest: version.digest.clone(),
                 })?;
-            if let Manifest::Index(list) = manifest {
-                // A BuildKit registry cache lists layers and its cache
-                // config: blobs, which are no versions and not missing.
-                for descriptor in list.manifests.iter().filter(|d| !d.is_blob()) {
-                    let Some(&child) = position.get(&descriptor.digest) else {
-                        missing[index].push(descriptor.digest.clone());
-                        continue;
-                    };
-                    let attestation = descriptor
-                        .annotations
-                        .get(REFERENCE_TYPE_ANNOTATION)
-                        .is_some_and(|kind| kind == ATTESTATION_MANIFEST);
-                    let relation = if attestation {
-                        Relation::Attestation {
-                            describes: descriptor
-                                .annotations
-                                .get(REFERENCE_DIGEST_ANNOTATION)
-                                .and_then(|digest| digest.parse().ok()),
-                        }
-                    } else if let Some(platform) = &descriptor.platform {
-                        Relation::Platform(platform.clone())
-                    } else {
-                        Relation::Manifest
-                    };
-                    edges[index].push((child, relation));
-                }
-            }
+            graph.sizes.push(sizes::VersionBytes::of(manifest));
+            graph.link_listed(index, manifest, &position);
         }
         // Attachments after every index's own children, so that an
         // image's members list its manifests first.
         for (index, version) in versions.iter().enumerate() {
-            let manifest = &manifests[&version.digest];
-            if let Some(subject) = manifest.subject()
-                && let Some(&target) = position.get(&subject.digest)
-            {
-                let artifact_type = manifest.artifact_type().map(str::to_string);
-                edges[target].push((index, Relation::Referrer { artifact_type }));
+            graph.link_attachments(index, &manifests[&version.digest], &position);
+        }
+        graph.link_parents();
+        graph.images = graph.find_images();
+        Ok(graph)
+    }
+
+    /// Links the index at `index` to the manifests it lists (blobs, which
+    /// a BuildKit registry cache lists, are no versions and not missing).
+    fn link_listed(
+        &mut self,
+        index: usize,
+        manifest: &Manifest,
+        position: &HashMap<&Digest, usize>,
+    ) {
+        let Manifest::Index(list) = manifest else {
+            return;
+        };
+        for descriptor in list.manifests.iter().filter(|d| !d.is_blob()) {
+            let relation = listed_as(descriptor);
+            match position.get(&descriptor.digest) {
+                Some(&child) => self.edges[index].push((child, relation)),
+                None => self.missing[index].push((descriptor.digest.clone(), relation)),
             }
-            for tag in &version.tags {
-                match cosign_subject(tag).and_then(|(subject, kind)| {
-                    position.get(&subject).map(|&target| (target, kind))
-                }) {
-                    Some((target, kind)) if target != index => {
-                        edges[target].push((index, Relation::Signature { kind }));
-                    }
-                    _ => own_tags[index].push(tag.clone()),
+        }
+    }
+
+    /// Links the version at `index` to the image its `subject` or a digest
+    /// tag names; its other tags are its own.
+    fn link_attachments(
+        &mut self,
+        index: usize,
+        manifest: &Manifest,
+        position: &HashMap<&Digest, usize>,
+    ) {
+        if let Some(subject) = manifest.subject() {
+            let artifact_type = manifest.artifact_type().map(str::to_string);
+            let relation = Relation::Referrer { artifact_type };
+            match position.get(&subject.digest) {
+                Some(&target) => self.edges[target].push((index, relation)),
+                None => self.detached[index].push((subject.digest.clone(), relation)),
+            }
+        }
+        for tag in self.versions[index].tags.clone() {
+            let Some((subject, kind)) = cosign_subject(&tag) else {
+                self.own_tags[index].push(tag);
+                continue;
+            };
+            match position.get(&subject) {
+                Some(&target) if target != index => {
+                    self.edges[target].push((index, Relation::Signature { kind }));
+                }
+                Some(_) => self.own_tags[index].push(tag),
+                None => {
+                    self.detached[index].push((subject, Relation::Signature { kind }));
+                    self.own_tags[index].push(tag);
                 }
             }
         }
-        let mut parents: Vec<Vec<usize>> = vec![Vec::new(); count];
-        for (from, targets) in edges.iter_mut().enumerate() {
-            // One link per pair: an index listing a manifest twice, or a
-            // referrer that is also cosign-tagged, is reached once.
+    }
+
+    /// One link per pair (an index listing a manifest twice, or a referrer
+    /// that is also cosign-tagged, is reached once), and each version's
+    /// parents.
+    fn link_parents(&mut self) {
+        for (from, targets) in self.edges.iter_mut().enumerate() {
             let mut seen = HashSet::new();
             targets.retain(|(to, _)| *to != from && seen.insert(*to));
             for (to, _) in targets.iter() {
-                parents[*to].push(from);
+                self.parents[*to].push(from);
             }
         }
-        let mut graph = ImageGraph {
-            versions: versions.to_vec(),
-            edges,
-            parents,
-            own_tags,
-            missing,
-            images: Vec::new(),
-        };
-        graph.images = graph.find_images();
-        Ok(graph)
     }
 
     /// Roots in version order, then (for versions only reachable from one
@@ -422,7 +469,7 @@ impl ImageGraph {
         let mut members = Vec::new();
         let mut missing = Vec::new();
         while let Some(from) = queue.pop_front() {
-            missing.extend(self.missing[from].iter().cloned());
+            missing.extend(self.missing[from].iter().map(|(digest, _)| digest.clone()));
             for (to, relation) in &self.edges[from] {
                 if seen.insert(*to) {
                     members.push(Member {
@@ -486,7 +533,7 @@ impl ImageGraph {
         });
         listed
             .map(|(child, _)| &self.versions[*child].digest)
-            .chain(&self.missing[index])
+            .chain(self.missing[index].iter().map(|(digest, _)| digest))
             .collect()
     }
 

@@ -639,3 +639,101 @@ fn an_index_lists_its_manifests_as_its_own_manifest_says_and_nothing_attached() 
         assert!(graph.lists(package.at(manifest)).is_empty());
     }
 }
+
+#[test]
+fn health_names_broken_images_dangling_attachments_and_orphans() {
+    let mut package = Package::default();
+    let (whole, _) = package.buildx(&["linux/amd64"], &["whole"]);
+    let (_, members) = package.buildx(&["linux/amd64", "linux/arm64"], &["broken"]);
+    let (_, unserved) = package.buildx(&["linux/amd64"], &["unserved"]);
+    let orphan = package.image(None, None, &[]);
+    let gone = Digest::of(b"an image deleted long ago");
+    let signature = package.image(None, None, &[&format!("sha256-{}.sig", gone.hex())]);
+    let referrer = package.image(Some(&gone), Some("application/spdx+json"), &[]);
+    let whole_signature = package.image(None, None, &[&format!("sha256-{}.sig", whole.hex())]);
+    // Another tool deleted the arm64 platform manifest (members: amd64,
+    // its attestation, arm64, its attestation); the registry does not
+    // serve `unserved`'s platform manifest.
+    let deleted = members[2].clone();
+    package
+        .versions
+        .retain(|v| v.digest != deleted && v.digest != unserved[0]);
+    let graph = package.graph();
+    let unreadable = HashSet::from([unserved[0].clone()]);
+    let health = graph.health(&unreadable);
+
+    type Missing = Vec<(String, String, bool)>;
+    let broken: Vec<(Vec<String>, Missing)> = health
+        .broken
+        .iter()
+        .map(|b| {
+            let root = graph.images()[b.image].root;
+            let missing = b
+                .missing
+                .iter()
+                .map(|m| (m.digest.to_string(), m.relation.to_string(), m.unreadable))
+                .collect();
+            (graph.own_tags(root).to_vec(), missing)
+        })
+        .collect();
+    assert_eq!(
+        broken,
+        [
+            (
+                vec!["broken".to_string()],
+                vec![(
+                    deleted.to_string(),
+                    "platform linux/arm64".to_string(),
+                    false
+                )]
+            ),
+            (
+                vec!["unserved".to_string()],
+                vec![(
+                    unserved[0].to_string(),
+                    "platform linux/amd64".to_string(),
+                    true
+                )]
+            ),
+        ]
+    );
+    let dangling: Vec<(Digest, String, String)> = health
+        .dangling
+        .iter()
+        .map(|d| {
+            (
+                graph.version(d.version).digest.clone(),
+                d.subject.to_string(),
+                d.relation.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dangling,
+        [
+            (signature, gone.to_string(), "cosign signature".to_string()),
+            (
+                referrer,
+                gone.to_string(),
+                "referrer application/spdx+json".to_string()
+            ),
+        ]
+    );
+    // The attestation of the platform the registry does not serve is still
+    // listed by its index: only the untagged image is an orphan.
+    let orphans = digests(
+        &graph,
+        health.orphans.iter().map(|&i| graph.images()[i].root),
+    );
+    assert_eq!(orphans, HashSet::from([orphan.clone()]));
+    assert_eq!(health.orphan_bytes, graph.bytes_of([package.at(&orphan)]));
+    assert_eq!(health.total_bytes, graph.total_bytes());
+    assert!(!health.is_whole());
+    // A signature of an image in the package is not dangling.
+    assert!(
+        !health
+            .dangling
+            .iter()
+            .any(|d| graph.version(d.version).digest == whole_signature)
+    );
+}

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT, WWW_AUTHENTICATE,
 };
@@ -268,6 +268,10 @@ pub struct ManifestSet {
     pub cached: usize,
     /// Why the cache could not be written, the first time it could not.
     pub cache_error: Option<String>,
+    /// The manifests the registry does not serve or that are not manifests
+    /// this crate reads (only from
+    /// [`RegistryClient::manifests_or_unreadable`]), in no order.
+    pub unreadable: Vec<RegistryError>,
 }
 
 impl RegistryClient {
@@ -293,6 +297,34 @@ impl RegistryClient {
         cache: Option<&ManifestCache>,
         concurrency: usize,
     ) -> Result<ManifestSet, RegistryError> {
+        self.read_manifests(repository, digests, cache, concurrency, false)
+            .await
+    }
+
+    /// As [`manifests`](Self::manifests), but a manifest the registry does
+    /// not serve (404), whose body is not its digest's, or that is not a
+    /// manifest this crate reads is put in [`ManifestSet::unreadable`] and
+    /// the others are read on: for a caller that reports on a package.
+    /// Anything else (the token, the network) still fails the whole read.
+    pub async fn manifests_or_unreadable(
+        &self,
+        repository: &str,
+        digests: &[Digest],
+        cache: Option<&ManifestCache>,
+        concurrency: usize,
+    ) -> Result<ManifestSet, RegistryError> {
+        self.read_manifests(repository, digests, cache, concurrency, true)
+            .await
+    }
+
+    async fn read_manifests(
+        &self,
+        repository: &str,
+        digests: &[Digest],
+        cache: Option<&ManifestCache>,
+        concurrency: usize,
+        keep_going: bool,
+    ) -> Result<ManifestSet, RegistryError> {
         let mut set = ManifestSet::default();
         let mut missing = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -310,7 +342,15 @@ impl RegistryClient {
         }
         // A cache that cannot be written costs only speed: the manifests
         // are read all the same, and the first failure is reported.
-        let store = |set: &mut ManifestSet, fetched: FetchedManifest| {
+        let store = |set: &mut ManifestSet, fetched: Result<FetchedManifest, RegistryError>| {
+            let fetched = match fetched {
+                Ok(fetched) => fetched,
+                Err(error) if keep_going && error.kind().concerns_the_manifest() => {
+                    set.unreadable.push(error);
+                    return Ok(());
+                }
+                Err(error) => return Err(error),
+            };
             if let Some(cache) = cache
                 && let Err(error) = cache.put(&fetched)
                 && set.cache_error.is_none()
@@ -325,13 +365,13 @@ impl RegistryClient {
         // The first one alone: it answers the challenge, and the others
         // then reuse the registry token instead of each asking for one.
         if let Some(first) = rest.next() {
-            let fetched = self.manifest(repository, first).await?;
+            let fetched = self.manifest(repository, first).await;
             store(&mut set, fetched)?;
         }
         let mut fetches = futures_util::stream::iter(rest)
             .map(|digest| self.manifest(repository, digest))
             .buffer_unordered(concurrency.max(1));
-        while let Some(fetched) = fetches.try_next().await? {
+        while let Some(fetched) = fetches.next().await {
             store(&mut set, fetched)?;
         }
         Ok(set)

@@ -46,6 +46,20 @@ pub enum RegistryErrorKind {
     Transport(String),
 }
 
+impl RegistryErrorKind {
+    /// Whether the error is about this manifest alone (404, a body that is
+    /// not its digest's or not a manifest), not about the registry, the
+    /// token or the network: other manifests may still be read.
+    pub fn concerns_the_manifest(&self) -> bool {
+        matches!(
+            self,
+            RegistryErrorKind::NotFound
+                | RegistryErrorKind::DigestMismatch { .. }
+                | RegistryErrorKind::Manifest(_)
+        )
+    }
+}
+
 impl RegistryError {
     pub(crate) fn new(
         kind: RegistryErrorKind,

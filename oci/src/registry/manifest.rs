@@ -53,6 +53,9 @@ pub struct ImageIndex {
     /// What it says about itself as an artifact.
     #[serde(flatten)]
     pub artifact: ArtifactFields,
+    /// The length in bytes of the document it was read from.
+    #[serde(skip)]
+    pub size: u64,
 }
 
 /// An image manifest's fields that matter here.
@@ -61,9 +64,16 @@ pub struct ImageManifest {
     /// The config blob; its media type tells an artifact's kind when
     /// `artifactType` is absent.
     pub config: Descriptor,
+    /// The layer blobs (an artifact's files), for sizes only: nothing is
+    /// linked through them, so a manifest without any is read as empty.
+    #[serde(default)]
+    pub layers: Vec<Descriptor>,
     /// What it says about itself as an artifact.
     #[serde(flatten)]
     pub artifact: ArtifactFields,
+    /// The length in bytes of the document it was read from.
+    #[serde(skip)]
+    pub size: u64,
 }
 
 /// The fields indexes and image manifests share since OCI 1.1.
@@ -208,14 +218,35 @@ impl Manifest {
             .or(header)
             .unwrap_or_else(|| "(none)".to_string());
         let malformed = |error: serde_json::Error| ManifestProblem::Malformed(error.to_string());
+        let size = body.len() as u64;
         match media_type.as_str() {
             OCI_INDEX | DOCKER_MANIFEST_LIST => serde_json::from_slice(body)
-                .map(Manifest::Index)
+                .map(|index| Manifest::Index(ImageIndex { size, ..index }))
                 .map_err(malformed),
             OCI_MANIFEST | DOCKER_MANIFEST => serde_json::from_slice(body)
-                .map(Manifest::Image)
+                .map(|image| Manifest::Image(ImageManifest { size, ..image }))
                 .map_err(malformed),
             _ => Err(ManifestProblem::UnknownMediaType(media_type)),
+        }
+    }
+
+    /// Its own length in bytes, as read.
+    pub fn size(&self) -> u64 {
+        match self {
+            Manifest::Index(index) => index.size,
+            Manifest::Image(image) => image.size,
+        }
+    }
+
+    /// The blobs it names: an image manifest's config and layers, the
+    /// blob entries of an index (a BuildKit cache). The manifests an index
+    /// lists are not blobs: they are versions of their own.
+    pub fn blobs(&self) -> Vec<&Descriptor> {
+        match self {
+            Manifest::Index(index) => index.manifests.iter().filter(|d| d.is_blob()).collect(),
+            Manifest::Image(image) => std::iter::once(&image.config)
+                .chain(&image.layers)
+                .collect(),
         }
     }
 
