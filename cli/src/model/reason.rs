@@ -100,6 +100,41 @@ pub enum Selected {
     Older { age: TimeDelta, limit: TimeDelta },
 }
 
+/// A tagged manifest another image lists: its own reason, and why
+/// `--keep-latest` did not count it.
+fn listed_wording(reason: &Reason, keep_latest: bool) -> String {
+    let mut text = match reason {
+        Reason::Selected(rules) if rules.is_empty() => "selected by the policy".to_string(),
+        reason => reason.wording(Unit::Image),
+    };
+    if keep_latest {
+        text.push_str("; listed by another image, so --keep-latest does not count it");
+    }
+    text
+}
+
+/// The deciding class's reason, then each other class's verdict.
+fn class_wording(
+    class: &RuleSource,
+    reason: &Reason,
+    others: &[ClassVerdict],
+    unit: Unit,
+) -> String {
+    let mut text = format!("class {class}: {}", reason.wording(unit));
+    for other in others {
+        let verb = match other.action {
+            Action::Keep => "keeps",
+            Action::Delete => "selects",
+        };
+        text.push_str(&format!(
+            "; class {} {verb} it too: {}",
+            other.class,
+            other.reason.wording(unit)
+        ));
+    }
+    text
+}
+
 impl Reason {
     /// The reason worded for `unit`.
     pub fn wording(&self, unit: Unit) -> String {
@@ -143,18 +178,7 @@ impl Reason {
             Reason::Listed {
                 reason,
                 keep_latest,
-            } => {
-                let mut text = match &**reason {
-                    Reason::Selected(rules) if rules.is_empty() => {
-                        "selected by the policy".to_string()
-                    }
-                    reason => reason.wording(Unit::Image),
-                };
-                if *keep_latest {
-                    text.push_str("; listed by another image, so --keep-latest does not count it");
-                }
-                text
-            }
+            } => listed_wording(reason, *keep_latest),
             Reason::InKeptImage { relation, image } => format!("{relation} of kept {image}"),
             Reason::InDeletedImage {
                 relation,
@@ -168,21 +192,7 @@ impl Reason {
                 class,
                 reason,
                 others,
-            } => {
-                let mut text = format!("class {class}: {}", reason.wording(unit));
-                for other in others {
-                    let verb = match other.action {
-                        Action::Keep => "keeps",
-                        Action::Delete => "selects",
-                    };
-                    text.push_str(&format!(
-                        "; class {} {verb} it too: {}",
-                        other.class,
-                        other.reason.wording(unit)
-                    ));
-                }
-                text
-            }
+            } => class_wording(class, reason, others, unit),
             Reason::NoClass { rule } => format!("no class of rule {rule} matches its tags"),
             Reason::Referenced { place } => format!("referenced in {place}"),
         }
