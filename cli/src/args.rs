@@ -66,6 +66,11 @@ pub struct GlobalArgs {
         value_name = "URL"
     )]
     pub registry: Option<String>,
+    /// Requests a minute to the container registry, at most (else
+    /// GHPKG_REGISTRY_RATE, else 30000: ghcr.io is reported to allow about
+    /// 44,000); every attempt counts. 0 turns this pacing off.
+    #[arg(long, global = true, help_heading = "Global options", value_name = "N")]
+    pub registry_rate: Option<u32>,
     /// Print one JSON document on stdout instead of a table. An error that
     /// ends the command early is still one line of text on stderr (check the
     /// exit code); per-version failures are in the document.

@@ -78,7 +78,12 @@ fn run(cli: Cli) -> Result<(), Exit> {
     }
     let env = |name: &str| std::env::var(name).ok();
     let (client, token_source, registry) = connect::client(&cli.global, env)?;
-    let registry = ImageRegistry::connect(cli.global.registry.as_deref(), registry, env);
+    let registry = ImageRegistry::connect(
+        cli.global.registry.as_deref(),
+        cli.global.registry_rate,
+        registry,
+        env,
+    );
     // Only now, checked: the URL holds no user info, query or fragment.
     ui.note(format!(
         "API root {}; token from {token_source}",

@@ -14,6 +14,7 @@ use fake_github::{ImageSpec, Owner};
 use support::{Fixture, Run, run_command};
 
 const RUN_SH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/run.sh");
+const ACTION_YML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../action.yml");
 
 /// `bash action/run.sh` with the fixture's clean environment (the fake's
 /// token and URLs), the runner's variables pointing into the fixture's
@@ -342,6 +343,69 @@ fn find_program(name: &str) -> std::path::PathBuf {
         .map(|dir| dir.join(name))
         .find(|candidate| candidate.is_file())
         .unwrap_or_else(|| panic!("no {name} on PATH"))
+}
+
+/// The values of `name:` in action.yml, in order.
+fn yaml_values(yaml: &str, name: &str) -> Vec<String> {
+    let prefix = format!("{name}:");
+    yaml.lines()
+        .filter_map(|line| line.trim().strip_prefix(&prefix))
+        .map(|value| value.trim().to_string())
+        .collect()
+}
+
+/// The manifest cache is kept between runs: action.yml's `actions/cache`
+/// step, before the prune, keeps the folder `ghpkg` writes its manifests
+/// to under the data directory the prune step gives it, keyed by owner and
+/// restored by the key's prefix (the newest entry of the owner's).
+#[test]
+fn the_cache_step_keeps_the_manifests_the_prune_step_writes() {
+    let yaml = read(Path::new(ACTION_YML));
+    let cache_step = yaml.find("uses: actions/cache@").expect("a cache step");
+    let prune_step = yaml.find("- name: Prune").expect("the prune step");
+    assert!(
+        cache_step < prune_step,
+        "the cache is restored before the prune"
+    );
+    let [data_dir] =
+        <[String; 1]>::try_from(yaml_values(&yaml, "GHPKG_DATA_DIR")).expect("one GHPKG_DATA_DIR");
+    let [kept] = <[String; 1]>::try_from(yaml_values(&yaml, "path")).expect("one cache path");
+    let [key] = <[String; 1]>::try_from(yaml_values(&yaml, "key")).expect("one cache key");
+    assert!(key.contains("inputs.owner"), "keyed by owner: {key}");
+    let restore = yaml
+        .lines()
+        .skip_while(|line| !line.trim().starts_with("restore-keys:"))
+        .nth(1)
+        .expect("restore-keys")
+        .trim();
+    assert!(
+        key.starts_with(restore) && key.len() > restore.len(),
+        "{key} is restored by its prefix {restore}"
+    );
+
+    // What ghpkg writes with that data directory is in the kept folder.
+    let fixture = Fixture::new("action-cache");
+    seed(&fixture);
+    let runner_temp = fixture.dir.join("runner-temp");
+    let runner_temp = runner_temp.to_str().unwrap();
+    let in_runner_temp = |value: &str| value.replace("${{ runner.temp }}", runner_temp);
+    let kept = std::path::PathBuf::from(in_runner_temp(&kept));
+    let mut command = action(
+        &fixture,
+        &[
+            ("OWNER", "org:acme"),
+            ("TYPE", "container"),
+            ("NAMES", "app-web"),
+            ("KEEP_LATEST", "1"),
+        ],
+    );
+    command.env("GHPKG_DATA_DIR", in_runner_temp(&data_dir));
+    run_command(command).assert_code(0);
+    let cached: Vec<String> = std::fs::read_dir(&kept)
+        .unwrap_or_else(|error| panic!("{}: {error}", kept.display()))
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(cached, ["acme+app-web.manifests"]);
 }
 
 /// Every input becomes its flag, in one fixed order: run with a `ghpkg`

@@ -750,3 +750,120 @@ fn restore_brings_back_an_image_whose_signature_failed() {
     assert_eq!(fixture.deleted(), ids([signature.id]));
     fixture.assert_pullable(&old.root.digest);
 }
+
+/// A package of every shape the graph links: multi-platform images (one
+/// sharing a child with another), signatures, a referrer, orphans.
+fn publish_every_shape(fixture: &Fixture, round: usize) {
+    let tag = |name: &str| format!("{name}-{round}");
+    let base = fixture.publish(multi_arch(&[&tag("base")]).created_at(days_ago(9)));
+    let shared = &base.platforms[0].digest;
+    fixture.publish(
+        multi_arch(&[&tag("shares")])
+            .shared(shared, "linux/amd64")
+            .created_at(days_ago(8)),
+    );
+    fixture.publish(
+        ImageSpec::new(&[&tag("signed")])
+            .cosign(&["sig", "att"])
+            .referrer("application/spdx+json")
+            .created_at(days_ago(7)),
+    );
+    fixture.publish(orphan(6));
+    fixture.publish(orphan(5));
+}
+
+const PLAN: &str = "prune --org acme --type container --name app --keep-latest 2 --json";
+
+/// The manifest cache's file of `acme/app` in the fixture's data directory.
+fn cache_file(fixture: &Fixture) -> std::path::PathBuf {
+    fixture
+        .data_dir()
+        .join("manifests")
+        .join("acme+app.manifests")
+}
+
+/// Whatever the cache holds, the plan is the same: which manifests come
+/// from the cache and which from the registry changes no decision.
+#[test]
+fn the_plan_is_the_same_with_an_empty_a_partial_and_a_full_cache() {
+    let fixture = with_app("cache-plans");
+    publish_every_shape(&fixture, 1);
+    fixture.run(PLAN).assert_code(0);
+    // Partial: the first round is cached, the second is not.
+    publish_every_shape(&fixture, 2);
+    let reads = fixture.github.manifest_reads();
+    let partial = fixture.run(PLAN);
+    partial.assert_code(0);
+    let second_round = fixture.github.manifest_reads() - reads;
+    assert!(second_round > 0, "the new images are read");
+    // Full: everything cached, nothing read.
+    let reads = fixture.github.manifest_reads();
+    let full = fixture.run(PLAN);
+    full.assert_code(0);
+    assert_eq!(fixture.github.manifest_reads(), reads);
+    // Empty: every manifest read again.
+    std::fs::remove_file(cache_file(&fixture)).unwrap();
+    let empty = fixture.run(PLAN);
+    empty.assert_code(0);
+    assert!(fixture.github.manifest_reads() - reads > second_round);
+    assert_eq!(partial.json(), full.json());
+    assert_eq!(empty.json(), full.json());
+}
+
+/// Two runs at once with one data directory: both plan alike, and the
+/// cache they leave is whole (a later run reads nothing).
+#[test]
+fn two_runs_sharing_a_cache_plan_alike_and_leave_it_whole() {
+    let fixture = with_app("cache-shared");
+    publish_every_shape(&fixture, 1);
+    publish_every_shape(&fixture, 2);
+    let start = || {
+        fixture
+            .command(PLAN, &[])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (start(), start());
+    let [first, second] = [first, second].map(|child| Run::from(child.wait_with_output().unwrap()));
+    first.assert_code(0);
+    second.assert_code(0);
+    assert_eq!(first.json(), second.json());
+    let reads = fixture.github.manifest_reads();
+    let third = fixture.run(PLAN);
+    third.assert_code(0);
+    assert_eq!(fixture.github.manifest_reads(), reads, "all cached");
+    assert_eq!(third.json(), first.json());
+}
+
+/// A cached manifest whose bytes no longer hash to its digest is read from
+/// the registry again, never used, and replaced in the cache.
+#[test]
+fn a_corrupt_cache_entry_is_read_again() {
+    let fixture = with_app("cache-corrupt");
+    publish_every_shape(&fixture, 1);
+    let clean = fixture.run(PLAN);
+    clean.assert_code(0);
+    let path = cache_file(&fixture);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let needle = b"\"schemaVersion\":2";
+    let at = bytes
+        .windows(needle.len())
+        .position(|window| window == needle)
+        .expect("a cached manifest");
+    bytes[at + needle.len() - 1] = b'3';
+    std::fs::write(&path, &bytes).unwrap();
+    let reads = fixture.github.manifest_reads();
+    let again = fixture.run(PLAN);
+    again.assert_code(0);
+    assert_eq!(
+        fixture.github.manifest_reads(),
+        reads + 1,
+        "the one read again"
+    );
+    assert_eq!(again.json(), clean.json());
+    let reads = fixture.github.manifest_reads();
+    fixture.run(PLAN).assert_code(0);
+    assert_eq!(fixture.github.manifest_reads(), reads, "and cached again");
+}

@@ -195,11 +195,12 @@ fn package<'a>(store: &'a Store, repository: &str) -> Option<&'a Package> {
 /// that name (a digest) or that tag.
 pub(crate) fn resolve(store: &Store, repository: &str, reference: &str) -> Option<String> {
     let package = package(store, repository)?;
-    let mut active = package.listed(VersionState::Active);
     let version = if reference.starts_with("sha256:") {
-        active.find(|version| version.name == reference)
+        package.active_named(reference)
     } else {
-        active.find(|version| version.tags.iter().any(|tag| tag == reference))
+        package
+            .listed(VersionState::Active)
+            .find(|version| version.tags.iter().any(|tag| tag == reference))
     }?;
     Some(version.name.clone())
 }

@@ -209,6 +209,10 @@ pub(crate) struct Package {
     versions: Vec<Version>,
     /// Indices into `versions`, in GitHub's list order.
     order: Vec<usize>,
+    /// Indices into `versions` by name: the registry finds a manifest
+    /// without a scan of every version (100,000 reads of a 100,000-version
+    /// package would cost 5 billion comparisons).
+    by_name: HashMap<String, Vec<usize>>,
     active: usize,
 }
 
@@ -231,6 +235,32 @@ impl Package {
 
     pub(crate) fn version(&self, slot: usize) -> &Version {
         &self.versions[slot]
+    }
+
+    /// The active version named `name`, the first in list order if two are.
+    pub(crate) fn active_named(&self, name: &str) -> Option<&Version> {
+        let slots = self.by_name.get(name)?;
+        let mut active = slots
+            .iter()
+            .map(|&slot| &self.versions[slot])
+            .filter(|version| version.state() == VersionState::Active);
+        let first = active.next()?;
+        if active.next().is_none() {
+            return Some(first);
+        }
+        self.listed(VersionState::Active)
+            .find(|version| version.name == name)
+    }
+
+    /// Adds `version` and returns its slot.
+    fn push_version(&mut self, version: Version) -> usize {
+        let slot = self.versions.len();
+        self.by_name
+            .entry(version.name.clone())
+            .or_default()
+            .push(slot);
+        self.versions.push(version);
+        slot
     }
 
     pub(crate) fn has_popular_public_version(&self) -> bool {
@@ -411,6 +441,7 @@ impl Store {
             docker_conflict: false,
             versions: Vec::new(),
             order: Vec::new(),
+            by_name: HashMap::new(),
             active: 0,
         });
         self.package_slots
@@ -534,8 +565,8 @@ impl Store {
             .order
             .partition_point(|&index| package.versions[index].listed_before(&version));
         package.updated_at = package.updated_at.max(version.created_at);
-        package.versions.push(version);
-        package.order.insert(position, package.versions.len() - 1);
+        let slot = package.push_version(version);
+        package.order.insert(position, slot);
         package.active += 1;
         self.version_slots
             .insert(id, (package_slot, package.versions.len() - 1));
@@ -561,7 +592,7 @@ impl Store {
         let mut ids = Vec::with_capacity(count);
         for offset in 0..count {
             let id = first_id + offset as i64;
-            package.versions.push(Version {
+            package.push_version(Version {
                 id,
                 name: format!("1.0.{}", start + offset),
                 tags: Vec::new(),

@@ -281,7 +281,7 @@ impl ClientBuilder {
     }
 
     /// Pages a listing fetches at once once it knows the last page (default
-    /// 4; 1 follows `Link: rel="next"` one page at a time).
+    /// 16; 1 follows `Link: rel="next"` one page at a time).
     pub fn page_concurrency(mut self, pages: usize) -> Self {
         self.page_concurrency = pages;
         self

@@ -29,9 +29,14 @@ const GITHUB_MEDIA_TYPE: HeaderValue = HeaderValue::from_static("application/vnd
 pub const DEFAULT_USER_AGENT: &str = concat!("github-packages/", env!("CARGO_PKG_VERSION"));
 
 /// Listing defaults: GitHub's largest page, and pages fetched at once when
-/// the first page's `Link` header names the last one.
+/// the first page's `Link` header names the last one. 16 in flight lists
+/// 10,000 versions at 20 ms of latency 10.9 times as fast as following
+/// `Link` (4: 3.5 times, 8: 6.5; tests/benches/client.rs), well under the
+/// 100 concurrent requests GitHub allows; every page still pays its point
+/// of the request budget, which caps a long listing's pace whatever the
+/// width.
 pub(crate) const DEFAULT_PER_PAGE: u8 = 100;
-pub(crate) const DEFAULT_PAGE_CONCURRENCY: usize = 4;
+pub(crate) const DEFAULT_PAGE_CONCURRENCY: usize = 16;
 
 /// State the generated `Client` carries for the hand-written layer: the retry
 /// policy, listing defaults, the request budget's ledger and the last

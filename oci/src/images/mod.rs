@@ -68,7 +68,8 @@
 //! # Ok::<(), github_packages_oci::images::GraphError>(())
 //! ```
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::fmt;
 
 use crate::registry::{
@@ -453,7 +454,12 @@ impl ImageGraph {
                 images.push(image);
             }
         }
-        while let Some(index) = reached.iter().position(|reached| !reached) {
+        // One pass over the versions: `next` only moves forwards, so the
+        // cycles' roots cost no rescan of every version.
+        let mut next = 0;
+        while let Some(offset) = reached[next..].iter().position(|reached| !reached) {
+            let index = next + offset;
+            next = index + 1;
             let image = self.image_from(index);
             for version in image.versions() {
                 reached[version] = true;
@@ -562,20 +568,27 @@ impl ImageGraph {
                 (version, parents)
             })
             .collect();
-        let mut ready: Vec<usize> = waiting
+        // The lowest ready version first: a heap, not a sort per step, so
+        // that 100,000 deletions cost n log n.
+        let mut ready: BinaryHeap<Reverse<usize>> = waiting
             .iter()
             .filter(|(_, parents)| **parents == 0)
-            .map(|(&version, _)| version)
+            .map(|(&version, _)| Reverse(version))
             .collect();
+        // For cycles: the versions in the given order, taken from the front.
+        let mut by_position: Vec<usize> = versions.iter().copied().collect();
+        by_position.sort_unstable();
+        let mut cycle_cursor = 0;
         let mut order = Vec::with_capacity(versions.len());
         while !waiting.is_empty() {
             if ready.is_empty() {
                 // A cycle: take its first version in the given order.
-                let next = *waiting.keys().min().expect("waiting is not empty");
-                ready.push(next);
+                while !waiting.contains_key(&by_position[cycle_cursor]) {
+                    cycle_cursor += 1;
+                }
+                ready.push(Reverse(by_position[cycle_cursor]));
             }
-            ready.sort_unstable_by(|a, b| b.cmp(a));
-            let version = ready.pop().expect("ready is not empty");
+            let Reverse(version) = ready.pop().expect("ready is not empty");
             if waiting.remove(&version).is_none() {
                 continue;
             }
@@ -584,7 +597,7 @@ impl ImageGraph {
                 if let Some(parents) = waiting.get_mut(child) {
                     *parents = parents.saturating_sub(1);
                     if *parents == 0 {
-                        ready.push(*child);
+                        ready.push(Reverse(*child));
                     }
                 }
             }

@@ -16,11 +16,12 @@ use reqwest::{StatusCode, Url};
 use super::address::{
     DEFAULT_REGISTRY_URL, check_repository, normalize_registry_url, registry_url_for,
 };
-use super::cache::ManifestCache;
+use super::cache::{ManifestCache, today};
 use super::challenge::{BearerChallenge, TokenAnswer};
 use super::digest::Digest;
 use super::error::{RegistryError, RegistryErrorKind};
 use super::manifest::{ACCEPTED_MEDIA_TYPES, Manifest};
+use super::rate::{DEFAULT_REGISTRY_RATE, RatePacer};
 use github_packages::hooks::DEFAULT_USER_AGENT;
 use github_packages::{ClientBuilder, Token};
 
@@ -47,6 +48,7 @@ pub struct RegistryBuilder {
     timeout: Duration,
     max_retries: u32,
     backoff: Duration,
+    rate: u32,
     #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
     root_certificates: Vec<reqwest::Certificate>,
 }
@@ -59,6 +61,7 @@ impl fmt::Debug for RegistryBuilder {
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("rate", &self.rate)
             .finish_non_exhaustive()
     }
 }
@@ -72,6 +75,7 @@ impl Default for RegistryBuilder {
             timeout: Duration::from_secs(30),
             max_retries: 3,
             backoff: Duration::from_millis(250),
+            rate: DEFAULT_REGISTRY_RATE,
             #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
             root_certificates: Vec::new(),
         }
@@ -157,6 +161,16 @@ impl RegistryBuilder {
         self
     }
 
+    /// At most `per_minute` requests a minute to the registry (default
+    /// [`DEFAULT_REGISTRY_RATE`]), every attempt counted; 0 turns the
+    /// pacing off. A burst of one second's worth goes at once.
+    ///
+    /// [`DEFAULT_REGISTRY_RATE`]: super::DEFAULT_REGISTRY_RATE
+    pub fn rate(mut self, per_minute: u32) -> Self {
+        self.rate = per_minute;
+        self
+    }
+
     /// Trusts `certificate` as a root besides the platform's.
     #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
     pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
@@ -194,6 +208,7 @@ impl RegistryBuilder {
                 user_agent,
                 max_retries: self.max_retries,
                 backoff: self.backoff,
+                pacer: RatePacer::new(self.rate),
                 bearer: Mutex::default(),
             }),
         })
@@ -230,6 +245,8 @@ struct Inner {
     user_agent: HeaderValue,
     max_retries: u32,
     backoff: Duration,
+    /// Every attempt waits for its turn here.
+    pacer: RatePacer,
     /// Registry tokens by repository, marked sensitive.
     bearer: Mutex<HashMap<String, HeaderValue>>,
 }
@@ -326,13 +343,18 @@ impl RegistryClient {
         keep_going: bool,
     ) -> Result<ManifestSet, RegistryError> {
         let mut set = ManifestSet::default();
+        let stored = cache
+            .map(|cache| cache.load(repository))
+            .unwrap_or_default();
+        let mut listed = Vec::with_capacity(digests.len());
         let mut missing = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::HashSet::with_capacity(digests.len());
         for digest in digests {
             if !seen.insert(digest) {
                 continue;
             }
-            match cache.and_then(|cache| cache.get(digest)) {
+            listed.push(digest.clone());
+            match stored.get(digest) {
                 Some(manifest) => {
                     set.manifests.insert(digest.clone(), manifest);
                     set.cached += 1;
@@ -340,41 +362,66 @@ impl RegistryClient {
                 None => missing.push(digest.clone()),
             }
         }
+        let (fetched, unreadable) = self
+            .fetch_all(repository, &missing, concurrency, keep_going)
+            .await?;
         // A cache that cannot be written costs only speed: the manifests
-        // are read all the same, and the first failure is reported.
-        let store = |set: &mut ManifestSet, fetched: Result<FetchedManifest, RegistryError>| {
-            let fetched = match fetched {
-                Ok(fetched) => fetched,
-                Err(error) if keep_going && error.kind().concerns_the_manifest() => {
-                    set.unreadable.push(error);
-                    return Ok(());
-                }
-                Err(error) => return Err(error),
-            };
-            if let Some(cache) = cache
-                && let Err(error) = cache.put(&fetched)
-                && set.cache_error.is_none()
-            {
-                set.cache_error = Some(format!("{}: {error}", cache.dir().display()));
+        // were read all the same, and the failure is reported.
+        if let Some(cache) = cache
+            && let Err(error) = cache.save(repository, &stored, &listed, &fetched, today())
+        {
+            set.cache_error = Some(format!("{}: {error}", cache.dir().display()));
+        }
+        set.unreadable = unreadable;
+        set.fetched = fetched.len();
+        set.manifests.extend(
+            fetched
+                .into_iter()
+                .map(|fetched| (fetched.digest, fetched.manifest)),
+        );
+        Ok(set)
+    }
+
+    /// Reads `digests` from the registry, `concurrency` at a time, each
+    /// waiting for its turn in the registry's request budget. Fails on the
+    /// first manifest that cannot be read (a caller deciding what to delete
+    /// must not go on with part of the graph), unless `keep_going`: then a
+    /// failure that concerns that manifest alone is returned beside the
+    /// others, and only one that concerns every read (the token, the
+    /// network) fails the whole.
+    async fn fetch_all(
+        &self,
+        repository: &str,
+        digests: &[Digest],
+        concurrency: usize,
+        keep_going: bool,
+    ) -> Result<(Vec<FetchedManifest>, Vec<RegistryError>), RegistryError> {
+        let mut fetched = Vec::with_capacity(digests.len());
+        let mut unreadable = Vec::new();
+        let mut keep = |result: Result<FetchedManifest, RegistryError>| match result {
+            Ok(manifest) => {
+                fetched.push(manifest);
+                Ok(())
             }
-            set.manifests.insert(fetched.digest, fetched.manifest);
-            set.fetched += 1;
-            Ok::<(), RegistryError>(())
+            Err(error) if keep_going && error.kind().concerns_the_manifest() => {
+                unreadable.push(error);
+                Ok(())
+            }
+            Err(error) => Err(error),
         };
-        let mut rest = missing.iter();
+        let mut rest = digests.iter();
         // The first one alone: it answers the challenge, and the others
         // then reuse the registry token instead of each asking for one.
         if let Some(first) = rest.next() {
-            let fetched = self.manifest(repository, first).await;
-            store(&mut set, fetched)?;
+            keep(self.manifest(repository, first).await)?;
         }
         let mut fetches = futures_util::stream::iter(rest)
             .map(|digest| self.manifest(repository, digest))
             .buffer_unordered(concurrency.max(1));
-        while let Some(fetched) = fetches.next().await {
-            store(&mut set, fetched)?;
+        while let Some(result) = fetches.next().await {
+            keep(result)?;
         }
-        Ok(set)
+        Ok((fetched, unreadable))
     }
 
     /// Reads one manifest by digest and checks that the body is that
@@ -547,6 +594,7 @@ impl RegistryClient {
     ) -> Result<reqwest::Response, RegistryError> {
         let mut attempt = 0;
         loop {
+            self.inner.pacer.turn().await;
             let outcome = build().send().await;
             let retryable = match &outcome {
                 Ok(response) => {

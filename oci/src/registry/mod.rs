@@ -20,9 +20,10 @@ mod client;
 mod digest;
 mod error;
 mod manifest;
+mod rate;
 
 pub use address::{DEFAULT_REGISTRY_URL, registry_url_for, repository};
-pub use cache::ManifestCache;
+pub use cache::{KEEP_DAYS, ManifestCache, StoredManifests};
 pub use client::{FetchedManifest, ManifestSet, RegistryBuilder, RegistryClient};
 pub use digest::{Digest, InvalidDigest};
 pub use error::{RegistryError, RegistryErrorKind};
@@ -31,3 +32,4 @@ pub use manifest::{
     DOCKER_MANIFEST_LIST, Descriptor, ImageIndex, ImageManifest, Manifest, ManifestProblem,
     OCI_INDEX, OCI_MANIFEST, Platform, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION,
 };
+pub use rate::DEFAULT_REGISTRY_RATE;

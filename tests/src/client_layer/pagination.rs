@@ -347,13 +347,38 @@ async fn assert_pages_in_flight(
 }
 
 #[tokio::test]
-async fn listings_fetch_four_pages_at_once_by_default() {
+async fn listings_fetch_sixteen_pages_at_once_by_default() {
     let github = FakeGitHub::start().await;
-    let expected = seed(&github, 1_000);
+    let expected = seed(&github, 2_000);
+    // Every page after the first (20 in all) held: what has been requested
+    // is what the listing has in flight.
+    let gate = Gate::new();
+    github.inject(
+        Fault::new(FaultKind::Hold(gate.clone()))
+            .on(Matcher::QueryContains("&page=".into()))
+            .times(19),
+    );
     // No `.concurrency()`, no `.page_concurrency()`: the defaults.
     let client = client(&github);
-    let versions = client.versions(&Owner::org("acme"), PackageType::Container, PACKAGE);
-    assert_pages_in_flight(&github, &client, versions, &expected, 4).await;
+    let mut versions = client.versions(&Owner::org("acme"), PackageType::Container, PACKAGE);
+    let mut listed = vec![versions.next().await.unwrap().unwrap().id];
+    until("pages 2 to 17 are requested", || {
+        list_pages(&github).len() >= 17
+    })
+    .await;
+    round_trip(&client).await;
+    let mut pages = list_pages(&github);
+    pages.sort_unstable();
+    assert_eq!(pages, (1..=17).collect::<Vec<u64>>());
+    gate.release();
+    listed.extend(
+        versions
+            .map_ok(|version| version.id)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(listed, expected);
 }
 
 #[tokio::test]
