@@ -371,7 +371,10 @@ pub struct PruneArgs {
     #[command(flatten)]
     pub packages: SelectionArgs,
     /// Print which rule applies to the package NAME, and why (each rule's
-    /// verdict), then stop: sends nothing and needs no token.
+    /// verdict), then stop. Sends nothing and needs no token, unless the
+    /// rule has retention classes and a token is at hand: then it also
+    /// reads the package as a dry run does (deletes nothing) and names each
+    /// image's classes and their verdicts.
     #[arg(long, value_name = "NAME", value_parser = package_name, help_heading = "Packages")]
     pub explain: Option<String>,
     /// Keep the N newest (by creation time) of the versions the tag filters

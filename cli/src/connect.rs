@@ -77,6 +77,13 @@ pub fn client(
     Ok((client, source, registry))
 }
 
+/// Whether a token is at hand (`--token-file`, or one of the client's
+/// token variables), without reading it: `--explain` plans images only
+/// then.
+pub fn has_token(global: &GlobalArgs, env: impl Fn(&str) -> Option<String>) -> bool {
+    global.token_file.is_some() || ClientBuilder::from_vars(env).token_source().is_some()
+}
+
 /// The client's token variables, in the order it reads them, for messages
 /// ("GITHUB_TOKEN or GH_TOKEN").
 pub fn token_vars() -> String {

@@ -37,7 +37,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, GlobalArgs, PruneArgs};
 use crate::context::Context;
 use crate::exit::{Exit, ExitStatus};
 use crate::image_graph::ImageRegistry;
@@ -70,17 +70,49 @@ fn run(cli: Cli) -> Result<(), Exit> {
         Command::Man => return shell::man(),
         _ => {}
     }
-    // `prune --explain` reads only the arguments and the policy file.
+    // `prune --explain` reads only the arguments and the policy file, and
+    // the package only when its rule has classes and a token is at hand.
     if let Command::Prune(args) = &cli.command
         && let Some(package) = &args.explain
     {
-        return commands::prune::explain(args, package, cli.global.json);
+        return explain(&cli.global, ui, args, package);
     }
+    let (context, runtime) = connect(&cli.global, ui)?;
+    let result = runtime.block_on(commands::run(&context, cli.command));
+    context.ui.finish();
+    // In-flight requests of an interrupted run are not waited for.
+    runtime.shutdown_background();
+    result
+}
+
+/// `prune --explain NAME`: each rule's verdict, then, for a rule with
+/// classes and with a token, each image's classes as a dry run plans them.
+fn explain(global: &GlobalArgs, ui: Ui, args: &PruneArgs, package: &str) -> Result<(), Exit> {
     let env = |name: &str| std::env::var(name).ok();
-    let (client, token_source, registry) = connect::client(&cli.global, env)?;
+    let mut explain = commands::explain::Explain::new(args, package)?;
+    if !explain.plans_images() {
+        return explain.print(global.json);
+    }
+    if !connect::has_token(global, env) {
+        explain.needs_token();
+        return explain.print(global.json);
+    }
+    let (context, runtime) = connect(global, ui)?;
+    // The rules' verdicts are printed even when the package cannot be read.
+    let planned = runtime.block_on(explain.plan_images(&context, args));
+    let result = explain.print(global.json).and(planned);
+    context.ui.finish();
+    runtime.shutdown_background();
+    result
+}
+
+/// The client, the registry and the runtime requests run on.
+fn connect(global: &GlobalArgs, ui: Ui) -> Result<(Context, tokio::runtime::Runtime), Exit> {
+    let env = |name: &str| std::env::var(name).ok();
+    let (client, token_source, registry) = connect::client(global, env)?;
     let registry = ImageRegistry::connect(
-        cli.global.registry.as_deref(),
-        cli.global.registry_rate,
+        global.registry.as_deref(),
+        global.registry_rate,
         registry,
         env,
     );
@@ -97,15 +129,11 @@ fn run(cli: Cli) -> Result<(), Exit> {
         .map_err(|error| Exit::failed(format!("cannot start the async runtime: {error}")))?;
     let context = Context {
         ui,
-        json: cli.global.json,
+        json: global.json,
         client,
         registry,
     };
-    let result = runtime.block_on(commands::run(&context, cli.command));
-    context.ui.finish();
-    // In-flight requests of an interrupted run are not waited for.
-    runtime.shutdown_background();
-    result
+    Ok((context, runtime))
 }
 
 /// Prints help and version as clap does, and any other parse error as one

@@ -296,6 +296,7 @@ fn combine(classes: &Classes, verdicts: Vec<(&Class, &Decision)>) -> (Action, Re
         decision.action,
         Reason::Class {
             class: class.source.clone(),
+            action: decision.action,
             reason: Box::new(decision.reason.clone()),
             others,
         },

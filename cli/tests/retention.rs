@@ -7,7 +7,7 @@ use fake_github::{ImageSpec, Owner, PublishedImage};
 use serde_json::Value;
 
 mod support;
-use support::Fixture;
+use support::{Fixture, run_command};
 
 fn acme() -> Owner {
     Owner::org("acme")
@@ -153,7 +153,7 @@ fn classes_decide_releases_branches_pull_requests_and_untagged_images() {
 
 #[test]
 fn explain_lists_the_classes_of_the_rule() {
-    let fixture = Fixture::new("classes-explain");
+    let fixture = with_app("classes-explain");
     let policy = write(&fixture, "policy.toml", CLASSES);
     let run = fixture.run_with("prune --explain app --policy", &[&policy]);
     run.assert_code(0);
@@ -164,6 +164,97 @@ fn explain_lists_the_classes_of_the_rule() {
     ] {
         assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
     }
+}
+
+#[test]
+fn explain_names_each_images_classes_and_their_verdicts() {
+    let fixture = with_app("classes-explain-images");
+    // In two classes: the branch class keeps it, the PR class selects it.
+    let both = push(&fixture, &["dev-99", "pr-811"], 8);
+    let older = push(&fixture, &["main-3f2a1c9"], 14);
+    let policy = write(&fixture, "policy.toml", CLASSES);
+    let line = |n: usize| format!("{policy}:{n}");
+
+    let run = fixture.run_with("prune --explain app --policy", &[&policy]);
+    run.assert_code(0);
+    if std::env::var_os("GHPKG_SHOW_EXPLAIN").is_some() {
+        eprintln!("{}", run.stdout);
+    }
+    for expected in [
+        format!("{} (dev-99, pr-811): keep\n", both.root.digest),
+        format!(
+            "    class {}: keep: one of the 1 newest selected images",
+            line(12)
+        ),
+        format!(
+            "    class {}: delete: tag 'pr-811' matches --tag 'pr-*'",
+            line(16)
+        ),
+        format!("    decided by class {}\n", line(12)),
+        format!("{} (main-3f2a1c9): delete\n", older.root.digest),
+        // The rules' part is as before.
+        format!("class {policy}:7: --keep-latest 2 --tag 'v*' (semver order)"),
+    ] {
+        assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
+    }
+
+    let run = fixture.run_with("prune --json --explain app --policy", &[&policy]);
+    run.assert_code(0);
+    let document = run.json();
+    assert_eq!(document["rules"][0]["applies"], true);
+    let images = document["images"].as_array().unwrap();
+    assert_eq!(images.len(), 2, "{document:#}");
+    let image = images.iter().find(|i| i["id"] == both.root.id).unwrap();
+    assert_eq!(image["name"], both.root.digest);
+    assert_eq!(image["action"], "keep");
+    assert_eq!(image["class"], line(12));
+    let classes: Vec<(String, String)> = image["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let field = |name: &str| c[name].as_str().unwrap().to_string();
+            (field("class"), field("action"))
+        })
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            (line(12), "keep".to_string()),
+            (line(16), "delete".to_string())
+        ]
+    );
+    // It reads only: nothing deleted, no journal written.
+    assert_eq!(fixture.requests("DELETE"), 0);
+    // The data directory holds only the manifest cache.
+    let kept: Vec<_> = std::fs::read_dir(fixture.data_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(kept, ["manifests"]);
+}
+
+#[test]
+fn explain_without_a_token_sends_nothing_and_says_images_need_one() {
+    let fixture = with_app("classes-explain-no-token");
+    push(&fixture, &["v1.0.0"], 3);
+    let policy = write(&fixture, "policy.toml", CLASSES);
+    fixture.github.clear_requests();
+    let mut command = fixture.command("prune --explain app --policy", &[&policy]);
+    command.env_remove("GITHUB_TOKEN");
+    let run = run_command(command);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("per-image part") && run.stdout.contains("needs a token"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("dry run plans"), "{}", run.stdout);
+    assert!(
+        fixture.github.requests().is_empty(),
+        "{:?}",
+        fixture.github.requests()
+    );
 }
 
 /// Writes `text` to `dir/relative`, making its folders.

@@ -4,6 +4,7 @@
 mod check;
 mod conflicts;
 mod delete;
+pub mod explain;
 mod packages;
 pub mod prune;
 mod restore;

@@ -5,11 +5,9 @@
 use crate::args::PruneArgs;
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::model::{OwnerSpelling, PackageRef};
-use crate::output;
-use crate::output::json::{ExplainDoc, ExplainRuleDoc};
+use crate::model::PackageRef;
 use crate::prune::run::{self, Selection};
-use crate::rules::{RuleSource, Rules, describe};
+use crate::rules::{RuleSource, Rules};
 
 pub async fn run(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
     let mut rules = rules(args)?;
@@ -40,30 +38,6 @@ pub async fn run(context: &Context, args: &PruneArgs) -> Result<(), Exit> {
 /// `error:` line per problem.
 pub fn rules(args: &PruneArgs) -> Result<Rules, Exit> {
     crate::rule_check::rules_of(args)
-}
-
-/// `--explain NAME`: each rule's verdict on the package. Reads only the
-/// arguments and the policy file: no client, no request.
-pub fn explain(args: &PruneArgs, package: &str, json: bool) -> Result<(), Exit> {
-    let explanation = rules(args)?.explain(package);
-    if json {
-        let rules = explanation
-            .verdicts
-            .iter()
-            .map(|(rule, fit)| ExplainRuleDoc {
-                rule: rule.source.to_string(),
-                owner: rule.owner.view(),
-                package_type: rule.package_type.to_string(),
-                applies: fit.applies(),
-                why: fit.verdict(rule),
-                policy: describe(&rule.retention),
-            })
-            .collect();
-        return output::print_json(&ExplainDoc { package, rules })
-            .map_err(|error| Exit::failed(error.to_string()));
-    }
-    output::print_text(&explanation.render());
-    Ok(())
 }
 
 /// What default journals of a many-package run are named after.

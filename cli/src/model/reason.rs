@@ -69,10 +69,11 @@ pub enum Reason {
         reason: Box<Reason>,
     },
     /// Decided by a retention class: the first class that keeps it, else
-    /// the first that deletes it; `others`: the other classes it belongs
-    /// to, with their verdicts.
+    /// the first that deletes it (`action`: that class's verdict);
+    /// `others`: the other classes it belongs to, with their verdicts.
     Class {
         class: RuleSource,
+        action: Action,
         reason: Box<Reason>,
         others: Vec<ClassVerdict>,
     },
@@ -192,6 +193,7 @@ impl Reason {
                 class,
                 reason,
                 others,
+                ..
             } => class_wording(class, reason, others, unit),
             Reason::NoClass { rule } => format!("no class of rule {rule} matches its tags"),
             Reason::Referenced { place } => format!("referenced in {place}"),
@@ -206,6 +208,32 @@ impl Reason {
             | Reason::Listed { reason, .. }
             | Reason::InDeletedImage { reason, .. } => reason.deciding_class(),
             _ => None,
+        }
+    }
+
+    /// Every retention class's verdict, the deciding class first (none:
+    /// no class decided), for `--explain`.
+    pub fn class_verdicts(&self) -> Vec<ClassVerdict> {
+        match self {
+            Reason::Class {
+                class,
+                action,
+                reason,
+                others,
+            } => {
+                let deciding = ClassVerdict {
+                    class: class.clone(),
+                    action: *action,
+                    reason: (**reason).clone(),
+                };
+                std::iter::once(deciding)
+                    .chain(others.iter().cloned())
+                    .collect()
+            }
+            Reason::OfImage(reason)
+            | Reason::Listed { reason, .. }
+            | Reason::InDeletedImage { reason, .. } => reason.class_verdicts(),
+            _ => Vec::new(),
         }
     }
 }

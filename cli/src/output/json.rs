@@ -352,6 +352,41 @@ pub struct UnlistedDoc<'a> {
 pub struct ExplainDoc<'a> {
     pub package: &'a str,
     pub rules: Vec<ExplainRuleDoc>,
+    /// Each image (or version) as a dry run plans it, when the rule that
+    /// applies has classes and a token was at hand; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<&'a [ExplainImageDoc]>,
+}
+
+/// One top-level image (for other types, one version) in
+/// `prune --explain --json`: the classes it belongs to and the outcome.
+#[derive(Debug, Serialize)]
+pub struct ExplainImageDoc {
+    /// The rule that planned it: `FILE:LINE`.
+    pub rule: String,
+    #[serde(rename = "type")]
+    pub package_type: String,
+    pub id: i64,
+    /// The version's name: the root's digest for an image.
+    pub name: String,
+    pub tags: Vec<String>,
+    /// Each class it belongs to with its verdict, the deciding one first.
+    pub classes: Vec<ExplainClassDoc>,
+    /// The outcome, as a dry run plans it.
+    pub action: Action,
+    /// The class that decided, if one did.
+    pub class: Option<String>,
+    /// The dry run's reason.
+    pub reason: String,
+}
+
+/// One class's verdict on an image in `prune --explain --json`.
+#[derive(Debug, Serialize)]
+pub struct ExplainClassDoc {
+    /// Where the class is written: `FILE:LINE`.
+    pub class: String,
+    pub action: Action,
+    pub reason: String,
 }
 
 /// One rule in `prune --explain --json`.
