@@ -21,7 +21,7 @@
 //! Both budgets are lifted (`--request-budget off --registry-rate 0`), so
 //! that what is timed is ghpkg's own work: with GitHub's secondary limit
 //! (900 points a minute), listing 1,000 pages takes over a minute on its
-//! own, and with the registry's default budget (30,000 reads a minute)
+//! own, and with the registry's default budget (20,000 reads a minute)
 //! reading 100,000 manifests takes at least 200 s; the cache is what spares
 //! a nightly run both. It prints figures; it asserts only that the plans
 //! agree.

@@ -67,7 +67,7 @@ pub struct GlobalArgs {
     )]
     pub registry: Option<String>,
     /// Requests a minute to the container registry, at most (else
-    /// GHPKG_REGISTRY_RATE, else 30000: ghcr.io is reported to allow about
+    /// GHPKG_REGISTRY_RATE, else 20000: ghcr.io is reported to allow about
     /// 44,000); every attempt counts. 0 turns this pacing off.
     #[arg(long, global = true, help_heading = "Global options", value_name = "N")]
     pub registry_rate: Option<u32>,

@@ -23,7 +23,7 @@ pub const REGISTRY_VAR: &str = "GHPKG_REGISTRY";
 pub const RATE_VAR: &str = "GHPKG_REGISTRY_RATE";
 
 /// Manifests read at once: enough that the registry's request budget, not
-/// the latency, sets the pace (30,000 a minute at 100 ms a read needs 50
+/// the latency, sets the pace (20,000 a minute at 100 ms a read needs 34
 /// in flight), and under the 100 concurrent requests GitHub allows.
 const MANIFEST_CONCURRENCY: usize = 64;
 
@@ -57,7 +57,7 @@ impl ImageRegistry {
                     Err(_) => {
                         return ImageRegistry::Unavailable(format!(
                             "{RATE_VAR}={text:?} is not a whole number of requests a minute \
-                             (e.g. 30000; 0 for no pacing)"
+                             (e.g. 20000; 0 for no pacing)"
                         ));
                     }
                 },

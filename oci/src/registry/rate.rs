@@ -14,9 +14,10 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// Requests a minute to the registry unless told otherwise: two thirds of
-/// the about 44,000 ghcr.io is reported to allow.
-pub const DEFAULT_REGISTRY_RATE: u32 = 30_000;
+/// Requests a minute to the registry unless told otherwise: under half of
+/// the about 44,000 ghcr.io is reported to allow, leaving the rest to the
+/// pushes and pulls of the same token and address.
+pub const DEFAULT_REGISTRY_RATE: u32 = 20_000;
 
 /// Spaces requests to at most `per_minute` a minute, allowing a burst of
 /// one second's worth at once.
