@@ -310,6 +310,39 @@ struct Setup<'a> {
     one: bool,
 }
 
+/// Carries out one planned package's deletions on the run's journal, then
+/// checks its kept images when it deleted from a container package; with
+/// why the run must stop before the next package, if it must.
+async fn carry_out_one<'r, F>(
+    context: &Context,
+    args: &PruneArgs,
+    mut plan: Plan,
+    rule: &'r Rule,
+    journal: &mut RunJournal<'_, F>,
+    interrupts: &mut Interrupts,
+) -> Result<(Pruned<'r>, Option<String>), Exit>
+where
+    F: Fn() -> Result<PathBuf, String> + Copy,
+{
+    let concurrency = usize::from(args.concurrency);
+    let executed = carry_out(context, &mut plan, concurrency, journal, interrupts).await?;
+    let tally = Tally::of(&executed.fates);
+    let verification =
+        if plan.images.is_some() && tally.sent_deletions() && !interrupts.interrupted() {
+            Some(verify(context, &plan).await)
+        } else {
+            None
+        };
+    let done = Pruned::Done {
+        tally,
+        plan: Box::new(plan),
+        fates: executed.fates,
+        rule,
+        verification,
+    };
+    Ok((done, executed.stopped))
+}
+
 /// Plans and carries out each selected package in turn, on one journal.
 async fn prune_each<'r>(
     context: &Context,
@@ -346,7 +379,7 @@ async fn prune_each<'r>(
             pruned.push(failed(package, rule, error, ExitStatus::Failed));
             continue;
         }
-        let mut plan = match plan_one(context, setup, &mut interrupts, &package, rule).await {
+        let plan = match plan_one(context, setup, &mut interrupts, &package, rule).await {
             Ok(plan) => plan,
             Err((error, status)) => {
                 not_attempted += usize::from(status == ExitStatus::Interrupted);
@@ -354,34 +387,13 @@ async fn prune_each<'r>(
                 continue;
             }
         };
-        let concurrency = usize::from(args.concurrency);
-        let executed = carry_out(
-            context,
-            &mut plan,
-            concurrency,
-            &mut journal,
-            &mut interrupts,
-        )
-        .await?;
+        let (done, stop) =
+            carry_out_one(context, args, plan, rule, &mut journal, &mut interrupts).await?;
         if !interrupts.interrupted() {
-            stopped = executed
-                .stopped
+            stopped = stop
                 .map(|why| format!("not attempted: an earlier package's deletions stopped: {why}"));
         }
-        let tally = Tally::of(&executed.fates);
-        let verification =
-            if plan.images.is_some() && tally.sent_deletions() && !interrupts.interrupted() {
-                Some(verify(context, &plan).await)
-            } else {
-                None
-            };
-        pruned.push(Pruned::Done {
-            tally,
-            plan: Box::new(plan),
-            fates: executed.fates,
-            rule,
-            verification,
-        });
+        pruned.push(done);
     }
     let mut tally = Tally::default();
     for package in &pruned {
