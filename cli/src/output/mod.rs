@@ -89,9 +89,12 @@ fn packages_table(packages: &[json::PackageView]) -> String {
 
 /// Writes `value` as one pretty-printed JSON document on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
+    // Buffered: stdout alone is line-buffered, so each line of a large
+    // plan (100,000 versions) would be a write(2) of its own.
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     serde_json::to_writer_pretty(&mut stdout, value)?;
-    writeln!(stdout)
+    writeln!(stdout)?;
+    stdout.flush()
 }
 
 /// Writes text on stdout, ignoring a closed pipe (`ghpkg versions | head`).
